@@ -1,0 +1,26 @@
+# neoag: tumor/normal alignments -> ranked neoantigen candidates.
+# Stages are in rules/*.smk; the logic is in scripts/neoag/. See README.md.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/calling.smk"
+include: "rules/annotation.smk"
+include: "rules/hla.smk"
+include: "rules/peptides.smk"
+include: "rules/scoring.smk"
+include: "rules/ranking.smk"
+
+
+rule all:
+    input:
+        expand(
+            "results/{sample}/{table}.tsv",
+            sample=samples.index,
+            table=["all_epitopes", "candidates", "variants"],
+        ),

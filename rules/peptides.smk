@@ -1,0 +1,22 @@
+# Mutant peptides of the configured lengths around each protein change, with their
+# wild-type counterparts and flanks.
+
+
+rule peptides:
+    input:
+        "results/{sample}/annotation/annotations.tsv",
+    output:
+        "results/{sample}/peptides/peptides.tsv",
+    log:
+        "logs/peptides/{sample}.log",
+    params:
+        lengths=config["peptides"]["lengths"],
+        flank_length=config["peptides"]["flank_length"],
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(30),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/peptides.py"

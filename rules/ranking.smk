@@ -1,0 +1,25 @@
+# Scores + evidence -> the sample's result tables (columns: docs/output.md).
+
+
+rule rank:
+    input:
+        peptides="results/{sample}/peptides/peptides.tsv",
+        annotations="results/{sample}/annotation/annotations.tsv",
+        evidence="results/{sample}/calls/evidence.tsv",
+        scores="results/{sample}/scores/scores.tsv",
+    output:
+        all_epitopes="results/{sample}/all_epitopes.tsv",
+        candidates="results/{sample}/candidates.tsv",
+        variants="results/{sample}/variants.tsv",
+    log:
+        "logs/rank/{sample}.log",
+    params:
+        filters=config["filters"],
+    threads: 1
+    resources:
+        mem_mb=scaled(4000),
+        runtime=scaled(30),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/rank.py"

@@ -1,0 +1,118 @@
+"""Mutant peptides (and their wild-type counterparts) around a protein change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# Consequences whose mutant peptides line up residue by residue with the
+# wild-type protein, so a positional wild-type peptide exists. A frameshift or
+# a stop-loss makes a sequence with no wild-type counterpart.
+POSITIONAL_WT = ("missense", "inframe_insertion", "inframe_deletion")
+
+
+@dataclass(frozen=True)
+class Peptide:
+    """One mutant peptide window. start is 0-based in the mutant protein."""
+
+    start: int
+    mt_peptide: str
+    wt_peptide: str
+    n_flank: str
+    c_flank: str
+    mutation_positions: tuple[int, ...]  # 1-based positions inside the peptide that changed
+
+
+def window_starts(protein_length: int, changed_start: int, changed_end: int, length: int) -> range:
+    """Start indices of every `length`-mer that contains a changed residue.
+
+    For a pure deletion (changed_start == changed_end) the window must span the
+    junction, i.e. hold the residues on both sides of it.
+    """
+    if changed_start == changed_end:
+        first, last = changed_start - length + 1, changed_start - 1
+    else:
+        first, last = changed_start - length + 1, changed_end - 1
+    return range(max(0, first), min(last, protein_length - length) + 1)
+
+
+def mutant_peptides(
+    consequence: str,
+    wt_protein: str,
+    mt_protein: str,
+    changed_start: int,
+    changed_end: int,
+    lengths: Iterable[int],
+    flank_length: int,
+) -> Iterator[Peptide]:
+    """Every peptide of the given lengths overlapping the change, once.
+
+    Peptides that also occur in the wild-type protein are not new to the immune
+    system and are left out (an in-frame deletion inside a repeat makes them).
+    """
+    positional = consequence in POSITIONAL_WT
+    for length in sorted(set(lengths)):
+        for start in window_starts(len(mt_protein), changed_start, changed_end, length):
+            mt_peptide = mt_protein[start : start + length]
+            if mt_peptide in wt_protein:
+                continue
+            wt_peptide = ""
+            if positional and start + length <= len(wt_protein):
+                wt_peptide = wt_protein[start : start + length]
+            if changed_start == changed_end:
+                changed = (changed_start - start, changed_start - start + 1)
+            else:
+                changed = tuple(
+                    i - start + 1 for i in range(max(start, changed_start), min(start + length, changed_end))
+                )
+            yield Peptide(
+                start=start,
+                mt_peptide=mt_peptide,
+                wt_peptide=wt_peptide,
+                n_flank=mt_protein[max(0, start - flank_length) : start],
+                c_flank=mt_protein[start + length : start + length + flank_length],
+                mutation_positions=changed,
+            )
+
+
+def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank_length: int) -> None:
+    """peptides.tsv: every mutant peptide of every peptide-making annotation row."""
+    import sys
+
+    import pandas as pd
+
+    from neoag.columns import PEPTIDE_TABLE
+    from neoag.consequences import PEPTIDE_CONSEQUENCES
+    from neoag.tables import read_table, write_table
+
+    annotations = read_table(annotations_tsv, numeric=("mt_start", "mt_end"))
+    rows = []
+    making = annotations[annotations.consequence.isin(PEPTIDE_CONSEQUENCES)]
+    for row in making.itertuples(index=False):
+        for peptide in mutant_peptides(
+            row.consequence, row.wt_protein, row.mt_protein, int(row.mt_start), int(row.mt_end), lengths, flank_length
+        ):
+            wt_start, wt_end = peptide.start, peptide.start + len(peptide.wt_peptide)
+            has_wt = bool(peptide.wt_peptide)
+            rows.append(
+                {
+                    "variant_id": row.variant_id,
+                    "transcript_id": row.transcript_id,
+                    "peptide_length": len(peptide.mt_peptide),
+                    "mt_peptide": peptide.mt_peptide,
+                    "wt_peptide": peptide.wt_peptide,
+                    "peptide_start": peptide.start + 1,
+                    "mutation_positions": ",".join(map(str, peptide.mutation_positions)),
+                    "mt_n_flank": peptide.n_flank,
+                    "mt_c_flank": peptide.c_flank,
+                    "wt_n_flank": row.wt_protein[max(0, wt_start - flank_length) : wt_start] if has_wt else "",
+                    "wt_c_flank": row.wt_protein[wt_end : wt_end + flank_length] if has_wt else "",
+                }
+            )
+    table = pd.DataFrame(rows, columns=list(PEPTIDE_TABLE))
+    write_table(table, out_tsv, PEPTIDE_TABLE)
+    print(
+        f"{len(making)} peptide-making variant-transcript pairs -> {len(table)} peptides "
+        f"({table.mt_peptide.nunique()} unique), lengths {sorted(set(lengths))}",
+        file=sys.stderr,
+    )

@@ -1,0 +1,69 @@
+"""Checks of the sample sheet and its files, run before any job starts."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pandas as pd
+
+from neoag.errors import NeoagInputError
+from neoag.hla import parse_allele_list
+
+REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam", "hla_alleles")
+OPTIONAL_COLUMNS = ("rna_bam",)
+SAMPLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def alignment_index(path: str) -> str | None:
+    """The index file of a BAM/CRAM, or None when there is none."""
+    candidates = [path + ".bai", path + ".csi", re.sub(r"\.bam$", ".bai", path), path + ".crai"]
+    return next((c for c in candidates if c != path and os.path.exists(c)), None)
+
+
+def check_alignment_file(path: str, where: str) -> None:
+    """The file exists, is readable and has an index beside it."""
+    if not os.path.isfile(path):
+        raise NeoagInputError(
+            f"{where}: file '{path}' does not exist. Correct the path (relative "
+            "paths are relative to the directory you run snakemake in)."
+        )
+    if not os.access(path, os.R_OK):
+        raise NeoagInputError(f"{where}: file '{path}' is not readable; check its permissions.")
+    if alignment_index(path) is None:
+        raise NeoagInputError(
+            f"{where}: '{path}' has no index (.bai/.csi/.crai) beside it. Sort and index it: "
+            f"samtools sort -o sorted.bam {path} && samtools index sorted.bam"
+        )
+
+
+def check_sample_sheet(sheet: pd.DataFrame, path: str) -> None:
+    """Columns, IDs, files and HLA names of the sample sheet; raises NeoagInputError."""
+    missing = [column for column in REQUIRED_COLUMNS if column not in sheet.columns]
+    if missing:
+        raise NeoagInputError(
+            f"sample sheet {path}: missing column(s) {', '.join(missing)} (found: "
+            f"{', '.join(map(str, sheet.columns))}). The header must be tab-separated: "
+            + "\t".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS).replace("\t", ", ")
+            + "."
+        )
+    if sheet.empty:
+        raise NeoagInputError(f"sample sheet {path}: no samples. Add one row per patient.")
+    duplicated = sorted(set(sheet["sample"][sheet["sample"].duplicated()]))
+    if duplicated:
+        raise NeoagInputError(
+            f"sample sheet {path}: sample ID(s) {', '.join(duplicated)} appear more than once. "
+            "Each row is one patient and needs its own ID."
+        )
+    for line, row in enumerate(sheet.to_dict("records"), start=2):
+        sample = row["sample"]
+        where = f"sample sheet {path}, line {line} (sample '{sample}')"
+        if not SAMPLE_ID.match(sample):
+            raise NeoagInputError(
+                f"{where}: the sample ID may only contain letters, digits, '_' and '-', because it "
+                "names folders and files. Rename the sample."
+            )
+        for column in ("tumor_bam", "normal_bam", "rna_bam"):
+            if row.get(column, ""):
+                check_alignment_file(row[column], f"{where}, column {column}")
+        parse_allele_list(row["hla_alleles"], f"{where}, column hla_alleles")

@@ -1,0 +1,187 @@
+"""Ranking stage: peptides + scores + evidence -> all_epitopes, candidates, variants."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from neoag.columns import ALL_EPITOPES, ANNOTATION, CANDIDATES, EVIDENCE, VARIANT_KEY, VARIANTS
+from neoag.consequences import PEPTIDE_CONSEQUENCES
+from neoag.tables import read_table, write_table
+
+EVIDENCE_NUMERIC = tuple(EVIDENCE)
+SCORE_NUMERIC = (
+    "affinity_nm",
+    "affinity_percentile",
+    "processing_score",
+    "presentation_score",
+    "presentation_percentile",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which epitopes become candidates (config: filters)."""
+
+    max_affinity_nm: float = 500.0
+    max_affinity_percentile: float = 2.0
+    min_tumor_dna_depth: int = 10
+    min_tumor_dna_vaf: float = 0.05
+    min_tumor_rna_alt_count: int = 0  # 0: RNA support not required
+
+
+def agretopicity(wt_affinity_nm: pd.Series, mt_affinity_nm: pd.Series) -> pd.Series:
+    """WT nM / MT nM, the one definition used everywhere (pVACseq's fold change).
+
+    Above 1 the mutant binds more strongly than its wild-type counterpart. NaN
+    where there is no wild-type peptide.
+    """
+    return wt_affinity_nm / mt_affinity_nm
+
+
+def filter_reasons(table: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Comma-separated names of the filters each row fails ('' when it passes)."""
+    checks = {
+        "not_binder": ~table.binder,
+        "low_tumor_dna_depth": ~(table.tumor_dna_depth >= filters.min_tumor_dna_depth),
+        "low_tumor_dna_vaf": ~(table.tumor_dna_vaf >= filters.min_tumor_dna_vaf),
+    }
+    if filters.min_tumor_rna_alt_count > 0:
+        # Without an RNA BAM the column is empty and the filter cannot pass.
+        checks["no_tumor_rna_support"] = ~(table.tumor_rna_alt_count >= filters.min_tumor_rna_alt_count)
+    failed = pd.DataFrame(checks, index=table.index)
+    return failed.apply(lambda row: ",".join(name for name, bad in row.items() if bad), axis=1).astype(str)
+
+
+def rank_order(table: pd.DataFrame) -> pd.DataFrame:
+    """Best first: presentation percentile when the models give one, else
+    affinity percentile; then affinity; then IDs, so ties are deterministic."""
+    primary = table.mt_presentation_percentile.where(
+        table.mt_presentation_percentile.notna(), table.mt_affinity_percentile
+    )
+    return (
+        table.assign(_primary=primary)
+        .sort_values(
+            ["_primary", "mt_affinity_nm", "variant_id", "mt_peptide", "allele", "transcript_id"],
+            kind="stable",
+            na_position="last",
+        )
+        .drop(columns="_primary")
+    )
+
+
+def _join_scores(table: pd.DataFrame, scores: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """Attach scores of the {prefix} peptide (mt or wt) for each row's allele."""
+    keyed = scores.rename(
+        columns={
+            "peptide": f"{prefix}_peptide",
+            "n_flank": f"{prefix}_n_flank",
+            "c_flank": f"{prefix}_c_flank",
+            **{name: f"{prefix}_{name}" for name in SCORE_NUMERIC},
+        }
+    )
+    keys = [f"{prefix}_peptide", "allele"]
+    if (scores.n_flank != "").any() or (scores.c_flank != "").any():
+        keys += [f"{prefix}_n_flank", f"{prefix}_c_flank"]  # presentation mode: flanks matter
+    keyed = keyed[keys + [f"{prefix}_{name}" for name in SCORE_NUMERIC]]
+    return table.merge(keyed, on=keys, how="left", validate="many_to_one")
+
+
+def build_all_epitopes(
+    sample: str,
+    peptides: pd.DataFrame,
+    annotations: pd.DataFrame,
+    evidence: pd.DataFrame,
+    scores: pd.DataFrame,
+    filters: Filters,
+) -> pd.DataFrame:
+    """Every MT peptide x allele with its WT counterpart, scores and evidence."""
+    alleles = sorted(scores.allele.unique())
+    annotation_columns = ["variant_id", "transcript_id", *[c for c in ANNOTATION if c != "transcript_id"]]
+    table = peptides.merge(
+        annotations[[*VARIANT_KEY, *annotation_columns[1:]]], on=["variant_id", "transcript_id"], how="left"
+    )
+    table = table.merge(evidence[["variant_id", *EVIDENCE]], on="variant_id", how="left")
+    table = table.merge(pd.DataFrame({"allele": alleles}), how="cross")
+    table = _join_scores(table, scores, "mt")
+    table = _join_scores(table, scores, "wt")
+    table["sample"] = sample
+    table["agretopicity"] = agretopicity(table.wt_affinity_nm, table.mt_affinity_nm)
+    table["binder"] = (table.mt_affinity_nm <= filters.max_affinity_nm) | (
+        table.mt_affinity_percentile <= filters.max_affinity_percentile
+    )
+    table["filter_reasons"] = filter_reasons(table, filters) if len(table) else pd.Series(dtype=str)
+    table["passes_filters"] = table.filter_reasons == ""
+    return rank_order(table).reset_index(drop=True)
+
+
+def build_candidates(all_epitopes: pd.DataFrame) -> pd.DataFrame:
+    """Passing rows, one per (variant, peptide, allele) across transcripts, ranked."""
+    passing = all_epitopes[all_epitopes.passes_filters]
+    passing = passing.drop_duplicates(["variant_id", "mt_peptide", "allele"], keep="first")
+    candidates = rank_order(passing).reset_index(drop=True)
+    candidates.insert(0, "rank", np.arange(1, len(candidates) + 1))
+    return candidates
+
+
+def build_variants(
+    sample: str,
+    annotations: pd.DataFrame,
+    evidence: pd.DataFrame,
+    all_epitopes: pd.DataFrame,
+    candidates: pd.DataFrame,
+) -> pd.DataFrame:
+    """One row per somatic variant: its main annotation, evidence and best peptide."""
+    somatic = evidence[evidence.somatic_status == "somatic"]
+    # Main annotation: a peptide-making consequence first, then transcript ID.
+    ordered = annotations.assign(_makes=~annotations.consequence.isin(PEPTIDE_CONSEQUENCES)).sort_values(
+        ["variant_id", "_makes", "transcript_id"], kind="stable"
+    )
+    main = ordered.drop_duplicates("variant_id")[["variant_id", *ANNOTATION]]
+    table = somatic[["variant_id", *[c for c in VARIANT_KEY if c != "variant_id"], *EVIDENCE]].merge(
+        main, on="variant_id", how="left"
+    )
+    best = all_epitopes.drop_duplicates("variant_id", keep="first").set_index("variant_id")
+    table["n_peptides"] = table.variant_id.map(all_epitopes.groupby("variant_id").mt_peptide.nunique()).fillna(0)
+    table["n_candidates"] = table.variant_id.map(candidates.groupby("variant_id").size()).fillna(0)
+    table["n_peptides"] = table.n_peptides.astype(int)
+    table["n_candidates"] = table.n_candidates.astype(int)
+    table["best_peptide"] = table.variant_id.map(best.mt_peptide)
+    table["best_allele"] = table.variant_id.map(best.allele)
+    table["best_mt_affinity_nm"] = table.variant_id.map(best.mt_affinity_nm)
+    table["best_mt_affinity_percentile"] = table.variant_id.map(best.mt_affinity_percentile)
+    table["sample"] = sample
+    return table.sort_values(["chrom", "pos", "ref", "alt"], kind="stable")
+
+
+def write_rankings(
+    sample: str,
+    peptides_tsv: str,
+    annotations_tsv: str,
+    evidence_tsv: str,
+    scores_tsv: str,
+    filters: Filters,
+    all_epitopes_tsv: str,
+    candidates_tsv: str,
+    variants_tsv: str,
+) -> None:
+    """The three result tables of one sample."""
+    peptides = read_table(peptides_tsv, numeric=("peptide_length", "peptide_start"))
+    annotations = read_table(annotations_tsv, numeric=("pos", "protein_position", "cds_position"))
+    evidence = read_table(evidence_tsv, numeric=("pos", *EVIDENCE_NUMERIC))
+    scores = read_table(scores_tsv, numeric=SCORE_NUMERIC)
+
+    all_epitopes = build_all_epitopes(sample, peptides, annotations, evidence, scores, filters)
+    candidates = build_candidates(all_epitopes)
+    variants = build_variants(sample, annotations, evidence, all_epitopes, candidates)
+    write_table(all_epitopes, all_epitopes_tsv, ALL_EPITOPES)
+    write_table(candidates, candidates_tsv, CANDIDATES)
+    write_table(variants, variants_tsv, VARIANTS)
+    print(
+        f"{sample}: {len(variants)} somatic variants, {len(all_epitopes)} peptide-allele rows, "
+        f"{int(all_epitopes.binder.sum()) if len(all_epitopes) else 0} binders, {len(candidates)} candidates",
+        file=sys.stderr,
+    )

@@ -1,0 +1,207 @@
+"""Protein-coding transcript models from a GTF and a genome FASTA.
+
+Coordinates inside neoag are 0-based, half-open, on the forward strand of the
+genome, unless a name says otherwise. The GTF is 1-based and closed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from neoag.errors import NeoagInputError
+from neoag.sequence import reverse_complement
+
+# Bases of genome appended after the transcript's 3' end, so that a frameshift
+# or a stop-loss that runs through the 3'UTR can still reach a stop codon.
+DOWNSTREAM_BASES = 3000
+
+_ATTRIBUTE = re.compile(r'\s*([^\s";]+)\s+(?:"([^"]*)"|([^\s";]+))\s*;?')
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """One protein-coding transcript.
+
+    exons are (start, end) on the genome, sorted by start. coding_start and
+    coding_end bound the CDS including the stop codon, on the genome.
+    """
+
+    transcript_id: str
+    gene_id: str
+    gene_name: str
+    chrom: str
+    strand: str
+    exons: tuple[tuple[int, int], ...]
+    coding_start: int
+    coding_end: int
+    tags: tuple[str, ...] = ()
+    _exon_offsets: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        offsets, total = [], 0
+        for start, end in self.exons:
+            offsets.append(total)
+            total += end - start
+        object.__setattr__(self, "_exon_offsets", tuple(offsets))
+
+    @property
+    def length(self) -> int:
+        """Spliced length of the transcript (exons only)."""
+        return sum(end - start for start, end in self.exons)
+
+    def transcript_offset(self, position: int) -> int | None:
+        """Index of a genomic base in the spliced transcript (5'->3'), or None if intronic."""
+        i = bisect.bisect_right(self.exons, (position, float("inf"))) - 1
+        if i < 0 or position >= self.exons[i][1]:
+            return None
+        forward = self._exon_offsets[i] + position - self.exons[i][0]
+        return forward if self.strand == "+" else self.length - 1 - forward
+
+    @property
+    def cds_offset(self) -> int:
+        """Index of the first base of the start codon in the spliced transcript."""
+        first = self.coding_start if self.strand == "+" else self.coding_end - 1
+        offset = self.transcript_offset(first)
+        assert offset is not None  # guaranteed by read_gtf
+        return offset
+
+    @property
+    def cds_end_offset(self) -> int:
+        """Index one past the last base of the stop codon in the spliced transcript."""
+        last = self.coding_end - 1 if self.strand == "+" else self.coding_start
+        offset = self.transcript_offset(last)
+        assert offset is not None
+        return offset + 1
+
+    def spliced_sequence(self, fetch: Callable[[str, int, int], str]) -> str:
+        """The mRNA (5'->3') followed by DOWNSTREAM_BASES of genome past its 3' end.
+
+        fetch(chrom, start, end) returns genome sequence; it may return fewer
+        bases at a contig end.
+        """
+        exonic = "".join(fetch(self.chrom, start, end) for start, end in self.exons).upper()
+        if self.strand == "+":
+            end = self.exons[-1][1]
+            return exonic + fetch(self.chrom, end, end + DOWNSTREAM_BASES).upper()
+        start = self.exons[0][0]
+        downstream = fetch(self.chrom, max(0, start - DOWNSTREAM_BASES), start).upper()
+        return reverse_complement(exonic) + reverse_complement(downstream)
+
+
+def parse_attributes(text: str) -> dict[str, list[str]]:
+    """GTF column 9 -> {key: [values]} (keys such as 'tag' may repeat)."""
+    attributes: dict[str, list[str]] = {}
+    for match in _ATTRIBUTE.finditer(text):
+        key, quoted, bare = match.groups()
+        attributes.setdefault(key, []).append(quoted if quoted is not None else bare)
+    return attributes
+
+
+def _open_text(path: str):
+    return gzip.open(path, "rt") if str(path).endswith(".gz") else open(path)
+
+
+def read_gtf(path: str) -> list[Transcript]:
+    """Protein-coding transcripts (those with CDS rows) of a GTF, sorted by position.
+
+    The coding span is the union of CDS and stop_codon rows, so both the
+    Ensembl/GENCODE convention (CDS excludes the stop codon) and GTFs whose CDS
+    includes it give the same model.
+    """
+    with _open_text(path) as handle:
+        return _transcripts_from_lines(handle, path)
+
+
+def _transcripts_from_lines(lines: Iterable[str], path: str) -> list[Transcript]:
+    records: dict[str, dict] = {}
+    for line_number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.rstrip("\n").split("\t")
+        if len(fields) != 9:
+            raise NeoagInputError(
+                f"{path}, line {line_number}: a GTF line needs 9 tab-separated columns, "
+                f"found {len(fields)}. Check that the file is a GTF (not GFF3 or BED) and "
+                "that it is tab-separated."
+            )
+        chrom, _, feature, start, end, _, strand, _, attribute_text = fields
+        if feature not in ("transcript", "exon", "CDS", "stop_codon"):
+            continue
+        attributes = parse_attributes(attribute_text)
+        if "transcript_id" not in attributes:
+            raise NeoagInputError(
+                f"{path}, line {line_number}: {feature} row without a transcript_id attribute. "
+                "neoag needs Ensembl/GENCODE-style GTF attributes (gene_id, transcript_id)."
+            )
+        try:
+            interval = (int(start) - 1, int(end))
+        except ValueError:
+            raise NeoagInputError(
+                f"{path}, line {line_number}: start/end '{start}'/'{end}' are not integers."
+            ) from None
+        transcript_id = attributes["transcript_id"][0]
+        record = records.setdefault(
+            transcript_id,
+            {
+                "chrom": chrom,
+                "strand": strand,
+                "gene_id": attributes.get("gene_id", [""])[0],
+                "gene_name": "",
+                "tags": {},
+                "exon": [],
+                "CDS": [],
+                "stop_codon": [],
+            },
+        )
+        record["tags"].update(dict.fromkeys(attributes.get("tag", ())))
+        record["gene_name"] = record["gene_name"] or attributes.get("gene_name", [""])[0]
+        if feature != "transcript":
+            record[feature].append(interval)
+
+    transcripts = []
+    for transcript_id, record in records.items():
+        if not record["CDS"] or not record["exon"]:
+            continue
+        coding = record["CDS"] + record["stop_codon"]
+        transcripts.append(
+            Transcript(
+                transcript_id=transcript_id,
+                gene_id=record["gene_id"],
+                gene_name=record["gene_name"] or record["gene_id"],
+                chrom=record["chrom"],
+                strand=record["strand"],
+                exons=tuple(sorted(record["exon"])),
+                coding_start=min(start for start, _ in coding),
+                coding_end=max(end for _, end in coding),
+                tags=tuple(record["tags"]),
+            )
+        )
+    return sorted(transcripts, key=lambda t: (t.chrom, t.coding_start, t.transcript_id))
+
+
+class TranscriptIndex:
+    """Finds the transcripts that overlap a genomic interval (1 Mb bins)."""
+
+    BIN = 1_000_000
+
+    def __init__(self, transcripts: Iterable[Transcript]) -> None:
+        self._bins: dict[tuple[str, int], list[Transcript]] = {}
+        for transcript in transcripts:
+            first, last = transcript.exons[0][0], transcript.exons[-1][1] - 1
+            for b in range(first // self.BIN, last // self.BIN + 1):
+                self._bins.setdefault((transcript.chrom, b), []).append(transcript)
+
+    def overlapping(self, chrom: str, start: int, end: int) -> list[Transcript]:
+        """Transcripts whose span overlaps [start, end); an empty interval (an
+        insertion point) counts as the base after it."""
+        end = max(end, start + 1)
+        found: dict[str, Transcript] = {}
+        for b in range(start // self.BIN, (end - 1) // self.BIN + 1):
+            for transcript in self._bins.get((chrom, b), ()):
+                if transcript.exons[0][0] < end and start < transcript.exons[-1][1]:
+                    found[transcript.transcript_id] = transcript
+        return sorted(found.values(), key=lambda t: t.transcript_id)

@@ -1,0 +1,71 @@
+"""Small variants as neoag sees them: one ALT allele per record, VCF coordinates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BASES = re.compile(r"^[ACGTN]+$")
+
+
+@dataclass(frozen=True, order=True)
+class Variant:
+    """A biallelic small variant in VCF convention (1-based POS, padded indels)."""
+
+    chrom: str
+    pos: int
+    ref: str
+    alt: str
+
+    @property
+    def variant_id(self) -> str:
+        """Stable identifier used to join tables: chrom:pos:ref:alt."""
+        return f"{self.chrom}:{self.pos}:{self.ref}:{self.alt}"
+
+    def trimmed(self) -> tuple[int, str, str]:
+        """Remove the bases that REF and ALT share.
+
+        Returns (start, ref, alt): start is the 0-based genome position of the
+        first changed reference base (for a pure insertion, the base before
+        which the inserted bases go), then the differing REF and ALT bases.
+        """
+        ref, alt, start = self.ref, self.alt, self.pos - 1
+        while ref and alt and ref[0] == alt[0]:
+            ref, alt, start = ref[1:], alt[1:], start + 1
+        while ref and alt and ref[-1] == alt[-1]:
+            ref, alt = ref[:-1], alt[:-1]
+        return start, ref, alt
+
+    @property
+    def kind(self) -> str:
+        """snv, mnv, insertion, deletion or complex."""
+        _, ref, alt = self.trimmed()
+        if len(ref) == len(alt):
+            return "snv" if len(ref) == 1 else "mnv"
+        if not ref:
+            return "insertion"
+        if not alt:
+            return "deletion"
+        return "complex"
+
+
+def unsupported_allele_reason(ref: str, alt: str | None) -> str | None:
+    """Why an allele cannot be turned into a protein change, or None if it can.
+
+    Symbolic alleles (<DEL>), breakends, the spanning-deletion star and IUPAC
+    ambiguity codes cannot be applied to a sequence.
+    """
+    if alt is None or alt == ".":
+        return "no ALT allele"
+    if alt == "*":
+        return "spanning-deletion allele '*'"
+    if alt.startswith("<"):
+        return f"symbolic allele {alt}"
+    if "[" in alt or "]" in alt or alt.startswith(".") or alt.endswith("."):
+        return f"breakend allele {alt}"
+    for name, allele in (("REF", ref), ("ALT", alt)):
+        if not _BASES.match(allele.upper()):
+            return f"{name} '{allele}' has letters other than A, C, G, T, N"
+    if ref.upper() == alt.upper():
+        return "ALT equals REF"
+    return None

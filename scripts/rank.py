@@ -1,0 +1,21 @@
+"""Snakemake adapter: peptides + scores + evidence -> all_epitopes, candidates, variants."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w", buffering=1)
+
+from neoag.ranking import Filters, write_rankings
+from neoag.step import run_step
+
+run_step(
+    write_rankings,
+    sample=snakemake.wildcards.sample,
+    peptides_tsv=snakemake.input.peptides,
+    annotations_tsv=snakemake.input.annotations,
+    evidence_tsv=snakemake.input.evidence,
+    scores_tsv=snakemake.input.scores,
+    filters=Filters(**snakemake.params.filters),
+    all_epitopes_tsv=snakemake.output.all_epitopes,
+    candidates_tsv=snakemake.output.candidates,
+    variants_tsv=snakemake.output.variants,
+)

@@ -1,0 +1,21 @@
+"""Snakemake adapter: candidate alleles -> read evidence -> somatic VCF."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w", buffering=1)
+
+from neoag.evidence import ReadFilters
+from neoag.somatic import SomaticFilters, select_somatic
+from neoag.step import run_step
+
+run_step(
+    select_somatic,
+    candidates_vcf=snakemake.input.candidates,
+    tumor_bam=snakemake.input.tumor,
+    normal_bam=snakemake.input.normal,
+    rna_bam=snakemake.input.rna[0] if snakemake.input.rna else None,
+    evidence_tsv=snakemake.output.evidence,
+    somatic_vcf=snakemake.output.vcf,
+    filters=SomaticFilters(**snakemake.params.somatic),
+    read_filters=ReadFilters(**snakemake.params.evidence),
+)

@@ -1,0 +1,23 @@
+import pytest
+
+from neoag.evidence import AlleleCounts
+from neoag.somatic import SomaticFilters, somatic_status
+
+FILTERS = SomaticFilters()
+
+
+@pytest.mark.parametrize(
+    "tumor, normal, status",
+    [
+        ((100, 70, 30), (60, 60, 0), "somatic"),
+        ((100, 70, 30), (60, 59, 1), "somatic"),  # one normal read is tolerated as an error
+        ((100, 50, 50), (60, 30, 30), "germline"),
+        ((100, 70, 30), (60, 57, 3), "normal_alt_support"),
+        ((100, 70, 30), (5, 5, 0), "low_normal_depth"),
+        ((8, 4, 4), (60, 60, 0), "low_tumor_depth"),
+        ((100, 97, 3), (60, 60, 0), "low_tumor_support"),
+        ((400, 385, 15), (60, 60, 0), "low_tumor_support"),  # VAF 0.0375 < 0.05
+    ],
+)
+def test_somatic_status(tumor, normal, status):
+    assert somatic_status(AlleleCounts(*tumor), AlleleCounts(*normal), FILTERS) == status
