@@ -9,7 +9,8 @@ rule call_candidates:
         normal=normal_bam,
         fasta=config["reference"]["fasta"],
     output:
-        "results/{sample}/calls/candidates.vcf.gz",
+        vcf="results/{sample}/calls/candidates.vcf.gz",
+        index="results/{sample}/calls/candidates.vcf.gz.tbi",
     log:
         "logs/call_candidates/{sample}.log",
     benchmark:
@@ -31,12 +32,14 @@ rule call_candidates:
         " --min-mapping-quality {params.mapq} --min-base-quality {params.baseq}"
         " {input.tumor:q} {input.normal:q}"
         " | bcftools norm --no-version --multiallelics -any --fasta-ref {input.fasta:q}"
-        " --output-type z --output {output:q}) 2> {log:q}"
+        " --output-type z --output {output.vcf:q}"
+        " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
 
 
 rule select_somatic:
     input:
         candidates="results/{sample}/calls/candidates.vcf.gz",
+        index="results/{sample}/calls/candidates.vcf.gz.tbi",
         tumor=tumor_bam,
         normal=normal_bam,
         rna=rna_bam,

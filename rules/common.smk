@@ -66,3 +66,8 @@ def rna_bam(wildcards):
 
 def hla_alleles(wildcards):
     return samples.loc[wildcards.sample, "hla_alleles"]
+
+
+def output_parent(wildcards, output):
+    """The folder that holds a rule's first output (for tools that take a folder)."""
+    return str(Path(output[0]).parent)

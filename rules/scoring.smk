@@ -30,7 +30,7 @@ rule download_mhcflurry_models:
     log:
         "logs/download_mhcflurry_models.log",
     params:
-        downloads_dir=config["mhcflurry"]["download_dir"],
+        downloads_dir=output_parent,
     localrule: True
     conda:
         "../envs/mhcflurry.yaml"
