@@ -47,6 +47,8 @@ rule select_somatic:
         evidence="results/{sample}/calls/evidence.tsv",
         vcf="results/{sample}/somatic.vcf.gz",
         index="results/{sample}/somatic.vcf.gz.tbi",
+        germline="results/{sample}/calls/germline.vcf.gz",
+        germline_index="results/{sample}/calls/germline.vcf.gz.tbi",
     log:
         "logs/select_somatic/{sample}.log",
     benchmark:

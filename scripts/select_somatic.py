@@ -16,6 +16,7 @@ run_step(
     rna_bam=snakemake.input.rna[0] if snakemake.input.rna else None,
     evidence_tsv=snakemake.output.evidence,
     somatic_vcf=snakemake.output.vcf,
+    germline_vcf=snakemake.output.germline,
     filters=SomaticFilters(**snakemake.params.somatic),
     read_filters=ReadFilters(**snakemake.params.evidence),
 )

@@ -66,11 +66,14 @@ def select_somatic(
     rna_bam: str | None,
     evidence_tsv: str,
     somatic_vcf: str,
+    germline_vcf: str,
     filters: SomaticFilters,
     read_filters: ReadFilters,
 ) -> pd.DataFrame:
-    """Count evidence for every candidate allele; write all to evidence_tsv and
-    the somatic ones to somatic_vcf (bgzipped, indexed, sites only)."""
+    """Count evidence for every candidate allele; write all to evidence_tsv, the
+    somatic ones to somatic_vcf and the germline ones to germline_vcf (bgzipped,
+    indexed, sites only). The germline variants are the patient's own: the
+    annotation stage can put those near a somatic change into its peptides."""
     import pysam
 
     tumor = pysam.AlignmentFile(tumor_bam)
@@ -100,6 +103,7 @@ def select_somatic(
     table = pd.DataFrame(rows, columns=list(EVIDENCE_TABLE))
     write_table(table, evidence_tsv, EVIDENCE_TABLE)
     _write_sites_vcf(candidates_vcf, table[table.somatic_status == "somatic"], somatic_vcf)
+    _write_sites_vcf(candidates_vcf, table[table.somatic_status == "germline"], germline_vcf)
     counts = Counter(table.somatic_status)
     print(
         f"{len(table)} candidate alleles: " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items())),
@@ -109,7 +113,7 @@ def select_somatic(
 
 
 def _write_sites_vcf(template_vcf: str, somatic: pd.DataFrame, path: str) -> None:
-    """A sites-only VCF of the somatic alleles with neoag's evidence in INFO."""
+    """A sites-only VCF of some candidate alleles with neoag's evidence in INFO."""
     import pysam
 
     with pysam.VariantFile(template_vcf) as template:
@@ -123,6 +127,7 @@ def _write_sites_vcf(template_vcf: str, somatic: pd.DataFrame, path: str) -> Non
         "TVAF": ("Float", "Tumor DNA variant allele fraction"),
         "NDP": ("Integer", "Normal DNA fragments spanning the variant"),
         "NAD": ("Integer", "Normal DNA fragments carrying ALT"),
+        "NVAF": ("Float", "Normal DNA variant allele fraction"),
     }
     for key, (kind, text) in info.items():
         header.add_meta("INFO", items=[("ID", key), ("Number", 1), ("Type", kind), ("Description", text)])
@@ -134,5 +139,6 @@ def _write_sites_vcf(template_vcf: str, somatic: pd.DataFrame, path: str) -> Non
             record.info["TVAF"] = round(float(row.tumor_dna_vaf), 4)
             record.info["NDP"] = int(row.normal_dna_depth)
             record.info["NAD"] = int(row.normal_dna_alt_count)
+            record.info["NVAF"] = round(float(row.normal_dna_vaf), 4)
             out.write(record)
     pysam.tabix_index(path, preset="vcf", force=True)
