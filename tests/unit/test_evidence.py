@@ -1,12 +1,18 @@
-"""Read evidence counted from a small BAM written here, read by read."""
+"""Read evidence counted from small BAMs written here, read by read."""
+
+import math
 
 import pysam
 import pytest
 
-from neoag.evidence import AlleleCounts, ReadFilters, count_alleles
+from neoag.evidence import AlleleCounts, ReadFilters, build_locus, count_alleles, slide_span
 from neoag.variants import Variant
 
-REF = "ACGTACGTTAGCCGATCGATTGCAAGCTTGACCTGAAGTCCGATAGCTAGGCTACGATCG"
+# 120 random bases; the sites used below sit where nothing repeats, except the CCCC run at 109-112.
+REF = (
+    "GCTAAAGACAATTACATAACATACACGTCAGCACGAAACTTGTTGGCCCAGTGTGAATCG"
+    "CTTAAGGGTTAAGTAAGTGTGATGCATACGCCTTTACTTGCTGTGTCCACCCCATCGGAC"
+)
 
 
 def read_spec(name, start, sequence, cigar, mapq=60, quality=30, flag=0, low_quality_at=None):
@@ -16,6 +22,14 @@ def read_spec(name, start, sequence, cigar, mapq=60, quality=30, flag=0, low_qua
 
 def with_base(sequence: str, index: int, base: str) -> str:
     return sequence[:index] + base + sequence[index + 1 :]
+
+
+@pytest.fixture
+def fasta(tmp_path):
+    path = tmp_path / "ref.fa"
+    path.write_text(f">c\n{REF}\n")
+    pysam.faidx(str(path))
+    return pysam.FastaFile(str(path))
 
 
 def write_bam(path, reads):
@@ -41,58 +55,94 @@ def write_bam(path, reads):
     return pysam.AlignmentFile(str(path))
 
 
-SNV = Variant("c", 31, REF[30], "A" if REF[30] != "A" else "C")
+SNV = Variant("c", 61, REF[60], "A")  # C>A
 
 
 @pytest.fixture
 def snv_bam(tmp_path):
-    ref_read = REF[20:40]
+    ref_read = REF[50:70]
     alt_read = with_base(ref_read, 10, SNV.alt)
-    reads = [read_spec(f"ref{i}", 20, ref_read, "20M") for i in range(3)]
-    reads += [read_spec(f"alt{i}", 20, alt_read, "20M") for i in range(2)]
+    reads = [read_spec(f"ref{i}", 50, ref_read, "20M") for i in range(3)]
+    reads += [read_spec(f"alt{i}", 50, alt_read, "20M") for i in range(2)]
     reads += [
-        read_spec("low_base_quality", 20, alt_read, "20M", low_quality_at=10),
-        read_spec("low_mapq", 20, alt_read, "20M", mapq=3),
-        read_spec("duplicate", 20, alt_read, "20M", flag=1024),
+        read_spec("low_base_quality", 50, alt_read, "20M", low_quality_at=10),
+        read_spec("low_mapq", 50, alt_read, "20M", mapq=3),
+        read_spec("duplicate", 50, alt_read, "20M", flag=1024),
         # overlapping mates of one fragment count once
-        read_spec("pair", 20, alt_read, "20M", flag=1 + 64),
-        read_spec("pair", 25, alt_read[5:] + REF[40:45], "20M", flag=1 + 128),
+        read_spec("pair", 50, alt_read, "20M", flag=1 + 64),
+        read_spec("pair", 55, alt_read[5:] + REF[70:75], "20M", flag=1 + 128),
         # an RNA read whose intron gap covers the site says nothing about it
-        read_spec("spliced", 15, REF[15:25] + REF[45:55], "10M20N10M"),
-        # a read that ends on the site has no anchor base after it
-        read_spec("ends_on_site", 11, REF[11:30] + SNV.alt, "20M"),
+        read_spec("spliced", 45, REF[45:55] + REF[75:85], "10M20N10M"),
+        # a read that ends on the site has no base after it
+        read_spec("ends_on_site", 41, REF[41:60] + SNV.alt, "20M"),
     ]
     return write_bam(tmp_path / "snv.bam", reads)
 
 
-def test_snv_counts_skip_filtered_reads_and_count_fragments_once(snv_bam):
-    counts = count_alleles(snv_bam, SNV, ReadFilters(min_mapping_quality=20, min_base_quality=20))
+def test_snv_counts_skip_filtered_reads_and_count_fragments_once(snv_bam, fasta):
+    counts = count_alleles(snv_bam, fasta, SNV, ReadFilters(min_mapping_quality=20, min_base_quality=20))
     assert counts == AlleleCounts(depth=6, ref_count=3, alt_count=3)
     assert counts.vaf == pytest.approx(0.5)
 
 
-def test_thresholds_come_from_the_filters(snv_bam):
-    counts = count_alleles(snv_bam, SNV, ReadFilters(min_mapping_quality=0, min_base_quality=0))
+def test_thresholds_come_from_the_filters(snv_bam, fasta):
+    counts = count_alleles(snv_bam, fasta, SNV, ReadFilters(min_mapping_quality=0, min_base_quality=0))
     assert counts.alt_count == 5  # low base quality and low MAPQ reads now count; the duplicate never
 
 
-def test_insertion_and_deletion_are_read_from_the_cigar(tmp_path):
-    insertion = Variant("c", 41, REF[40], REF[40] + "TT")
-    deletion = Variant("c", 41, REF[40:43], REF[40])
+INSERTION = Variant("c", 60, REF[59], REF[59] + "AT")  # G>GAT, before REF[60]
+
+
+def test_insertion_reads_count_however_the_aligner_placed_them(tmp_path, fasta):
+    inserted = REF[35:60] + "AT" + REF[60:63]
     reads = [
-        read_spec("ref", 30, REF[30:52], "22M"),
-        read_spec("ins", 31, REF[31:41] + "TT" + REF[41:51], "10M2I10M"),
-        read_spec("del", 31, REF[31:41] + REF[43:53], "10M2D10M"),
-        read_spec("other_ins", 31, REF[31:41] + "G" + REF[41:51], "10M1I10M"),
+        read_spec("in_cigar", 40, REF[40:60] + "AT" + REF[60:68], "20M2I8M"),
+        # inserted bases soft-clipped at the start of a read that begins right after them
+        read_spec("clipped", 60, REF[57:60] + "AT" + REF[60:85], "5S25M"),
+        # a read that stops 3 bases past the insertion, aligned with mismatches instead
+        read_spec("mismatched_end", 35, inserted, "30M"),
+        # a low-quality inserted base does not lose the read: the shift tells the alleles apart
+        read_spec("low_quality_insert", 40, REF[40:60] + "AT" + REF[60:68], "20M2I8M", low_quality_at=20),
+        read_spec("ref", 35, REF[35:65], "30M"),
+        # a read that ends inside the inserted bases cannot tell the alleles apart
+        read_spec("ends_inside", 31, REF[31:60] + "A", "29M1S"),
     ]
-    bam = write_bam(tmp_path / "indel.bam", reads)
-    filters = ReadFilters()
-    # the deletion read is neither REF nor the insertion
-    assert count_alleles(bam, insertion, filters) == AlleleCounts(depth=4, ref_count=1, alt_count=1)
-    assert count_alleles(bam, deletion, filters) == AlleleCounts(depth=4, ref_count=1, alt_count=1)
+    bam = write_bam(tmp_path / "insertion.bam", reads)
+    assert count_alleles(bam, fasta, INSERTION, ReadFilters()) == AlleleCounts(depth=5, ref_count=1, alt_count=4)
+
+
+def test_a_deletion_in_a_run_counts_wherever_the_aligner_put_it(tmp_path, fasta):
+    deletion = Variant("c", 109, "AC", "A")  # one C of CCCC (109-112, 0-based), left-aligned
+    assert slide_span(REF, 0, deletion) == (109, 113)
+    reads = [
+        read_spec("left", 90, REF[90:109] + REF[110:120], "19M1D10M"),
+        read_spec("right", 90, REF[90:112] + REF[113:120], "22M1D7M"),
+        read_spec("ref", 90, REF[90:120], "30M"),
+        # an insertion of a C is a third allele: no haplotype explains it
+        read_spec("other", 90, REF[90:113] + "C" + REF[113:116], "23M1I3M"),
+    ]
+    bam = write_bam(tmp_path / "deletion.bam", reads)
+    assert count_alleles(bam, fasta, deletion, ReadFilters()) == AlleleCounts(depth=3, ref_count=1, alt_count=2)
+
+
+def test_reads_of_another_allele_at_the_site_count_in_the_depth(tmp_path, fasta):
+    other = Variant("c", 61, REF[60], "T")
+    reads = [read_spec(f"ref{i}", 50, REF[50:70], "20M") for i in range(2)]
+    reads += [read_spec(f"alt{i}", 50, with_base(REF[50:70], 10, "A"), "20M") for i in range(2)]
+    reads += [read_spec("other", 50, with_base(REF[50:70], 10, "T"), "20M")]
+    bam = write_bam(tmp_path / "multi.bam", reads)
+    assert count_alleles(bam, fasta, SNV, ReadFilters(), others=[other]) == AlleleCounts(5, 2, 2)
+    # without knowing the other allele, its read matches neither REF nor ALT better: not informative
+    assert count_alleles(bam, fasta, SNV, ReadFilters()) == AlleleCounts(4, 2, 2)
+
+
+def test_haplotypes_of_a_locus(fasta):
+    locus = build_locus(fasta, INSERTION, others=[SNV])
+    ref, alt, snv = (h.sequence for h in locus.haplotypes)
+    assert (locus.left, locus.right) == (60, 61)
+    assert alt == ref[: 60 - locus.window_start] + "AT" + ref[60 - locus.window_start :]
+    assert snv[60 - locus.window_start] == "A"
 
 
 def test_vaf_is_nan_without_reads():
-    import math
-
     assert math.isnan(AlleleCounts(0, 0, 0).vaf)
