@@ -24,3 +24,4 @@ rule all:
             sample=samples.index,
             table=["all_epitopes", "candidates", "variants"],
         ),
+        expand("results/{sample}/calls/germline.vcf.gz", sample=samples.index),

@@ -1,25 +1,47 @@
-# Somatic variants: candidate alleles from freebayes on tumor + normal, normalised
-# (multi-allelic records split, indels left-aligned), then neoag's own read evidence
-# decides which candidates are somatic.
+# Somatic variants. Each selected caller (config calling.callers) runs once per scatter
+# region; its calls are gathered, filtered (calling.pass_filters; the tumor and normal
+# columns and the caller's own VAFs are found) and normalised (bcftools norm: split
+# multi-allelic records, left-align and trim indels). A sample with its own VCF in the
+# sample sheet skips calling and takes the same path from the filter on.
+# The callers' candidates are united (at least calling.min_callers callers), and
+# neoag's own read evidence decides what is somatic, the same way for every source.
+# Germline variants near the somatic ones are called in the normal for the annotation.
 
 
-rule call_candidates:
+rule region_bed:
+    output:
+        bed="results/regions/{region}.bed",
+        gz="results/regions/{region}.bed.gz",
+        index="results/regions/{region}.bed.gz.tbi",
+    log:
+        "logs/region_bed/{region}.log",
+    params:
+        bed=region_bed,
+    localrule: True
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/region_bed.py"
+
+
+rule call_freebayes:
     input:
         tumor=tumor_bam,
         normal=normal_bam,
         fasta=config["reference"]["fasta"],
+        bed="results/regions/{region}.bed",
     output:
-        vcf="results/{sample}/calls/candidates.vcf.gz",
-        index="results/{sample}/calls/candidates.vcf.gz.tbi",
+        vcf="results/{sample}/calls/freebayes/scatter/{region}.calls.vcf.gz",
+        index="results/{sample}/calls/freebayes/scatter/{region}.calls.vcf.gz.tbi",
     log:
-        "logs/call_candidates/{sample}.log",
+        "logs/call_freebayes/{sample}/{region}.log",
     benchmark:
-        "benchmarks/call_candidates/{sample}.tsv"
+        "benchmarks/call_freebayes/{sample}/{region}.tsv"
     params:
-        fraction=config["calling"]["min_alternate_fraction"],
-        alt_count=config["calling"]["min_alternate_count"],
-        mapq=config["calling"]["min_mapping_quality"],
-        baseq=config["calling"]["min_base_quality"],
+        fraction=config["calling"]["freebayes"]["min_alternate_fraction"],
+        alt_count=config["calling"]["freebayes"]["min_alternate_count"],
+        mapq=config["calling"]["freebayes"]["min_mapping_quality"],
+        baseq=config["calling"]["freebayes"]["min_base_quality"],
     threads: 1
     resources:
         mem_mb=scaled(4000),
@@ -27,13 +49,300 @@ rule call_candidates:
     conda:
         "../envs/calling.yaml"
     shell:
-        "(freebayes --fasta-reference {input.fasta:q} --pooled-continuous --haplotype-length 0"
+        "(freebayes --fasta-reference {input.fasta:q} --targets {input.bed:q}"
+        " --pooled-continuous --haplotype-length 0"
         " --min-alternate-fraction {params.fraction} --min-alternate-count {params.alt_count}"
         " --min-mapping-quality {params.mapq} --min-base-quality {params.baseq}"
         " {input.tumor:q} {input.normal:q}"
-        " | bcftools norm --no-version --multiallelics -any --fasta-ref {input.fasta:q}"
-        " --output-type z --output {output.vcf:q}"
+        " | bcftools view --no-version --output-type z --output {output.vcf:q}"
         " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
+
+
+rule call_bcftools:
+    # bcftools as a tumor-vs-normal candidate caller: mpileup over tumor and normal, every
+    # allele with enough ALT reads in the tumor (the somatic decision is neoag's).
+    input:
+        tumor=tumor_bam,
+        normal=normal_bam,
+        fasta=config["reference"]["fasta"],
+        bed="results/regions/{region}.bed",
+    output:
+        vcf="results/{sample}/calls/bcftools/scatter/{region}.calls.vcf.gz",
+        index="results/{sample}/calls/bcftools/scatter/{region}.calls.vcf.gz.tbi",
+    log:
+        "logs/call_bcftools/{sample}/{region}.log",
+    benchmark:
+        "benchmarks/call_bcftools/{sample}/{region}.tsv"
+    params:
+        alt_count=config["calling"]["bcftools"]["min_alternate_count"],
+        fraction=config["calling"]["bcftools"]["min_alternate_fraction"],
+        mapq=config["calling"]["bcftools"]["min_mapping_quality"],
+        baseq=config["calling"]["bcftools"]["min_base_quality"],
+        max_depth=config["calling"]["bcftools"]["max_depth"],
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(120),
+    conda:
+        "../envs/calling.yaml"
+    shell:
+        "(bcftools mpileup --no-version --fasta-ref {input.fasta:q} --regions-file {input.bed:q}"
+        " --annotate FORMAT/AD,FORMAT/DP --min-MQ {params.mapq} --min-BQ {params.baseq}"
+        " --max-depth {params.max_depth} --output-type u {input.tumor:q} {input.normal:q}"
+        " | bcftools norm --no-version --multiallelics -any --output-type u"
+        " | bcftools view --no-version --output-type z --output {output.vcf:q}"
+        " --include 'ALT!=\"<*>\" && FMT/AD[0:1]>={params.alt_count}"
+        " && FMT/AD[0:1]>={params.fraction}*FMT/DP[0]'"
+        " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
+
+
+rule reference_dict:
+    input:
+        config["reference"]["fasta"],
+    output:
+        REFERENCE_DICT,
+    log:
+        "logs/reference_dict.log",
+    conda:
+        "../envs/gatk4.yaml"
+    shell:
+        "gatk CreateSequenceDictionary -R {input:q} -O {output:q} > {log:q} 2>&1"
+
+
+rule mutect2_normal_name:
+    input:
+        normal_bam,
+    output:
+        "results/{sample}/calls/mutect2/normal_sample.txt",
+    log:
+        "logs/mutect2_normal_name/{sample}.log",
+    conda:
+        "../envs/gatk4.yaml"
+    shell:
+        "gatk GetSampleName -I {input:q} -O {output:q} > {log:q} 2>&1"
+
+
+rule call_mutect2:
+    input:
+        tumor=tumor_bam,
+        normal=normal_bam,
+        normal_name="results/{sample}/calls/mutect2/normal_sample.txt",
+        fasta=config["reference"]["fasta"],
+        dict=REFERENCE_DICT,
+        bed="results/regions/{region}.bed",
+        resources=mutect2_resources,
+    output:
+        vcf="results/{sample}/calls/mutect2/scatter/{region}.calls.vcf.gz",
+        stats="results/{sample}/calls/mutect2/scatter/{region}.calls.vcf.gz.stats",
+    log:
+        "logs/call_mutect2/{sample}/{region}.log",
+    benchmark:
+        "benchmarks/call_mutect2/{sample}/{region}.tsv"
+    params:
+        options=mutect2_options,
+        java=java_heap,
+    threads: 2
+    resources:
+        mem_mb=scaled(8000),
+        runtime=scaled(480),
+    conda:
+        "../envs/gatk4.yaml"
+    shell:
+        "gatk --java-options {params.java} Mutect2 --reference {input.fasta:q}"
+        " --input {input.tumor:q} --input {input.normal:q} --normal-sample \"$(cat {input.normal_name:q})\""
+        " --intervals {input.bed:q} --native-pair-hmm-threads {threads} {params.options}"
+        " --output {output.vcf:q} > {log:q} 2>&1"
+
+
+rule filter_mutect2:
+    # Gather the regions, merge their statistics, then FilterMutectCalls on the whole sample.
+    input:
+        vcfs=mutect2_scattered,
+        stats=mutect2_stats,
+        fasta=config["reference"]["fasta"],
+        dict=REFERENCE_DICT,
+    output:
+        unfiltered="results/{sample}/calls/mutect2/unfiltered.vcf.gz",
+        stats="results/{sample}/calls/mutect2/unfiltered.vcf.gz.stats",
+        vcf="results/{sample}/calls/mutect2/raw.vcf.gz",
+    log:
+        "logs/filter_mutect2/{sample}.log",
+    benchmark:
+        "benchmarks/filter_mutect2/{sample}.tsv"
+    params:
+        gather=mutect2_gather_arguments,
+    threads: 1
+    resources:
+        mem_mb=scaled(4000),
+        runtime=scaled(120),
+    conda:
+        "../envs/gatk4.yaml"
+    shell:
+        "(gatk MergeVcfs {params.gather[vcfs]} --OUTPUT {output.unfiltered:q}"
+        " && gatk MergeMutectStats {params.gather[stats]} --output {output.stats:q}"
+        " && gatk FilterMutectCalls --reference {input.fasta:q} --variant {output.unfiltered:q}"
+        " --stats {output.stats:q} --output {output.vcf:q}) > {log:q} 2>&1"
+
+
+rule call_manta:
+    # Optional (calling.strelka2.manta): Manta's candidate small indels improve Strelka2's indels.
+    input:
+        tumor=tumor_bam,
+        normal=normal_bam,
+        fasta=config["reference"]["fasta"],
+    output:
+        vcf="results/{sample}/calls/manta/candidateSmallIndels.vcf.gz",
+        index="results/{sample}/calls/manta/candidateSmallIndels.vcf.gz.tbi",
+    log:
+        "logs/call_manta/{sample}.log",
+    benchmark:
+        "benchmarks/call_manta/{sample}.tsv"
+    params:
+        rundir="results/{sample}/calls/manta/run",
+    threads: 4
+    resources:
+        mem_mb=scaled(8000),
+        runtime=scaled(480),
+    conda:
+        "../envs/manta.yaml"
+    shell:
+        "(rm -rf {params.rundir:q}"
+        " && configManta.py --normalBam {input.normal:q} --tumorBam {input.tumor:q}"
+        " --referenceFasta {input.fasta:q} --runDir {params.rundir:q}"
+        " && {params.rundir:q}/runWorkflow.py -m local -j {threads}"
+        " && cp {params.rundir:q}/results/variants/candidateSmallIndels.vcf.gz {output.vcf:q}"
+        " && cp {params.rundir:q}/results/variants/candidateSmallIndels.vcf.gz.tbi {output.index:q})"
+        " > {log:q} 2>&1"
+
+
+rule call_strelka2:
+    input:
+        tumor=tumor_bam,
+        normal=normal_bam,
+        fasta=config["reference"]["fasta"],
+        regions="results/regions/{region}.bed.gz",
+        indels=manta_indels,
+    output:
+        snvs="results/{sample}/calls/strelka2/scatter/{region}.snvs.vcf.gz",
+        snvs_index="results/{sample}/calls/strelka2/scatter/{region}.snvs.vcf.gz.tbi",
+        indels="results/{sample}/calls/strelka2/scatter/{region}.indels.vcf.gz",
+        indels_index="results/{sample}/calls/strelka2/scatter/{region}.indels.vcf.gz.tbi",
+    log:
+        "logs/call_strelka2/{sample}/{region}.log",
+    benchmark:
+        "benchmarks/call_strelka2/{sample}/{region}.tsv"
+    params:
+        rundir="results/{sample}/calls/strelka2/scatter/{region}.run",
+        options=strelka2_options,
+    threads: 4
+    resources:
+        mem_mb=scaled(8000),
+        runtime=scaled(480),
+    conda:
+        "../envs/strelka2.yaml"
+    shell:
+        "(rm -rf {params.rundir:q}"
+        " && configureStrelkaSomaticWorkflow.py --normalBam {input.normal:q} --tumorBam {input.tumor:q}"
+        " --referenceFasta {input.fasta:q} --callRegions {input.regions:q} {params.options}"
+        " --runDir {params.rundir:q}"
+        " && {params.rundir:q}/runWorkflow.py -m local -j {threads}"
+        " && cp {params.rundir:q}/results/variants/somatic.snvs.vcf.gz {output.snvs:q}"
+        " && cp {params.rundir:q}/results/variants/somatic.snvs.vcf.gz.tbi {output.snvs_index:q}"
+        " && cp {params.rundir:q}/results/variants/somatic.indels.vcf.gz {output.indels:q}"
+        " && cp {params.rundir:q}/results/variants/somatic.indels.vcf.gz.tbi {output.indels_index:q})"
+        " > {log:q} 2>&1"
+
+
+rule gather_calls:
+    input:
+        vcfs=scattered_calls,
+        indexes=scattered_call_indexes,
+    output:
+        vcf="results/{sample}/calls/{caller}/raw.vcf.gz",
+        index="results/{sample}/calls/{caller}/raw.vcf.gz.tbi",
+    log:
+        "logs/gather_calls/{sample}/{caller}.log",
+    wildcard_constraints:
+        caller="freebayes|bcftools|strelka2",
+    threads: 1
+    resources:
+        mem_mb=scaled(1000),
+        runtime=scaled(60),
+    conda:
+        "../envs/calling.yaml"
+    shell:
+        "(bcftools concat --no-version --allow-overlaps --remove-duplicates"
+        " --output-type z --output {output.vcf:q} {input.vcfs:q}"
+        " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
+
+
+rule prepare_calls:
+    # The same for every caller and for the sample's own VCF: accepted FILTER values,
+    # tumor/normal columns, the caller's own VAFs; one record per ALT allele.
+    input:
+        vcf=raw_calls,
+        fasta=config["reference"]["fasta"],
+        tumor=tumor_bam,
+        normal=normal_bam,
+    output:
+        vcf="results/{sample}/calls/{caller}/accepted.vcf.gz",
+        index="results/{sample}/calls/{caller}/accepted.vcf.gz.tbi",
+    log:
+        "logs/prepare_calls/{sample}/{caller}.log",
+    params:
+        pass_filters=config["calling"]["pass_filters"],
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(60),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/prepare_calls.py"
+
+
+rule normalise_calls:
+    # bcftools norm: split multi-allelic records, left-align and trim indels.
+    input:
+        vcf="results/{sample}/calls/{caller}/accepted.vcf.gz",
+        fasta=config["reference"]["fasta"],
+    output:
+        vcf="results/{sample}/calls/{caller}/candidates.vcf.gz",
+        index="results/{sample}/calls/{caller}/candidates.vcf.gz.tbi",
+    log:
+        "logs/normalise_calls/{sample}/{caller}.log",
+    threads: 1
+    resources:
+        mem_mb=scaled(1000),
+        runtime=scaled(60),
+    conda:
+        "../envs/calling.yaml"
+    shell:
+        "(bcftools norm --no-version --multiallelics -any --fasta-ref {input.fasta:q} --check-ref e"
+        " --output-type z --output {output.vcf:q} {input.vcf:q}"
+        " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
+
+
+rule consensus:
+    input:
+        calls=caller_candidates,
+        fasta=config["reference"]["fasta"],
+    output:
+        vcf="results/{sample}/calls/candidates.vcf.gz",
+        index="results/{sample}/calls/candidates.vcf.gz.tbi",
+    log:
+        "logs/consensus/{sample}.log",
+    params:
+        callers=candidate_callers,
+        min_callers=min_callers,
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(30),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/consensus.py"
 
 
 rule select_somatic:
@@ -43,12 +352,11 @@ rule select_somatic:
         tumor=tumor_bam,
         normal=normal_bam,
         rna=rna_bam,
+        fasta=config["reference"]["fasta"],
     output:
         evidence="results/{sample}/calls/evidence.tsv",
         vcf="results/{sample}/somatic.vcf.gz",
         index="results/{sample}/somatic.vcf.gz.tbi",
-        germline="results/{sample}/calls/germline.vcf.gz",
-        germline_index="results/{sample}/calls/germline.vcf.gz.tbi",
     log:
         "logs/select_somatic/{sample}.log",
     benchmark:
@@ -64,3 +372,79 @@ rule select_somatic:
         "../envs/neoag.yaml"
     script:
         "../scripts/select_somatic.py"
+
+
+rule germline_targets:
+    input:
+        vcf="results/{sample}/somatic.vcf.gz",
+        fasta=config["reference"]["fasta"],
+    output:
+        "results/{sample}/calls/germline/targets.bed",
+    log:
+        "logs/germline_targets/{sample}.log",
+    params:
+        flank=config["germline"]["flank"],
+    localrule: True
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/germline_targets.py"
+
+
+rule call_germline:
+    # freebayes on the normal alone, near the somatic variants (no targets: an empty VCF).
+    input:
+        normal=normal_bam,
+        fasta=config["reference"]["fasta"],
+        bed="results/{sample}/calls/germline/targets.bed",
+    output:
+        vcf="results/{sample}/calls/germline/calls.vcf.gz",
+        index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
+    log:
+        "logs/call_germline/{sample}.log",
+    benchmark:
+        "benchmarks/call_germline/{sample}.tsv"
+    params:
+        mapq=config["calling"]["freebayes"]["min_mapping_quality"],
+        baseq=config["calling"]["freebayes"]["min_base_quality"],
+    threads: 1
+    resources:
+        mem_mb=scaled(4000),
+        runtime=scaled(120),
+    conda:
+        "../envs/calling.yaml"
+    shell:
+        "(if [ -s {input.bed:q} ]; then"
+        " freebayes --fasta-reference {input.fasta:q} --targets {input.bed:q} --haplotype-length 0"
+        " --min-mapping-quality {params.mapq} --min-base-quality {params.baseq} {input.normal:q};"
+        " else printf '##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\n'; fi"
+        " | bcftools norm --no-version --multiallelics -any --fasta-ref {input.fasta:q}"
+        " --output-type z --output {output.vcf:q} && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
+
+
+rule select_germline:
+    input:
+        calls="results/{sample}/calls/germline/calls.vcf.gz",
+        index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
+        tumor=tumor_bam,
+        normal=normal_bam,
+        fasta=config["reference"]["fasta"],
+    output:
+        vcf="results/{sample}/calls/germline.vcf.gz",
+        index="results/{sample}/calls/germline.vcf.gz.tbi",
+    log:
+        "logs/select_germline/{sample}.log",
+    benchmark:
+        "benchmarks/select_germline/{sample}.tsv"
+    params:
+        evidence=config["evidence"],
+        somatic=config["somatic"],
+        germline=config["germline"],
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(60),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/select_germline.py"

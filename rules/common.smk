@@ -1,4 +1,5 @@
 # Helpers shared by the rules: configuration, the sample sheet, input functions.
+import re
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from neoag.errors import NeoagInputError  # noqa: E402
 from neoag.preflight import check_sample_sheet  # noqa: E402
+from neoag.regions import plan_regions  # noqa: E402
 
 validate(config, schema="../config/schemas/config.schema.yaml", set_default=True)
 
@@ -27,7 +29,8 @@ def load_samples(path):
     except (OSError, pd.errors.ParserError) as error:
         sys.exit(
             f"neoag: error: the sample sheet {path} cannot be read ({error}). It must be a "
-            "tab-separated file with a header row: sample, tumor_bam, normal_bam, rna_bam, hla_alleles."
+            "tab-separated file with a header row: sample, tumor_bam, normal_bam, rna_bam, hla_alleles "
+            "(optional columns: vcf, expression)."
         )
     for _, row in sheet.iterrows():
         validate(row.to_dict(), schema="../config/schemas/samples.schema.yaml")
@@ -71,3 +74,146 @@ def hla_alleles(wildcards):
 def output_parent(wildcards, output):
     """The folder that holds a rule's first output (for tools that take a folder)."""
     return str(Path(output[0]).parent)
+
+
+# ---------------------------------------------------------------------------
+# Variant calling: callers, scatter regions, user VCFs
+# ---------------------------------------------------------------------------
+
+CALLERS = list(dict.fromkeys(config["calling"]["callers"]))
+if config["calling"]["min_callers"] > len(CALLERS):
+    sys.exit(
+        f"neoag: error: calling.min_callers is {config['calling']['min_callers']} but only "
+        f"{len(CALLERS)} caller(s) are selected in calling.callers ({', '.join(CALLERS)}). "
+        "Lower min_callers or add callers."
+    )
+try:
+    REGIONS = {
+        region.name: region
+        for region in plan_regions(
+            config["reference"]["fasta"] + ".fai", config["calling"]["regions"], config["calling"]["scatter_size"]
+        )
+    }
+except NeoagInputError as error:
+    sys.exit(f"neoag: error: {error}")
+
+# GATK wants a sequence dictionary beside the FASTA (genome.fa -> genome.dict).
+REFERENCE_DICT = re.sub(r"(\.fa|\.fasta|\.fna)?(\.gz)?$", "", config["reference"]["fasta"]) + ".dict"
+
+
+wildcard_constraints:
+    region="|".join(re.escape(name) for name in REGIONS),
+    caller="freebayes|bcftools|mutect2|strelka2|vcf",
+
+
+def sample_vcf(wildcards):
+    """The sample's own VCF from the sample sheet ('' when its variants are called from the BAMs)."""
+    return samples.loc[wildcards.sample].get("vcf", "")
+
+
+def candidate_callers(wildcards):
+    """Where a sample's candidates come from: its own VCF, or the configured callers."""
+    return ["vcf"] if sample_vcf(wildcards) else CALLERS
+
+
+def caller_candidates(wildcards):
+    """The prepared candidates of each of the sample's sources, in config order."""
+    return [f"results/{wildcards.sample}/calls/{caller}/candidates.vcf.gz" for caller in candidate_callers(wildcards)]
+
+
+def min_callers(wildcards):
+    return 1 if sample_vcf(wildcards) else config["calling"]["min_callers"]
+
+
+def raw_calls(wildcards):
+    """A caller's gathered VCF, or the sample's own VCF (caller 'vcf')."""
+    if wildcards.caller == "vcf":
+        return sample_vcf(wildcards)
+    return f"results/{wildcards.sample}/calls/{wildcards.caller}/raw.vcf.gz"
+
+
+def scattered_calls(wildcards):
+    """The per-region VCFs of a caller, to be gathered (Strelka2: SNVs and indels)."""
+    kinds = ["snvs", "indels"] if wildcards.caller == "strelka2" else ["calls"]
+    return [
+        f"results/{wildcards.sample}/calls/{wildcards.caller}/scatter/{region}.{kind}.vcf.gz"
+        for region in REGIONS
+        for kind in kinds
+    ]
+
+
+def scattered_call_indexes(wildcards):
+    return [f"{path}.tbi" for path in scattered_calls(wildcards)]
+
+
+def mutect2_scattered(wildcards):
+    return [f"results/{wildcards.sample}/calls/mutect2/scatter/{region}.calls.vcf.gz" for region in REGIONS]
+
+
+def mutect2_stats(wildcards):
+    return [f"{path}.stats" for path in mutect2_scattered(wildcards)]
+
+
+def region_bed(wildcards):
+    """BED text of one scatter region."""
+    return REGIONS[wildcards.region].bed()
+
+
+def mutect2_resources(wildcards):
+    """The optional germline resource and panel of normals (with their indexes)."""
+    options = config["calling"]["mutect2"]
+    paths = [options[key] for key in ("germline_resource", "panel_of_normals") if options[key]]
+    return paths + [f"{path}.tbi" for path in paths]
+
+
+def mutect2_options(wildcards):
+    """Mutect2 arguments for the optional resources, and the user's extra arguments."""
+    options = config["calling"]["mutect2"]
+    arguments = []
+    if options["germline_resource"]:
+        arguments.append(f"--germline-resource {options['germline_resource']}")
+    if options["panel_of_normals"]:
+        arguments.append(f"--panel-of-normals {options['panel_of_normals']}")
+    if options["extra"]:
+        arguments.append(options["extra"])
+    return " ".join(arguments)
+
+
+def java_heap(wildcards, resources):
+    """-Xmx for a GATK job: most of its memory, leaving room for the JVM itself."""
+    return f"-Xmx{int(resources.mem_mb * 0.8)}m"
+
+
+def mutect2_gather_arguments(wildcards, input):
+    """-I/--stats lists of the per-region Mutect2 outputs, for MergeVcfs and MergeMutectStats."""
+    vcfs = " ".join(f"-I {path}" for path in input.vcfs)
+    stats = " ".join(f"--stats {path}" for path in input.stats)
+    return {"vcfs": vcfs, "stats": stats}
+
+
+def manta_indels(wildcards):
+    """Manta's candidate small indels for Strelka2, when switched on."""
+    if config["calling"]["strelka2"]["manta"]:
+        return [f"results/{wildcards.sample}/calls/manta/candidateSmallIndels.vcf.gz"]
+    return []
+
+
+def strelka2_options(wildcards, input):
+    """configureStrelkaSomaticWorkflow.py options: Manta indel candidates, exome mode."""
+    arguments = [f"--indelCandidates {path}" for path in input.indels]
+    if config["calling"]["strelka2"]["exome"]:
+        arguments.append("--exome")
+    return " ".join(arguments)
+
+
+def sample_expression(wildcards):
+    """The sample's expression table (TPM), or nothing."""
+    path = samples.loc[wildcards.sample].get("expression", "")
+    return [path] if path else []
+
+
+def normalised_expression(wildcards):
+    """neoag's expression table of the sample, or nothing when the sheet gives none."""
+    if sample_expression(wildcards):
+        return [f"results/{wildcards.sample}/expression/expression.tsv"]
+    return []

@@ -14,9 +14,9 @@ run_step(
     tumor_bam=snakemake.input.tumor,
     normal_bam=snakemake.input.normal,
     rna_bam=snakemake.input.rna[0] if snakemake.input.rna else None,
+    fasta_path=snakemake.input.fasta,
     evidence_tsv=snakemake.output.evidence,
     somatic_vcf=snakemake.output.vcf,
-    germline_vcf=snakemake.output.germline,
     filters=SomaticFilters(**snakemake.params.somatic),
     read_filters=ReadFilters(**snakemake.params.evidence),
 )

@@ -17,21 +17,42 @@ VARIANT_KEY = {
 }
 
 EVIDENCE = {
-    "tumor_dna_depth": "tumor DNA fragments spanning the variant that pass the read filters",
+    "tumor_dna_depth": "tumor DNA fragments informative at the variant (support REF, ALT or another "
+    "allele called at the site) that pass the read filters",
     "tumor_dna_alt_count": "of those, fragments carrying ALT",
     "tumor_dna_vaf": "tumor_dna_alt_count / tumor_dna_depth",
-    "normal_dna_depth": "normal DNA fragments spanning the variant",
+    "normal_dna_depth": "normal DNA fragments informative at the variant",
     "normal_dna_alt_count": "of those, fragments carrying ALT",
     "normal_dna_vaf": "normal_dna_alt_count / normal_dna_depth",
-    "tumor_rna_depth": "tumor RNA fragments spanning the variant (empty without an RNA BAM)",
+    "tumor_rna_depth": "tumor RNA fragments informative at the variant (empty without an RNA BAM)",
     "tumor_rna_alt_count": "of those, fragments carrying ALT",
     "tumor_rna_vaf": "tumor_rna_alt_count / tumor_rna_depth",
+}
+
+CALLER = {
+    "callers": "callers that proposed the allele, comma-separated in config order ('vcf': the sample's own VCF)",
+    "caller_tumor_vaf": "tumor VAF as the first of those callers reports it (AF, AD, Strelka2 tier-1 counts, "
+    "VarScan2 FREQ or AO/RO), for comparison with neoag's count; empty when it reports none",
+    "caller_normal_vaf": "normal VAF as that caller reports it",
 }
 
 EVIDENCE_TABLE = {
     **VARIANT_KEY,
     **EVIDENCE,
+    **CALLER,
     "somatic_status": "somatic, or why the candidate is not somatic (see docs/output.md)",
+}
+
+EXPRESSION = {
+    "gene_tpm": "tumor expression of the gene, TPM, from the sample's expression table (for a transcript-level "
+    "table: the sum over its transcripts); empty without one or when the gene is not in it",
+    "transcript_tpm": "tumor expression of the transcript, TPM (empty for gene-level tables)",
+}
+
+EXPRESSION_TABLE = {
+    "feature": "gene or transcript",
+    "id": "gene_id or transcript_id as in the GTF",
+    "tpm": "transcripts per million, from the sample's expression table",
 }
 
 ANNOTATION = {
@@ -106,6 +127,7 @@ ALL_EPITOPES = {
     **PEPTIDE,
     **SCORES,
     **EVIDENCE,
+    **EXPRESSION,
     "passes_filters": "true when the row passes every config filter (then it is in candidates.tsv)",
     "filter_reasons": "the filters the row fails, comma-separated; empty when it passes",
 }
@@ -120,6 +142,7 @@ VARIANTS = {
     **VARIANT_KEY,
     **ANNOTATION,
     **EVIDENCE,
+    **EXPRESSION,
     "n_peptides": "mutant peptides (all lengths, all transcripts) scored for the variant",
     "n_candidates": "rows of candidates.tsv from the variant",
     "best_peptide": "the variant's best-ranked mutant peptide (empty when none is scored)",
@@ -136,4 +159,5 @@ TABLES = {
     "all_epitopes.tsv": ALL_EPITOPES,
     "candidates.tsv": CANDIDATES,
     "variants.tsv": VARIANTS,
+    "expression.tsv": EXPRESSION_TABLE,
 }

@@ -11,7 +11,7 @@ from neoag.errors import NeoagInputError
 from neoag.hla import parse_allele_list
 
 REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam", "hla_alleles")
-OPTIONAL_COLUMNS = ("rna_bam",)
+OPTIONAL_COLUMNS = ("rna_bam", "vcf", "expression")
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -19,6 +19,17 @@ def alignment_index(path: str) -> str | None:
     """The index file of a BAM/CRAM, or None when there is none."""
     candidates = [path + ".bai", path + ".csi", re.sub(r"\.bam$", ".bai", path), path + ".crai"]
     return next((c for c in candidates if c != path and os.path.exists(c)), None)
+
+
+def check_readable_file(path: str, where: str) -> None:
+    """The file exists and is readable."""
+    if not os.path.isfile(path):
+        raise NeoagInputError(
+            f"{where}: file '{path}' does not exist. Correct the path (relative "
+            "paths are relative to the directory you run snakemake in), or leave the cell empty."
+        )
+    if not os.access(path, os.R_OK):
+        raise NeoagInputError(f"{where}: file '{path}' is not readable; check its permissions.")
 
 
 def check_alignment_file(path: str, where: str) -> None:
@@ -66,4 +77,7 @@ def check_sample_sheet(sheet: pd.DataFrame, path: str) -> None:
         for column in ("tumor_bam", "normal_bam", "rna_bam"):
             if row.get(column, ""):
                 check_alignment_file(row[column], f"{where}, column {column}")
+        for column in ("vcf", "expression"):
+            if row.get(column, ""):
+                check_readable_file(row[column], f"{where}, column {column}")
         parse_allele_list(row["hla_alleles"], f"{where}, column hla_alleles")

@@ -1,22 +1,26 @@
 """Somatic selection: keep candidates that the tumor supports and the normal does not.
 
-The caller proposes candidate alleles (permissively); the decision is made here
-from read evidence counted by neoag itself, the same for every caller. A
-germline variant has ALT reads in the normal and so never passes.
+The callers propose candidate alleles; the decision is made here from read
+evidence counted by neoag itself, the same for every caller. A germline
+variant has ALT reads in the normal and so never passes. The patient's own
+germline variants near the somatic ones are written separately
+(select_germline) for the annotation stage.
 """
 
 from __future__ import annotations
 
 import math
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
 
+from neoag.calls import Candidate, read_candidates
 from neoag.columns import EVIDENCE_TABLE
 from neoag.evidence import AlleleCounts, ReadFilters, count_alleles
 from neoag.tables import write_table
+from neoag.variants import Variant, unsupported_allele_reason
 from neoag.vcf import read_vcf_alleles
 
 
@@ -31,6 +35,15 @@ class SomaticFilters:
     max_normal_alt_count: int = 1
     max_normal_vaf: float = 0.03
     germline_normal_vaf: float = 0.15
+
+
+@dataclass(frozen=True)
+class GermlineFilters:
+    """Which germline variants are written, and how they are labelled (config: germline)."""
+
+    flank: int = 150
+    hom_normal_vaf: float = 0.85
+    loh_vaf_shift: float = 0.25
 
 
 def somatic_status(tumor: AlleleCounts, normal: AlleleCounts, filters: SomaticFilters) -> str:
@@ -59,40 +72,59 @@ def evidence_row(prefix: str, counts: AlleleCounts | None) -> dict:
     return {f"{prefix}_depth": counts.depth, f"{prefix}_alt_count": counts.alt_count, f"{prefix}_vaf": vaf}
 
 
+def site_partners(variants: list[Variant]) -> dict[Variant, list[Variant]]:
+    """For each allele, the other alleles called at the same chrom and position.
+
+    Their reads then count in the depth of each other (a multi-allelic site).
+    """
+    by_site: dict[tuple[str, int], list[Variant]] = defaultdict(list)
+    for variant in variants:
+        by_site[(variant.chrom, variant.pos)].append(variant)
+    return {v: [o for o in by_site[(v.chrom, v.pos)] if o != v] for v in variants}
+
+
 def select_somatic(
     candidates_vcf: str,
     tumor_bam: str,
     normal_bam: str,
     rna_bam: str | None,
+    fasta_path: str,
     evidence_tsv: str,
     somatic_vcf: str,
-    germline_vcf: str,
     filters: SomaticFilters,
     read_filters: ReadFilters,
 ) -> pd.DataFrame:
-    """Count evidence for every candidate allele; write all to evidence_tsv, the
-    somatic ones to somatic_vcf and the germline ones to germline_vcf (bgzipped,
-    indexed, sites only). The germline variants are the patient's own: the
-    annotation stage can put those near a somatic change into its peptides."""
+    """Count evidence for every candidate allele; write all to evidence_tsv and the
+    somatic ones to somatic_vcf (bgzipped, indexed, sites only, evidence in INFO)."""
     import pysam
 
     tumor = pysam.AlignmentFile(tumor_bam)
     normal = pysam.AlignmentFile(normal_bam)
     rna = pysam.AlignmentFile(rna_bam) if rna_bam else None
+    fasta = pysam.FastaFile(fasta_path)
+    candidates = read_candidates(candidates_vcf)
+    supported = [
+        Variant(c.chrom, c.pos, c.ref.upper(), c.alt.upper())
+        for c in candidates
+        if not unsupported_allele_reason(c.ref.upper(), c.alt.upper())
+    ]
+    partners = site_partners(supported)
     rows = []
-    for allele in read_vcf_alleles(candidates_vcf):
-        row = {"chrom": allele.chrom, "pos": allele.pos, "ref": allele.ref, "alt": allele.alt}
-        if allele.skip_reason:
-            row.update(variant_id=f"{allele.chrom}:{allele.pos}:{allele.ref}:{allele.alt}", variant_type="")
+    for candidate in candidates:
+        row = _candidate_columns(candidate)
+        reason = unsupported_allele_reason(candidate.ref.upper(), candidate.alt.upper())
+        if reason:
+            row.update(variant_id=f"{candidate.chrom}:{candidate.pos}:{candidate.ref}:{candidate.alt}", variant_type="")
             row.update(evidence_row("tumor_dna", None) | evidence_row("normal_dna", None))
             row.update(evidence_row("tumor_rna", None), somatic_status="unsupported_allele")
-            print(f"  {row['variant_id']}: not assessed, {allele.skip_reason}", file=sys.stderr)
+            print(f"  {row['variant_id']}: not assessed, {reason}", file=sys.stderr)
             rows.append(row)
             continue
-        variant = allele.variant
-        tumor_counts = count_alleles(tumor, variant, read_filters)
-        normal_counts = count_alleles(normal, variant, read_filters)
-        rna_counts = count_alleles(rna, variant, read_filters) if rna else None
+        variant = Variant(candidate.chrom, candidate.pos, candidate.ref.upper(), candidate.alt.upper())
+        others = partners[variant]
+        tumor_counts = count_alleles(tumor, fasta, variant, read_filters, others)
+        normal_counts = count_alleles(normal, fasta, variant, read_filters, others)
+        rna_counts = count_alleles(rna, fasta, variant, read_filters, others) if rna else None
         row.update(variant_id=variant.variant_id, variant_type=variant.kind)
         row.update(evidence_row("tumor_dna", tumor_counts))
         row.update(evidence_row("normal_dna", normal_counts))
@@ -102,8 +134,7 @@ def select_somatic(
 
     table = pd.DataFrame(rows, columns=list(EVIDENCE_TABLE))
     write_table(table, evidence_tsv, EVIDENCE_TABLE)
-    _write_sites_vcf(candidates_vcf, table[table.somatic_status == "somatic"], somatic_vcf)
-    _write_sites_vcf(candidates_vcf, table[table.somatic_status == "germline"], germline_vcf)
+    write_sites_vcf(fasta, table[table.somatic_status == "somatic"], somatic_vcf)
     counts = Counter(table.somatic_status)
     print(
         f"{len(table)} candidate alleles: " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items())),
@@ -112,33 +143,151 @@ def select_somatic(
     return table
 
 
-def _write_sites_vcf(template_vcf: str, somatic: pd.DataFrame, path: str) -> None:
-    """A sites-only VCF of some candidate alleles with neoag's evidence in INFO."""
+def _candidate_columns(candidate: Candidate) -> dict:
+    return {
+        "chrom": candidate.chrom,
+        "pos": candidate.pos,
+        "ref": candidate.ref,
+        "alt": candidate.alt,
+        "callers": ",".join(candidate.callers),
+        "caller_tumor_vaf": candidate.tumor_vaf,
+        "caller_normal_vaf": candidate.normal_vaf,
+    }
+
+
+def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str) -> int:
+    """BED of windows of flank bases around each somatic variant (merged); returns their number.
+
+    Germline variants are looked for only there: they are the ones that can
+    change a somatic variant's peptides.
+    """
     import pysam
 
-    with pysam.VariantFile(template_vcf) as template:
-        contigs = [(name, contig.length) for name, contig in template.header.contigs.items()]
+    from neoag.regions import read_fai
+
+    lengths = dict(read_fai(fai_path))
+    order = {name: i for i, name in enumerate(lengths)}
+    windows = []
+    with pysam.VariantFile(somatic_vcf) as vcf:
+        for record in vcf:
+            start = max(0, record.start - flank)
+            end = min(lengths[record.chrom], record.stop + flank)
+            windows.append((record.chrom, start, end))
+    merged: list[tuple[str, int, int]] = []
+    for chrom, start, end in sorted(windows, key=lambda w: (order[w[0]], w[1], w[2])):
+        if merged and merged[-1][0] == chrom and start <= merged[-1][2]:
+            merged[-1] = (chrom, merged[-1][1], max(end, merged[-1][2]))
+        else:
+            merged.append((chrom, start, end))
+    with open(bed_path, "w") as out:
+        out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in merged)
+    print(f"{len(windows)} somatic variants -> {len(merged)} germline search windows", file=sys.stderr)
+    return len(merged)
+
+
+def germline_labels(tumor: AlleleCounts, normal: AlleleCounts, filters: GermlineFilters) -> tuple[str, bool]:
+    """Zygosity in the normal ('het' or 'hom') and whether the tumor lost heterozygosity
+    (its VAF moved at least loh_vaf_shift away from the normal's, for a het variant)."""
+    zygosity = "hom" if normal.vaf >= filters.hom_normal_vaf else "het"
+    loh = zygosity == "het" and tumor.depth > 0 and abs(tumor.vaf - normal.vaf) >= filters.loh_vaf_shift
+    return zygosity, loh
+
+
+def select_germline(
+    germline_calls_vcf: str,
+    tumor_bam: str,
+    normal_bam: str,
+    fasta_path: str,
+    germline_vcf: str,
+    filters: SomaticFilters,
+    germline_filters: GermlineFilters,
+    read_filters: ReadFilters,
+) -> pd.DataFrame:
+    """The patient's germline variants near somatic ones, with neoag's evidence.
+
+    A variant called in the normal is kept when neoag's own count puts it at a
+    germline fraction in the normal (somatic.germline_normal_vaf, with
+    somatic.min_normal_depth fragments). INFO gives tumor and normal counts,
+    ZYG (het or hom in the normal) and LOH (tumor VAF shifted from the normal's).
+    """
+    import pysam
+
+    tumor = pysam.AlignmentFile(tumor_bam)
+    normal = pysam.AlignmentFile(normal_bam)
+    fasta = pysam.FastaFile(fasta_path)
+    alleles = [a for a in read_vcf_alleles(germline_calls_vcf) if not a.skip_reason]
+    variants = [a.variant for a in alleles]
+    partners = site_partners(variants)
+    rows = []
+    for variant in dict.fromkeys(variants):
+        normal_counts = count_alleles(normal, fasta, variant, read_filters, partners[variant])
+        if normal_counts.depth < filters.min_normal_depth or normal_counts.vaf < filters.germline_normal_vaf:
+            continue
+        tumor_counts = count_alleles(tumor, fasta, variant, read_filters, partners[variant])
+        zygosity, loh = germline_labels(tumor_counts, normal_counts, germline_filters)
+        row = {"chrom": variant.chrom, "pos": variant.pos, "ref": variant.ref, "alt": variant.alt}
+        row.update(evidence_row("tumor_dna", tumor_counts) | evidence_row("normal_dna", normal_counts))
+        row.update(zygosity=zygosity, loh=loh)
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=["chrom", "pos", "ref", "alt", "zygosity", "loh", *EVIDENCE_COLUMNS_DNA])
+    write_sites_vcf(fasta, table, germline_vcf, germline=True)
+    print(
+        f"{len(variants)} alleles called in the normal near somatic variants; {len(table)} germline "
+        f"({int((table.zygosity == 'het').sum())} het, {int(table.loh.sum())} with LOH in the tumor)",
+        file=sys.stderr,
+    )
+    return table
+
+
+EVIDENCE_COLUMNS_DNA = [
+    f"{sample}_{name}" for sample in ("tumor_dna", "normal_dna") for name in ("depth", "alt_count", "vaf")
+]
+
+SITES_INFO = {
+    "TDP": ("Integer", "Tumor DNA fragments informative at the variant (neoag evidence)"),
+    "TAD": ("Integer", "Tumor DNA fragments carrying ALT"),
+    "TVAF": ("Float", "Tumor DNA variant allele fraction"),
+    "NDP": ("Integer", "Normal DNA fragments informative at the variant"),
+    "NAD": ("Integer", "Normal DNA fragments carrying ALT"),
+    "NVAF": ("Float", "Normal DNA variant allele fraction"),
+}
+
+
+def write_sites_vcf(fasta, table: pd.DataFrame, path: str, germline: bool = False) -> None:
+    """A sites-only VCF of some alleles with neoag's evidence in INFO, bgzipped and indexed.
+
+    The somatic VCF also carries CALLERS; the germline VCF ZYG and LOH.
+    """
+    import pysam
+
     header = pysam.VariantHeader()
-    for name, length in contigs:
+    for name, length in zip(fasta.references, fasta.lengths):
         header.contigs.add(name, length=length)
-    info = {
-        "TDP": ("Integer", "Tumor DNA fragments spanning the variant (neoag evidence)"),
-        "TAD": ("Integer", "Tumor DNA fragments carrying ALT"),
-        "TVAF": ("Float", "Tumor DNA variant allele fraction"),
-        "NDP": ("Integer", "Normal DNA fragments spanning the variant"),
-        "NAD": ("Integer", "Normal DNA fragments carrying ALT"),
-        "NVAF": ("Float", "Normal DNA variant allele fraction"),
-    }
-    for key, (kind, text) in info.items():
-        header.add_meta("INFO", items=[("ID", key), ("Number", 1), ("Type", kind), ("Description", text)])
+    info = {key: (1, kind, text) for key, (kind, text) in SITES_INFO.items()}
+    if germline:
+        info["ZYG"] = (1, "String", "het or hom in the normal")
+        info["LOH"] = (0, "Flag", "heterozygous in the normal, tumor VAF shifted (loss of heterozygosity)")
+    else:
+        info["CALLERS"] = (".", "String", "callers that proposed the allele")
+    for key, (number, kind, text) in info.items():
+        header.add_meta("INFO", items=[("ID", key), ("Number", number), ("Type", kind), ("Description", text)])
+    order = {name: i for i, name in enumerate(fasta.references)}
+    rows = sorted(table.itertuples(index=False), key=lambda r: (order[r.chrom], int(r.pos), r.ref, r.alt))
     with pysam.VariantFile(path, "wz", header=header) as out:
-        for row in somatic.itertuples(index=False):
+        for row in rows:
             record = out.new_record(contig=row.chrom, start=int(row.pos) - 1, alleles=(row.ref, row.alt))
             record.info["TDP"] = int(row.tumor_dna_depth)
             record.info["TAD"] = int(row.tumor_dna_alt_count)
-            record.info["TVAF"] = round(float(row.tumor_dna_vaf), 4)
+            if not pd.isna(row.tumor_dna_vaf):
+                record.info["TVAF"] = round(float(row.tumor_dna_vaf), 4)
             record.info["NDP"] = int(row.normal_dna_depth)
             record.info["NAD"] = int(row.normal_dna_alt_count)
             record.info["NVAF"] = round(float(row.normal_dna_vaf), 4)
+            if germline:
+                record.info["ZYG"] = row.zygosity
+                if row.loh:
+                    record.info["LOH"] = True
+            elif row.callers:
+                record.info["CALLERS"] = tuple(row.callers.split(","))
             out.write(record)
     pysam.tabix_index(path, preset="vcf", force=True)
