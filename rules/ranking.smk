@@ -1,4 +1,23 @@
-# Scores + evidence -> the sample's result tables (columns: docs/output.md).
+# Scores + evidence (+ expression) -> the sample's result tables (columns: docs/output.md).
+
+
+rule expression:
+    # The sample's TPM table (salmon, kallisto, StringTie, RSEM), keyed by the GTF's IDs.
+    input:
+        table=sample_expression,
+        gtf=config["reference"]["gtf"],
+    output:
+        "results/{sample}/expression/expression.tsv",
+    log:
+        "logs/expression/{sample}.log",
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(30),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/expression.py"
 
 
 rule rank:
@@ -7,6 +26,7 @@ rule rank:
         annotations="results/{sample}/annotation/annotations.tsv",
         evidence="results/{sample}/calls/evidence.tsv",
         scores="results/{sample}/scores/scores.tsv",
+        expression=normalised_expression,
     output:
         all_epitopes="results/{sample}/all_epitopes.tsv",
         candidates="results/{sample}/candidates.tsv",

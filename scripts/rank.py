@@ -18,4 +18,5 @@ run_step(
     all_epitopes_tsv=snakemake.output.all_epitopes,
     candidates_tsv=snakemake.output.candidates,
     variants_tsv=snakemake.output.variants,
+    expression_tsv=snakemake.input.expression[0] if snakemake.input.expression else None,
 )

@@ -10,6 +10,7 @@ import pandas as pd
 
 from neoag.columns import ALL_EPITOPES, ANNOTATION, CANDIDATES, EVIDENCE, VARIANT_KEY, VARIANTS
 from neoag.consequences import PEPTIDE_CONSEQUENCES
+from neoag.expression import add_expression
 from neoag.tables import read_table, write_table
 
 EVIDENCE_NUMERIC = tuple(EVIDENCE)
@@ -167,16 +168,20 @@ def write_rankings(
     all_epitopes_tsv: str,
     candidates_tsv: str,
     variants_tsv: str,
+    expression_tsv: str | None = None,
 ) -> None:
-    """The three result tables of one sample."""
+    """The three result tables of one sample (with expression when expression_tsv is given)."""
     peptides = read_table(peptides_tsv, numeric=("peptide_length", "peptide_start"))
     annotations = read_table(annotations_tsv, numeric=("pos", "protein_position", "cds_position"))
     evidence = read_table(evidence_tsv, numeric=("pos", *EVIDENCE_NUMERIC))
     scores = read_table(scores_tsv, numeric=SCORE_NUMERIC)
+    expression = read_table(expression_tsv, numeric=("tpm",)) if expression_tsv else None
 
-    all_epitopes = build_all_epitopes(sample, peptides, annotations, evidence, scores, filters)
+    all_epitopes = add_expression(
+        build_all_epitopes(sample, peptides, annotations, evidence, scores, filters), expression
+    )
     candidates = build_candidates(all_epitopes)
-    variants = build_variants(sample, annotations, evidence, all_epitopes, candidates)
+    variants = add_expression(build_variants(sample, annotations, evidence, all_epitopes, candidates), expression)
     write_table(all_epitopes, all_epitopes_tsv, ALL_EPITOPES)
     write_table(candidates, candidates_tsv, CANDIDATES)
     write_table(variants, variants_tsv, VARIANTS)
