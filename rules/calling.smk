@@ -426,6 +426,7 @@ rule select_germline:
     input:
         calls="results/{sample}/calls/germline/calls.vcf.gz",
         index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
+        candidates="results/{sample}/calls/candidates.vcf.gz",
         tumor=tumor_bam,
         normal=normal_bam,
         fasta=config["reference"]["fasta"],

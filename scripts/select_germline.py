@@ -11,6 +11,7 @@ from neoag.step import run_step
 run_step(
     select_germline,
     germline_calls_vcf=snakemake.input.calls,
+    candidates_vcf=snakemake.input.candidates,
     tumor_bam=snakemake.input.tumor,
     normal_bam=snakemake.input.normal,
     fasta_path=snakemake.input.fasta,

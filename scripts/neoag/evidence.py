@@ -35,6 +35,11 @@ than this (inside the compared window) is explained by no allele and does not
 count. Soft-clipped bases are left out of this test (at a splice junction they
 are exonic sequence from elsewhere), though they take part in choosing the allele."""
 
+ANCHOR_BLOCK = 5
+"""An anchor is an aligned base whose gap-free block runs at least this many
+bases away from the variant: a read that reaches only a base or two past an
+indel is often aligned with mismatches there, and cannot be placed from that side."""
+
 CLIP_REACH = 30
 """How far beyond the variant reads are fetched, so that reads whose soft clip
 reaches back over the variant are seen."""
@@ -191,12 +196,14 @@ def read_haplotype(read, locus: Locus, min_base_quality: int) -> int | None:
     if left_blocks:
         start, query, length = max(left_blocks)
         position = min(start + length, locus.left) - 1
-        anchors.append((position, query + position - start))
+        if position - max(start, low) + 1 >= ANCHOR_BLOCK:
+            anchors.append((position, query + position - start))
     right_blocks = [b for b in blocks if b[0] + b[2] > locus.right and b[0] < high]
     if right_blocks:
         start, query, length = min(right_blocks)
         position = max(start, locus.right)
-        anchors.append((position, query + position - start))
+        if min(start + length, high) - position >= ANCHOR_BLOCK:
+            anchors.append((position, query + position - start))
 
     sequence, qualities = read.query_sequence, read.query_qualities
     if locus.left - MIN_ANCHOR < low or locus.right + MIN_ANCHOR > high:

@@ -195,6 +195,7 @@ def germline_labels(tumor: AlleleCounts, normal: AlleleCounts, filters: Germline
 
 def select_germline(
     germline_calls_vcf: str,
+    candidates_vcf: str,
     tumor_bam: str,
     normal_bam: str,
     fasta_path: str,
@@ -209,6 +210,8 @@ def select_germline(
     germline fraction in the normal (somatic.germline_normal_vaf, with
     somatic.min_normal_depth fragments). INFO gives tumor and normal counts,
     ZYG (het or hom in the normal) and LOH (tumor VAF shifted from the normal's).
+    The somatic candidates (candidates_vcf) count as other alleles at their
+    sites, so that a somatic allele beside a germline one does not move its VAF.
     """
     import pysam
 
@@ -216,10 +219,15 @@ def select_germline(
     normal = pysam.AlignmentFile(normal_bam)
     fasta = pysam.FastaFile(fasta_path)
     alleles = [a for a in read_vcf_alleles(germline_calls_vcf) if not a.skip_reason]
-    variants = [a.variant for a in alleles]
-    partners = site_partners(variants)
+    variants = list(dict.fromkeys(a.variant for a in alleles))
+    somatic_candidates = [
+        Variant(c.chrom, c.pos, c.ref.upper(), c.alt.upper())
+        for c in read_candidates(candidates_vcf)
+        if not unsupported_allele_reason(c.ref.upper(), c.alt.upper())
+    ]
+    partners = site_partners(list(dict.fromkeys(variants + somatic_candidates)))
     rows = []
-    for variant in dict.fromkeys(variants):
+    for variant in variants:
         normal_counts = count_alleles(normal, fasta, variant, read_filters, partners[variant])
         if normal_counts.depth < filters.min_normal_depth or normal_counts.vaf < filters.germline_normal_vaf:
             continue

@@ -104,8 +104,11 @@ def test_insertion_reads_count_however_the_aligner_placed_them(tmp_path, fasta):
         # a low-quality inserted base does not lose the read: the shift tells the alleles apart
         read_spec("low_quality_insert", 40, REF[40:60] + "AT" + REF[60:68], "20M2I8M", low_quality_at=20),
         read_spec("ref", 35, REF[35:65], "30M"),
-        # a read that ends inside the inserted bases cannot tell the alleles apart
+        # reads that end or start inside the inserted bases cannot tell the alleles apart,
+        # however they are aligned (a base aligned past the variant is no anchor)
         read_spec("ends_inside", 31, REF[31:60] + "A", "29M1S"),
+        read_spec("ends_inside_mismatched", 35, REF[35:60] + "A", "26M"),
+        read_spec("starts_inside_mismatched", 59, "T" + REF[60:85], "26M"),
     ]
     bam = write_bam(tmp_path / "insertion.bam", reads)
     assert count_alleles(bam, fasta, INSERTION, ReadFilters()) == AlleleCounts(depth=5, ref_count=1, alt_count=4)
