@@ -44,6 +44,9 @@ SETTINGS = {
     "freebayes (default)": "",
     "bcftools": "calling:\n  callers: [bcftools]\n",
     "freebayes + bcftools, min 2": "calling:\n  callers: [freebayes, bcftools]\n  min_callers: 2\n",
+    "freebayes, low-VAF settings (-F 0.02, min_tumor_vaf 0.03)": (
+        "calling:\n  freebayes:\n    min_alternate_fraction: 0.02\nsomatic:\n  min_tumor_vaf: 0.03\n"
+    ),
 }
 
 

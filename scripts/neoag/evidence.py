@@ -124,6 +124,17 @@ def slide_span(reference: str, offset: int, variant: Variant) -> tuple[int, int]
     return lo + offset, hi + length + offset
 
 
+def variant_span(fasta, variant: Variant) -> tuple[int, int]:
+    """Genome [start, end) that a variant occupies, repeats included (slide_span); a pure
+    insertion takes the bases on either side of it. Alleles whose spans overlap are
+    alternatives to each other: a read can carry one or the other."""
+    start, ref, _ = variant.trimmed()
+    offset = max(0, start - 300)
+    reference = fasta.fetch(variant.chrom, offset, start + len(ref) + 300).upper()
+    low, high = slide_span(reference, offset, variant)
+    return (low - 1, high + 1) if low == high else (low, high)
+
+
 def build_locus(fasta, variant: Variant, others: Sequence[Variant] = ()) -> Locus:
     """The haplotypes of variant (REF and ALT) and of other alleles at the same site.
 
@@ -173,7 +184,8 @@ def read_haplotype(read, locus: Locus, min_base_quality: int) -> int | None:
     """Index of the locus haplotype that the read supports, or None if it supports none.
 
     The read is laid without gaps on each haplotype, anchored on its aligned
-    base nearest to the variant on the left and on the right (two placements).
+    base nearest to the variant on the left and on the right (two placements;
+    an anchor's gap-free block must run ANCHOR_BLOCK bases away from the variant).
     A placement counts when the read covers the variant and MIN_ANCHOR bases on
     each side of it on every haplotype. Mismatches are counted over the
     compared window at bases of at least min_base_quality; each haplotype
@@ -191,6 +203,8 @@ def read_haplotype(read, locus: Locus, min_base_quality: int) -> int | None:
             low = max(low, skip_end)
         else:
             high = min(high, skip_start)
+    if locus.left - MIN_ANCHOR < low or locus.right + MIN_ANCHOR > high:
+        return None  # an intron gap too close to the variant
     anchors = []
     left_blocks = [b for b in blocks if b[0] < locus.left and b[0] + b[2] > low]
     if left_blocks:
@@ -206,8 +220,6 @@ def read_haplotype(read, locus: Locus, min_base_quality: int) -> int | None:
             anchors.append((position, query + position - start))
 
     sequence, qualities = read.query_sequence, read.query_qualities
-    if locus.left - MIN_ANCHOR < low or locus.right + MIN_ANCHOR > high:
-        return None  # an intron gap too close to the variant
     clip_start = read.query_alignment_start  # bases before it, and from query_alignment_end on, are soft-clipped
     clip_end = read.query_alignment_end
     best: list[tuple[int, int] | None] = [None] * len(locus.haplotypes)

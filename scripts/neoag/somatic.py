@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
 from neoag.calls import Candidate, read_candidates
 from neoag.columns import EVIDENCE_TABLE
-from neoag.evidence import AlleleCounts, ReadFilters, count_alleles
+from neoag.evidence import AlleleCounts, ReadFilters, count_alleles, variant_span
 from neoag.tables import write_table
 from neoag.variants import Variant, unsupported_allele_reason
 from neoag.vcf import read_vcf_alleles
@@ -72,15 +72,22 @@ def evidence_row(prefix: str, counts: AlleleCounts | None) -> dict:
     return {f"{prefix}_depth": counts.depth, f"{prefix}_alt_count": counts.alt_count, f"{prefix}_vaf": vaf}
 
 
-def site_partners(variants: list[Variant]) -> dict[Variant, list[Variant]]:
-    """For each allele, the other alleles called at the same chrom and position.
-
-    Their reads then count in the depth of each other (a multi-allelic site).
-    """
-    by_site: dict[tuple[str, int], list[Variant]] = defaultdict(list)
-    for variant in variants:
-        by_site[(variant.chrom, variant.pos)].append(variant)
-    return {v: [o for o in by_site[(v.chrom, v.pos)] if o != v] for v in variants}
+def site_partners(variants: list[Variant], fasta) -> dict[Variant, list[Variant]]:
+    """For each allele, the other alleles whose spans overlap its own (variant_span): the
+    other ALT alleles of a multi-allelic site, and an SNV inside a homopolymer that a
+    deletion there can also explain. Their reads then count in each other's depth, and
+    reads that fit both equally count for neither."""
+    spans = {v: variant_span(fasta, v) for v in dict.fromkeys(variants)}
+    order = sorted(spans, key=lambda v: (v.chrom, *spans[v], v.ref, v.alt))
+    partners: dict[Variant, list[Variant]] = {v: [] for v in order}
+    for i, variant in enumerate(order):
+        high = spans[variant][1]
+        for other in order[i + 1 :]:
+            if other.chrom != variant.chrom or spans[other][0] >= high:
+                break
+            partners[variant].append(other)
+            partners[other].append(variant)
+    return partners
 
 
 def select_somatic(
@@ -108,7 +115,7 @@ def select_somatic(
         for c in candidates
         if not unsupported_allele_reason(c.ref.upper(), c.alt.upper())
     ]
-    partners = site_partners(supported)
+    partners = site_partners(supported, fasta)
     rows = []
     for candidate in candidates:
         row = _candidate_columns(candidate)
@@ -225,7 +232,7 @@ def select_germline(
         for c in read_candidates(candidates_vcf)
         if not unsupported_allele_reason(c.ref.upper(), c.alt.upper())
     ]
-    partners = site_partners(list(dict.fromkeys(variants + somatic_candidates)))
+    partners = site_partners(variants + somatic_candidates, fasta)
     rows = []
     for variant in variants:
         normal_counts = count_alleles(normal, fasta, variant, read_filters, partners[variant])

@@ -21,3 +21,23 @@ FILTERS = SomaticFilters()
 )
 def test_somatic_status(tumor, normal, status):
     assert somatic_status(AlleleCounts(*tumor), AlleleCounts(*normal), FILTERS) == status
+
+
+def test_site_partners_are_the_alleles_that_overlap(tmp_path):
+    import pysam
+
+    from neoag.somatic import site_partners
+    from neoag.variants import Variant
+
+    path = tmp_path / "ref.fa"
+    path.write_text(">c\nGATAATCTTTACAACTTTTTCCCCCCCCCCAGTAAAATTATGCGT\n")
+    pysam.faidx(str(path))
+    fasta = pysam.FastaFile(str(path))
+    deletion = Variant("c", 20, "TC", "T")  # one C of the run of ten (0-based 20-29)
+    snv_in_run = Variant("c", 21, "C", "T")  # TTTTTT + 9 C: reads in the T run fit both
+    snv_far = Variant("c", 35, "A", "G")
+    other_allele = Variant("c", 35, "A", "C")
+    partners = site_partners([deletion, snv_in_run, snv_far, other_allele], fasta)
+    assert partners[snv_in_run] == [deletion]
+    assert partners[deletion] == [snv_in_run]
+    assert partners[snv_far] == [other_allele]
