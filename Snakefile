@@ -15,6 +15,7 @@ include: "rules/hla.smk"
 include: "rules/peptides.smk"
 include: "rules/scoring.smk"
 include: "rules/ranking.smk"
+include: "rules/report.smk"
 
 
 rule all:
@@ -24,3 +25,7 @@ rule all:
             sample=samples.index,
             table=["all_epitopes", "candidates", "variants"],
         ),
+        expand("results/{sample}/report.html", sample=samples.index),
+        "results/cohort/summary.tsv",
+        "results/cohort/shared_neoantigens.tsv",
+        "results/manifest.json",

@@ -71,3 +71,17 @@ def hla_alleles(wildcards):
 def output_parent(wildcards, output):
     """The folder that holds a rule's first output (for tools that take a folder)."""
     return str(Path(output[0]).parent)
+
+
+def manifest_inputs(wildcards):
+    """Every input file of the run, by role, for the manifest's checksums."""
+    files = {
+        "reference_fasta": config["reference"]["fasta"],
+        "reference_gtf": config["reference"]["gtf"],
+        "models": config["mhcflurry"]["models"],
+    }
+    for sample, row in samples.iterrows():
+        for column in ("tumor_bam", "normal_bam", "rna_bam"):
+            if row.get(column, ""):
+                files[f"{sample}.{column}"] = row[column]
+    return files

@@ -7,6 +7,10 @@ the descriptions; docs/output.md says the same in longer form.
 
 from __future__ import annotations
 
+# Bumped whenever a column is added, renamed or changes meaning; recorded in
+# results/manifest.json next to the tables.
+SCHEMA_VERSION = "1.0"
+
 VARIANT_KEY = {
     "variant_id": "chrom:pos:ref:alt, the join key of all tables",
     "chrom": "contig name as in the reference FASTA",
@@ -128,6 +132,26 @@ VARIANTS = {
     "best_mt_affinity_percentile": "its affinity percentile rank",
 }
 
+COHORT_SUMMARY = {
+    "sample": ALL_EPITOPES["sample"],
+    "somatic_variants": "somatic variants (rows of variants.tsv)",
+    "coding_variants": "somatic variants inside a CDS (peptide-making, stop_gained, start_lost, synonymous)",
+    "peptide_variants": "somatic variants that make new peptides",
+    "candidate_variants": "variants with at least one candidate epitope",
+    "candidates": "rows of candidates.tsv",
+    "callable_mb": "territory TMB is divided by, Mb (config cohort.callable_mb, else the GTF's coding bases)",
+    "tmb_per_mb": "coding_variants / callable_mb",
+}
+
+SHARED_NEOANTIGENS = {
+    "mt_peptide": PEPTIDE["mt_peptide"],
+    "allele": SCORE_TABLE["allele"],
+    "n_samples": "samples with this (peptide, allele) among their candidates",
+    "samples": "those samples, comma-separated",
+    "gene_names": "genes the peptide comes from, comma-separated",
+    "protein_changes": "protein changes that make it, comma-separated",
+}
+
 TABLES = {
     "evidence.tsv": EVIDENCE_TABLE,
     "annotations.tsv": ANNOTATION_TABLE,
@@ -136,4 +160,6 @@ TABLES = {
     "all_epitopes.tsv": ALL_EPITOPES,
     "candidates.tsv": CANDIDATES,
     "variants.tsv": VARIANTS,
+    "cohort/summary.tsv": COHORT_SUMMARY,
+    "cohort/shared_neoantigens.tsv": SHARED_NEOANTIGENS,
 }
