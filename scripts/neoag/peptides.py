@@ -61,6 +61,10 @@ def mutant_peptides(
                 wt_peptide = wt_protein[start : start + length]
             if changed_start == changed_end:
                 changed = (changed_start - start, changed_start - start + 1)
+            elif consequence == "missense" and len(mt_protein) == len(wt_protein):
+                # Same length: only the residues that differ (the span may hold
+                # unchanged residues between two changes of one haplotype).
+                changed = tuple(i + 1 for i, (m, w) in enumerate(zip(mt_peptide, wt_peptide)) if m != w)
             else:
                 changed = tuple(
                     i - start + 1 for i in range(max(start, changed_start), min(start + length, changed_end))
