@@ -323,12 +323,16 @@ class TranscriptIndex:
                 self._bins.setdefault((transcript.chrom, b), []).append(transcript)
 
     def overlapping(self, chrom: str, start: int, end: int) -> list[Transcript]:
-        """Transcripts whose span overlaps [start, end); an empty interval (an
-        insertion point) counts as the base after it."""
-        end = max(end, start + 1)
+        """Transcripts whose span overlaps [start, end). An empty interval (an
+        insertion before base start) overlaps a transcript when the bases on both
+        sides of it are in its span: an insertion next to either end is outside."""
+        insertion = start == end
+        low, high = (start - 1, start + 1) if insertion else (start, end)
         found: dict[str, Transcript] = {}
-        for b in range(start // self.BIN, (end - 1) // self.BIN + 1):
+        for b in range(max(0, low) // self.BIN, (high - 1) // self.BIN + 1):
             for transcript in self._bins.get((chrom, b), ()):
-                if transcript.exons[0][0] < end and start < transcript.exons[-1][1]:
+                first, last = transcript.exons[0][0], transcript.exons[-1][1]
+                inside = first <= low and high <= last if insertion else first < high and low < last
+                if inside:
                     found[transcript.transcript_id] = transcript
         return sorted(found.values(), key=lambda t: t.transcript_id)

@@ -151,7 +151,8 @@ def read_vep_vcf(path: str, fetch: Callable[[str, int, int], str]) -> dict[tuple
 
 
 def transcript_tags(entry: dict[str, str]) -> str:
-    """transcript_tags from CANONICAL, MANE_SELECT (or MANE) and FLAGS, in neoag's order."""
+    """transcript_tags from CANONICAL, MANE_SELECT (or MANE), CCDS and FLAGS, in neoag's order
+    (VEP has no field for the GTF's 'basic' tag)."""
     from neoag.transcripts import REPORTED_TAGS
 
     tags = set()
@@ -161,6 +162,8 @@ def transcript_tags(entry: dict[str, str]) -> str:
         tags.add("MANE_Plus_Clinical")
     if entry.get("CANONICAL") == "YES":
         tags.add("Ensembl_canonical")
+    if entry.get("CCDS"):
+        tags.add("CCDS")
     tags.update(flag for flag in entry.get("FLAGS", "").split("&") if flag)
     return ",".join(tag for tag in REPORTED_TAGS if tag in tags)
 

@@ -39,4 +39,6 @@ def test_index_finds_overlapping_transcripts_only():
     assert index.overlapping("c", 30, 31) == [transcript]  # intron counts: the caller decides
     assert index.overlapping("c", 70, 71) == []
     assert index.overlapping("other", 30, 31) == []
-    assert index.overlapping("c", 10, 10) == [transcript]  # insertion point
+    assert index.overlapping("c", 11, 11) == [transcript]  # an insertion between bases 10 and 11
+    assert index.overlapping("c", 10, 10) == []  # an insertion before the transcript's first base
+    assert index.overlapping("c", 67, 67) == []  # ... or after its last base
