@@ -120,3 +120,9 @@ def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank
         f"({table.mt_peptide.nunique()} unique), lengths {sorted(set(lengths))}",
         file=sys.stderr,
     )
+    dropped = annotations[~annotations.consequence.isin(PEPTIDE_CONSEQUENCES)].consequence.value_counts()
+    print(
+        f"dropped (no new peptides): {int(dropped.sum())} pairs"
+        + "".join(f", {name} {count}" for name, count in sorted(dropped.items())),
+        file=sys.stderr,
+    )
