@@ -8,6 +8,7 @@ put in cis with a somatic variant go into its peptide context (neoag.phasing).
 
 from __future__ import annotations
 
+import bisect
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from neoag.evidence import ReadFilters
 from neoag.phasing import PhaseCounts, PhaseSettings, chain, count_germline_phase, count_phase, phase_call
 from neoag.tables import write_table
 from neoag.transcripts import Transcript, TranscriptIndex, read_gtf, select_transcripts
-from neoag.variants import Variant
+from neoag.variants import Variant, unsupported_allele_reason
 from neoag.vcf import read_vcf_alleles
 
 
@@ -64,13 +65,36 @@ class Phaser:
     alignments: open pysam files (tumor DNA, tumor RNA or None, normal DNA or None).
     """
 
-    def __init__(self, neighbours: list[Neighbour], tumor, rna, normal, settings: PhaseSettings, filters: ReadFilters):
+    def __init__(
+        self,
+        neighbours: list[Neighbour],
+        tumor,
+        rna,
+        normal,
+        settings: PhaseSettings,
+        filters: ReadFilters,
+        germline_vcf: str | None = None,
+    ):
+        """neighbours are held in memory (the somatic variants); the germline
+        ones are read from germline_vcf region by region through its index."""
+        self.germline = GermlineVariants(germline_vcf) if germline_vcf else None
         self.by_chrom: dict[str, list[Neighbour]] = {}
         for neighbour in sorted(neighbours, key=lambda n: n.variant):
             self.by_chrom.setdefault(neighbour.variant.chrom, []).append(neighbour)
+        self.positions = {chrom: [n.variant.pos for n in listed] for chrom, listed in self.by_chrom.items()}
         self.tumor, self.rna, self.normal = tumor, rna, normal
         self.settings, self.filters = settings, filters
         self._phases: dict[tuple[Variant, Variant], str] = {}
+
+    def near(self, chrom: str, start: int, end: int) -> list[Neighbour]:
+        """Neighbours whose VCF position is in [start, end) (0-based), germline ones included."""
+        positions = self.positions.get(chrom, [])
+        listed = self.by_chrom.get(chrom, [])[
+            bisect.bisect_right(positions, start) : bisect.bisect_right(positions, end)
+        ]
+        if self.germline is not None:
+            listed = listed + self.germline.fetch(chrom, start, end)
+        return sorted(listed, key=lambda n: n.variant)
 
     def phase(self, somatic: Variant, neighbour: Neighbour) -> str:
         """cis, trans or unknown, from the tumor DNA (and RNA) fragments."""
@@ -118,8 +142,8 @@ class Phaser:
             high = min(edit.end + reach, transcript.cds_end_offset - 1)
         found: list[tuple[Neighbour, TxEdit]] = []
         first, last = transcript.exons[0][0], transcript.exons[-1][1]
-        for neighbour in self.by_chrom.get(somatic.chrom, ()):
-            if neighbour.variant == somatic or not first <= neighbour.variant.pos - 1 < last:
+        for neighbour in self.near(somatic.chrom, first, last):
+            if neighbour.variant == somatic:
                 continue
             located = locate(neighbour.variant, transcript)
             if isinstance(located, str) or located.start < cds_start + 3:
@@ -153,26 +177,47 @@ class Phaser:
         return context
 
 
-def read_neighbours(path: str, origin: str) -> list[Neighbour]:
-    """The variants of a VCF as possible neighbours (germline ones with INFO NVAF if present)."""
-    import pysam
+class GermlineVariants:
+    """The patient's germline variants (a bgzipped, indexed VCF), read region by region.
 
-    vafs: dict[tuple[str, int, str, str], float] = {}
-    with pysam.VariantFile(path) as vcf:
-        if "NVAF" in vcf.header.info:
-            for record in vcf:
-                for alt in record.alts or ():
-                    value = record.info.get("NVAF")
-                    if value is not None:
-                        vafs[(record.chrom, record.pos, record.ref.upper(), alt.upper())] = float(value)
-    neighbours = []
-    for allele in read_vcf_alleles(path):
-        if allele.skip_reason:
-            continue
-        variant = allele.variant
-        key = (variant.chrom, variant.pos, variant.ref, variant.alt)
-        neighbours.append(Neighbour(variant, origin, vafs.get(key)))
-    return neighbours
+    INFO/NVAF (the normal VAF that the calling stage writes) marks homozygous
+    ones. A VCF without an index is read whole into memory instead.
+    """
+
+    def __init__(self, path: str):
+        import pysam
+
+        self.path = path
+        self.vcf = pysam.VariantFile(path)
+        self.has_vaf = "NVAF" in self.vcf.header.info
+        self._cache: dict[tuple[str, int, int], list[Neighbour]] = {}
+        self._all: list[Neighbour] | None = None
+        if self.vcf.index is None:
+            self._all = [n for record in self.vcf for n in self._neighbours(record)]
+
+    def _neighbours(self, record) -> list[Neighbour]:
+        vaf = record.info.get("NVAF") if self.has_vaf else None
+        found = []
+        for alt in record.alts or ():
+            if unsupported_allele_reason(record.ref.upper(), alt.upper()) is None:
+                variant = Variant(record.chrom, record.pos, record.ref.upper(), alt.upper())
+                found.append(Neighbour(variant, "germline", None if vaf is None else float(vaf)))
+        return found
+
+    def fetch(self, chrom: str, start: int, end: int) -> list[Neighbour]:
+        """Germline variants whose position is in [start, end) (0-based)."""
+        if self._all is not None:
+            return [n for n in self._all if n.variant.chrom == chrom and start <= n.variant.pos - 1 < end]
+        key = (chrom, start, end)
+        if key not in self._cache:
+            if chrom not in self.vcf.header.contigs:
+                self._cache[key] = []
+            else:
+                self._cache[key] = [
+                    n for record in self.vcf.fetch(chrom, start, end) if record.pos - 1 >= start
+                    for n in self._neighbours(record)
+                ]  # fmt: skip
+        return self._cache[key]
 
 
 def annotate_vcf(
@@ -245,16 +290,14 @@ def annotate_vcf(
 
     phaser = None
     if phase_neighbours and tumor_bam:
-        neighbours = [Neighbour(v, "somatic") for v in somatic]
-        if germline_vcf:
-            neighbours += read_neighbours(germline_vcf, "germline")
         phaser = Phaser(
-            neighbours,
+            [Neighbour(v, "somatic") for v in somatic],
             pysam.AlignmentFile(tumor_bam),
             pysam.AlignmentFile(rna_bam) if rna_bam else None,
             pysam.AlignmentFile(normal_bam) if normal_bam else None,
             phasing or PhaseSettings(),
             read_filters or ReadFilters(),
+            germline_vcf=germline_vcf,
         )
 
     window_residues = max(peptide_lengths) - 1 + flank_length

@@ -118,8 +118,10 @@ def first_number(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def read_vep_vcf(path: str, fetch: Callable[[str, int, int], str]) -> dict[tuple, list[dict[str, str]]]:
-    """CSQ entries of every ALT allele, keyed by normalized_key of the allele."""
+def read_vep_vcf(
+    path: str, fetch: Callable[[str, int, int], str], wanted: set[tuple] | None = None
+) -> dict[tuple, list[dict[str, str]]]:
+    """CSQ entries of every ALT allele (or only the wanted ones), keyed by normalized_key."""
     import pysam
 
     try:
@@ -140,12 +142,14 @@ def read_vep_vcf(path: str, fetch: Callable[[str, int, int], str]) -> dict[tuple
             for number, (alt, allele) in enumerate(zip(alts, vep_alleles(record.ref.upper(), alts)), start=1):
                 if alt.startswith("<") or alt == "*":
                     continue
+                key = normalized_key(Variant(record.chrom, record.pos, record.ref.upper(), alt), fetch)
+                if wanted is not None and key not in wanted:
+                    continue
                 mine = [
                     e
                     for e in entries
                     if (e.get("ALLELE_NUM") == str(number)) or (not e.get("ALLELE_NUM") and e["Allele"] == allele)
                 ]
-                key = normalized_key(Variant(record.chrom, record.pos, record.ref.upper(), alt), fetch)
                 by_allele.setdefault(key, []).extend(mine)
     return by_allele
 
@@ -275,12 +279,10 @@ def annotations_from_vep(
     from neoag.vcf import read_vcf_alleles
 
     no_neighbours = {"cis_variants": "", "trans_variants": "", "unphased_variants": ""}
-    entries_by_key = read_vep_vcf(vep_vcf, fetch)
+    somatic = [allele.variant for allele in read_vcf_alleles(somatic_vcf) if not allele.skip_reason]
+    entries_by_key = read_vep_vcf(vep_vcf, fetch, wanted={normalized_key(v, fetch) for v in somatic})
     rows = []
-    for allele in read_vcf_alleles(somatic_vcf):
-        if allele.skip_reason:
-            continue
-        variant = allele.variant
+    for variant in somatic:
         entries = entries_by_key.get(normalized_key(variant, fetch))
         if entries is None:
             raise NeoagInputError(

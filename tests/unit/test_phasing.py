@@ -3,7 +3,7 @@
 import pysam
 import pytest
 
-from neoag.annotation import Neighbour, Phaser
+from neoag.annotation import GermlineVariants, Neighbour, Phaser
 from neoag.consequences import annotate, locate
 from neoag.evidence import ReadFilters
 from neoag.phasing import PhaseCounts, PhaseSettings, chain, count_germline_phase, count_phase, phase_call
@@ -135,3 +135,30 @@ def test_homozygous_germline_needs_no_reads_and_small_windows_skip_far_neighbour
     assert [n.variant for n, _ in wide.cis] == [FAR_GERMLINE]
     narrow = phaser.context(SOMATIC, GENE, locate(SOMATIC, GENE), change, window_residues=1)
     assert not (narrow.cis or narrow.trans or narrow.unphased)
+
+
+def test_germline_variants_come_from_the_indexed_vcf_with_their_normal_vaf(tmp_path):
+    vcf = tmp_path / "germline.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##contig=<ID=c,length=77>\n"
+        '##INFO=<ID=NVAF,Number=1,Type=Float,Description="Normal DNA variant allele fraction">\n'
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+        "c\t20\t.\tA\tG\t.\tPASS\tNVAF=0.5\n"
+        "c\t45\t.\tA\tT\t.\tPASS\tNVAF=0.75\n"
+    )
+    indexed = pysam.tabix_index(str(vcf), preset="vcf", force=True)
+    germline = GermlineVariants(indexed)
+    assert [(n.variant, n.normal_vaf) for n in germline.fetch("c", 0, 77)] == [(GERMLINE, 0.5), (FAR_GERMLINE, 0.75)]
+    assert germline.fetch("c", 20, 77) == [Neighbour(FAR_GERMLINE, "germline", 0.75)]  # pos 20 is base 19
+    assert germline.fetch("other", 0, 77) == []
+    # The Phaser reads them by region: the homozygous one is in cis without reads.
+    tumor = make_bam(tmp_path, [("r", 10, read_sequence(10, 40), 0)])
+    settings = PhaseSettings(homozygous_vaf=0.7)
+    phaser = Phaser([], tumor, None, None, settings, ReadFilters(), germline_vcf=indexed)
+    change = annotate(SOMATIC, GENE, sequence())
+    context = phaser.context(SOMATIC, GENE, locate(SOMATIC, GENE), change, window_residues=10)
+    assert context.columns() == {
+        "cis_variants": "c:45:A:T(germline)",
+        "trans_variants": "",
+        "unphased_variants": "c:20:A:G(germline)",
+    }
