@@ -237,14 +237,21 @@ def change_from_entry(entry: dict[str, str], variant: Variant) -> ProteinChange 
         mt_aa = wt_aa if len(aa) == 1 else ("" if aa[1] == "-" else aa[1])
         # A pure insertion sits between the two residues of Protein_position ('156-157').
         index = start if not wt_aa else start - 1
+        expected = (wt + "*")[index : index + len(wt_aa)]
+        if any(a not in (b, "X") for a, b in zip(wt_aa, expected)) or len(expected) != len(wt_aa):
+            # Amino_acids disagree with WildtypeProtein: say so rather than guess.
+            flags.append("vep_protein_mismatch")
+            return ProteinChange("incomplete_cds", flags=tuple(sorted(flags)), **positions)
         mt = wt[:index] + mt_aa + wt[index + len(wt_aa) :]
         if "*" in mt_aa:
             mt = mt.split("*")[0]
         elif "stop_lost" in terms:
-            # VEP gives the residue that replaces the stop, not the extension after it.
-            mt = wt[:index] + mt_aa.split("*")[0]
+            # VEP gives the residue(s) that replace the stop, not the extension after them.
+            mt = wt[:index] + mt_aa
             stop_reached = False
             flags.append("vep_extension_unknown")
+            if len(mt) <= len(wt):  # nothing known beyond the wild type: no new residues to show
+                return ProteinChange("stop_lost", "", len(wt) + 1, flags=tuple(sorted(flags)), **positions)
     change = describe_protein_change(wt, mt, net, stop_reached)
     if change.consequence == "synonymous":
         position = start or 1

@@ -128,6 +128,20 @@ def test_documented_vep_differences(tmp_path):
     assert gtf.loc["c:23:CG:C", "mt_protein"] == "MAKLNGIKHD"
 
 
+def test_inconsistent_csq_is_flagged_not_guessed(tmp_path):
+    from neoag.vep import change_from_entry, parse_csq
+
+    (entry,) = parse_csq((csq("A", "missense_variant", "", "8", "5", "2", "G/D"),), FIELDS.split("|"))
+    change = change_from_entry(entry, Variant("c", 18, "C", "A"))  # WildtypeProtein has A at 2, not G
+    assert (change.consequence, change.flags, change.mt_protein) == ("incomplete_cds", ("vep_protein_mismatch",), "")
+    (entry,) = parse_csq(
+        (csq("-", "stop_lost&inframe_deletion", "", "22-27", "19-24", "7-8", "H*/-"),), FIELDS.split("|")
+    )
+    change = change_from_entry(entry, Variant("c", 49, "TCATTAA", "T"))
+    assert (change.consequence, change.mt_protein) == ("stop_lost", "")
+    assert change.flags == ("vep_extension_unknown",)
+
+
 def test_restriction_to_canonical_transcripts(tmp_path):
     gtf, vep = both_paths(tmp_path, transcripts="canonical")
     assert len(gtf) == len(vep) == len(RECORDS)
