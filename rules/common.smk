@@ -21,13 +21,13 @@ def load_samples(path):
     """
     try:
         sheet = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment=None)
-        check_sample_sheet(sheet, path)
+        check_sample_sheet(sheet, path, annotation_source=config["annotation"]["source"])
     except NeoagInputError as error:
         sys.exit(f"neoag: error: {error}")
     except (OSError, pd.errors.ParserError) as error:
         sys.exit(
             f"neoag: error: the sample sheet {path} cannot be read ({error}). It must be a "
-            "tab-separated file with a header row: sample, tumor_bam, normal_bam, rna_bam, hla_alleles."
+            "tab-separated file with a header row: sample, tumor_bam, normal_bam, rna_bam, hla_alleles (and optionally vcf)."
         )
     for _, row in sheet.iterrows():
         validate(row.to_dict(), schema="../config/schemas/samples.schema.yaml")
@@ -62,6 +62,13 @@ def rna_bam(wildcards):
     """The RNA BAM, or nothing when the sample has none."""
     path = samples.loc[wildcards.sample].get("rna_bam", "")
     return [path] if path else []
+
+
+def vep_vcf(wildcards):
+    """The sample's VEP-annotated VCF when annotation.source is vep, else nothing."""
+    if config["annotation"]["source"] != "vep":
+        return []
+    return [samples.loc[wildcards.sample].get("vcf", "")]
 
 
 def hla_alleles(wildcards):

@@ -11,7 +11,7 @@ from neoag.errors import NeoagInputError
 from neoag.hla import parse_allele_list
 
 REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam", "hla_alleles")
-OPTIONAL_COLUMNS = ("rna_bam",)
+OPTIONAL_COLUMNS = ("rna_bam", "vcf")
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -37,8 +37,23 @@ def check_alignment_file(path: str, where: str) -> None:
         )
 
 
-def check_sample_sheet(sheet: pd.DataFrame, path: str) -> None:
-    """Columns, IDs, files and HLA names of the sample sheet; raises NeoagInputError."""
+def check_variant_file(path: str, where: str) -> None:
+    """A user VCF (vcf column): it exists and is readable."""
+    if not os.path.isfile(path):
+        raise NeoagInputError(
+            f"{where}: file '{path}' does not exist. Correct the path (relative "
+            "paths are relative to the directory you run snakemake in), or leave the cell empty."
+        )
+    if not os.access(path, os.R_OK):
+        raise NeoagInputError(f"{where}: file '{path}' is not readable; check its permissions.")
+
+
+def check_sample_sheet(sheet: pd.DataFrame, path: str, annotation_source: str = "gtf") -> None:
+    """Columns, IDs, files and HLA names of the sample sheet; raises NeoagInputError.
+
+    With annotation_source 'vep' every sample needs a VEP-annotated VCF in its
+    vcf column.
+    """
     missing = [column for column in REQUIRED_COLUMNS if column not in sheet.columns]
     if missing:
         raise NeoagInputError(
@@ -66,4 +81,12 @@ def check_sample_sheet(sheet: pd.DataFrame, path: str) -> None:
         for column in ("tumor_bam", "normal_bam", "rna_bam"):
             if row.get(column, ""):
                 check_alignment_file(row[column], f"{where}, column {column}")
+        if row.get("vcf", ""):
+            check_variant_file(row["vcf"], f"{where}, column vcf")
+        elif annotation_source == "vep":
+            raise NeoagInputError(
+                f"{where}: annotation.source is 'vep', so the sample needs a VEP-annotated VCF in the "
+                "column 'vcf' (VEP with --plugin Wildtype --plugin Frameshift, as for pVACseq). Add the "
+                "column and the path, or set annotation.source to 'gtf'."
+            )
         parse_allele_list(row["hla_alleles"], f"{where}, column hla_alleles")
