@@ -15,6 +15,7 @@ include: "rules/hla.smk"
 include: "rules/peptides.smk"
 include: "rules/scoring.smk"
 include: "rules/ranking.smk"
+include: "rules/report.smk"
 
 
 rule all:
@@ -25,3 +26,7 @@ rule all:
             table=["all_epitopes", "candidates", "variants"],
         ),
         expand("results/{sample}/calls/germline.vcf.gz", sample=samples.index),
+        expand("results/{sample}/report.html", sample=samples.index),
+        "results/cohort/summary.tsv",
+        "results/cohort/shared_neoantigens.tsv",
+        "results/manifest.json",

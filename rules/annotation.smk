@@ -1,10 +1,17 @@
-# Protein consequences of the somatic variants, from the GTF and the genome FASTA
-# (no VEP cache): one row per variant and overlapping protein-coding transcript.
+# Protein consequences of the somatic variants: one row per variant and overlapping
+# protein-coding transcript. From the GTF and the genome FASTA (no VEP cache), with
+# read-phased germline/somatic neighbours in the peptide context; or read from a
+# VEP-annotated VCF (annotation.source: vep).
 
 
 rule annotate:
     input:
         vcf="results/{sample}/somatic.vcf.gz",
+        germline="results/{sample}/calls/germline.vcf.gz",
+        tumor=tumor_bam,
+        normal=normal_bam,
+        rna=rna_bam,
+        vep=vep_vcf,
         gtf=config["reference"]["gtf"],
         fasta=config["reference"]["fasta"],
     output:
@@ -13,10 +20,16 @@ rule annotate:
         "logs/annotate/{sample}.log",
     benchmark:
         "benchmarks/annotate/{sample}.tsv"
+    params:
+        annotation=config["annotation"],
+        evidence=config["evidence"],
+        peptides=config["peptides"],
     threads: 1
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(60),
+    group:
+        "annotation"  # on a cluster, annotate and peptides run as one job
     conda:
         "../envs/neoag.yaml"
     script:

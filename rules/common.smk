@@ -23,7 +23,7 @@ def load_samples(path):
     """
     try:
         sheet = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment=None)
-        check_sample_sheet(sheet, path)
+        check_sample_sheet(sheet, path, annotation_source=config["annotation"]["source"])
     except NeoagInputError as error:
         sys.exit(f"neoag: error: {error}")
     except (OSError, pd.errors.ParserError) as error:
@@ -65,6 +65,13 @@ def rna_bam(wildcards):
     """The RNA BAM, or nothing when the sample has none."""
     path = samples.loc[wildcards.sample].get("rna_bam", "")
     return [path] if path else []
+
+
+def vep_vcf(wildcards):
+    """The sample's VEP-annotated VCF when annotation.source is vep, else nothing."""
+    if config["annotation"]["source"] != "vep":
+        return []
+    return [samples.loc[wildcards.sample].get("vcf", "")]
 
 
 def hla_alleles(wildcards):
@@ -217,3 +224,22 @@ def normalised_expression(wildcards):
     if sample_expression(wildcards):
         return [f"results/{wildcards.sample}/expression/expression.tsv"]
     return []
+
+
+def manifest_inputs(wildcards):
+    """Every input file of the run, by role, for the manifest's checksums."""
+    files = {
+        "reference_fasta": config["reference"]["fasta"],
+        "reference_gtf": config["reference"]["gtf"],
+        "models": config["mhcflurry"]["models"],
+    }
+    for sample, row in samples.iterrows():
+        for column in ("tumor_bam", "normal_bam", "rna_bam", "vcf", "expression"):
+            if row.get(column, ""):
+                files[f"{sample}.{column}"] = row[column]
+    if config["calling"]["regions"]:
+        files["calling_regions"] = config["calling"]["regions"]
+    for key in ("germline_resource", "panel_of_normals"):
+        if config["calling"]["mutect2"][key]:
+            files[f"mutect2_{key}"] = config["calling"]["mutect2"][key]
+    return files

@@ -16,6 +16,8 @@ rule peptides:
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(30),
+    group:
+        "annotation"
     conda:
         "../envs/neoag.yaml"
     script:

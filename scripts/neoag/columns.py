@@ -7,6 +7,10 @@ the descriptions; docs/output.md says the same in longer form.
 
 from __future__ import annotations
 
+# Bumped whenever a column is added, renamed or changes meaning; recorded in
+# results/manifest.json next to the tables.
+SCHEMA_VERSION = "1.0"
+
 VARIANT_KEY = {
     "variant_id": "chrom:pos:ref:alt, the join key of all tables",
     "chrom": "contig name as in the reference FASTA",
@@ -59,10 +63,22 @@ ANNOTATION = {
     "gene_id": "gene_id of the transcript (GTF)",
     "gene_name": "gene_name of the transcript (GTF)",
     "transcript_id": "transcript_id (GTF); empty for variants outside every transcript",
+    "transcript_biotype": "transcript_biotype (GTF; VEP BIOTYPE), e.g. protein_coding, nonsense_mediated_decay",
+    "transcript_tags": "the transcript's MANE_Select, Ensembl_canonical, basic, ..., cds_start_NF, cds_end_NF "
+    "tags, comma-separated (see docs/output.md)",
+    "transcript_support_level": "transcript_support_level (1-5 or NA; GTF or VEP TSL); empty when not given",
     "consequence": "effect on this transcript (see docs/output.md for the terms)",
     "protein_change": "HGVS-style protein change, 3-letter code (p.Gly12Asp, p.Lys45ArgfsTer12)",
     "protein_position": "1-based position of the first changed residue in the protein",
-    "cds_position": "1-based position of the first changed base in the CDS",
+    "cds_position": "1-based position of the first changed base in the CDS (for an insertion, the base before it)",
+    "cdna_position": "1-based position of the first changed base in the transcript (mRNA), as VEP's cDNA_position",
+    "annotation_flags": "extra facts, comma-separated: splice_region, splice_donor, splice_acceptor, no_stop, "
+    "and why a CDS is incomplete (see docs/output.md)",
+    "cis_variants": "neighbouring variants that the reads put on the same haplotype, put into the peptides: "
+    "variant_id(origin), comma-separated",
+    "trans_variants": "neighbouring variants that the reads put on the other haplotype (not in the peptides)",
+    "unphased_variants": "neighbouring variants in the peptide window whose phase the reads cannot tell "
+    "(reported, not in the peptides)",
 }
 
 ANNOTATION_TABLE = {
@@ -70,8 +86,8 @@ ANNOTATION_TABLE = {
     **ANNOTATION,
     "mt_start": "0-based index of the first changed residue in mt_protein",
     "mt_end": "0-based index after the last changed residue in mt_protein",
-    "wt_protein": "wild-type protein (one-letter code, no stop)",
-    "mt_protein": "mutant protein (one-letter code, up to the first stop)",
+    "wt_protein": "the patient's wild-type protein (one-letter code, no stop; cis germline neighbours applied)",
+    "mt_protein": "mutant protein (one-letter code, up to the first stop; cis neighbours applied)",
 }
 
 PEPTIDE = {
@@ -81,7 +97,8 @@ PEPTIDE = {
     "empty for frameshifts and stop-losses, which have no wild-type counterpart)",
     "peptide_start": "1-based position of the peptide's first residue in the mutant protein",
     "mutation_positions": "1-based positions inside the peptide that differ from the wild type "
-    "(for a deletion, the two residues beside the junction)",
+    "(missense: the differing residues; in-frame indels: the changed span; for a deletion, the two "
+    "residues beside the junction)",
     "mt_n_flank": "up to flank_length residues before the mutant peptide (for the processing model)",
     "mt_c_flank": "up to flank_length residues after the mutant peptide",
     "wt_n_flank": "the same for the wild-type peptide",
@@ -151,6 +168,26 @@ VARIANTS = {
     "best_mt_affinity_percentile": "its affinity percentile rank",
 }
 
+COHORT_SUMMARY = {
+    "sample": ALL_EPITOPES["sample"],
+    "somatic_variants": "somatic variants (rows of variants.tsv)",
+    "coding_variants": "somatic variants inside a CDS (peptide-making, stop_gained, start_lost, synonymous)",
+    "peptide_variants": "somatic variants that make new peptides",
+    "candidate_variants": "variants with at least one candidate epitope",
+    "candidates": "rows of candidates.tsv",
+    "callable_mb": "territory TMB is divided by, Mb (config cohort.callable_mb, else the GTF's coding bases)",
+    "tmb_per_mb": "coding_variants / callable_mb",
+}
+
+SHARED_NEOANTIGENS = {
+    "mt_peptide": PEPTIDE["mt_peptide"],
+    "allele": SCORE_TABLE["allele"],
+    "n_samples": "samples with this (peptide, allele) among their candidates",
+    "samples": "those samples, comma-separated",
+    "gene_names": "genes the peptide comes from, comma-separated",
+    "protein_changes": "protein changes that make it, comma-separated",
+}
+
 TABLES = {
     "evidence.tsv": EVIDENCE_TABLE,
     "annotations.tsv": ANNOTATION_TABLE,
@@ -160,4 +197,6 @@ TABLES = {
     "candidates.tsv": CANDIDATES,
     "variants.tsv": VARIANTS,
     "expression.tsv": EXPRESSION_TABLE,
+    "cohort/summary.tsv": COHORT_SUMMARY,
+    "cohort/shared_neoantigens.tsv": SHARED_NEOANTIGENS,
 }

@@ -260,6 +260,50 @@ def read_haplotype(read, locus: Locus, min_base_quality: int) -> int | None:
     return winners[0]
 
 
+def read_allele(read, window_start: int, window_end: int, min_base_quality: int) -> str | None:
+    """The bases a read carries over reference [window_start, window_end) by its CIGAR, or None.
+
+    Used by read-backed phasing (neoag.phasing), which asks which bases a read
+    carries at two sites; allele counts use count_alleles, which does not trust
+    the CIGAR near indels.
+
+    Insertions after a window base are included. None when the read does not
+    span the window and one base after it, or when a base in the window is
+    below min_base_quality.
+    """
+    if read.reference_start > window_start or read.reference_end <= window_end:
+        return None  # one aligned base past the window tells an insertion from a read end
+    if _splices_over(read, window_start, window_end):
+        return None  # an RNA read whose intron gap covers the site says nothing about it
+    sequence, qualities = read.query_sequence, read.query_qualities
+    bases: list[str] = []
+    inside = False
+    for query_pos, ref_pos in read.get_aligned_pairs():
+        if ref_pos is not None:
+            inside = window_start <= ref_pos < window_end
+            if ref_pos >= window_end:
+                if query_pos is None:
+                    bases.append("-")  # a deletion starts right after the window: another allele
+                break
+        if not inside or query_pos is None:
+            continue
+        if qualities is not None and qualities[query_pos] < min_base_quality:
+            return None
+        bases.append(sequence[query_pos])
+    return "".join(bases)
+
+
+def _splices_over(read, start: int, end: int) -> bool:
+    """Does a skipped region (CIGAR N) of the read overlap reference [start, end)?"""
+    position = read.reference_start
+    for operation, length in read.cigartuples:
+        if operation in (0, 2, 3, 7, 8):  # M, D, N, =, X consume the reference
+            if operation == 3 and position < end and start < position + length:
+                return True
+            position += length
+    return False
+
+
 def count_alleles(
     alignments, fasta, variant: Variant, filters: ReadFilters, others: Sequence[Variant] = ()
 ) -> AlleleCounts:

@@ -61,6 +61,10 @@ def mutant_peptides(
                 wt_peptide = wt_protein[start : start + length]
             if changed_start == changed_end:
                 changed = (changed_start - start, changed_start - start + 1)
+            elif consequence == "missense" and len(mt_protein) == len(wt_protein):
+                # Same length: only the residues that differ (the span may hold
+                # unchanged residues between two changes of one haplotype).
+                changed = tuple(i + 1 for i, (m, w) in enumerate(zip(mt_peptide, wt_peptide)) if m != w)
             else:
                 changed = tuple(
                     i - start + 1 for i in range(max(start, changed_start), min(start + length, changed_end))
@@ -114,5 +118,11 @@ def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank
     print(
         f"{len(making)} peptide-making variant-transcript pairs -> {len(table)} peptides "
         f"({table.mt_peptide.nunique()} unique), lengths {sorted(set(lengths))}",
+        file=sys.stderr,
+    )
+    dropped = annotations[~annotations.consequence.isin(PEPTIDE_CONSEQUENCES)].consequence.value_counts()
+    print(
+        f"dropped (no new peptides): {int(dropped.sum())} pairs"
+        + "".join(f", {name} {count}" for name, count in sorted(dropped.items())),
         file=sys.stderr,
     )

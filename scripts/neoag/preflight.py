@@ -48,8 +48,12 @@ def check_alignment_file(path: str, where: str) -> None:
         )
 
 
-def check_sample_sheet(sheet: pd.DataFrame, path: str) -> None:
-    """Columns, IDs, files and HLA names of the sample sheet; raises NeoagInputError."""
+def check_sample_sheet(sheet: pd.DataFrame, path: str, annotation_source: str = "gtf") -> None:
+    """Columns, IDs, files and HLA names of the sample sheet; raises NeoagInputError.
+
+    With annotation_source 'vep' every sample needs a VEP-annotated VCF in its
+    vcf column.
+    """
     missing = [column for column in REQUIRED_COLUMNS if column not in sheet.columns]
     if missing:
         raise NeoagInputError(
@@ -80,4 +84,10 @@ def check_sample_sheet(sheet: pd.DataFrame, path: str) -> None:
         for column in ("vcf", "expression"):
             if row.get(column, ""):
                 check_readable_file(row[column], f"{where}, column {column}")
+        if not row.get("vcf", "") and annotation_source == "vep":
+            raise NeoagInputError(
+                f"{where}: annotation.source is 'vep', so the sample needs a VEP-annotated VCF in the "
+                "column 'vcf' (VEP with --plugin Wildtype --plugin Frameshift, as for pVACseq). Add the "
+                "column and the path, or set annotation.source to 'gtf'."
+            )
         parse_allele_list(row["hla_alleles"], f"{where}, column hla_alleles")

@@ -19,6 +19,28 @@ from neoag.sequence import reverse_complement
 # or a stop-loss that runs through the 3'UTR can still reach a stop codon.
 DOWNSTREAM_BASES = 3000
 
+# GTF tags carried into the outputs, in this order (transcript_tags column).
+# RefSeq GTFs spell some with spaces ("MANE Select"); they are read as below.
+REPORTED_TAGS = (
+    "MANE_Select",
+    "MANE_Plus_Clinical",
+    "Ensembl_canonical",
+    "RefSeq_Select",
+    "basic",
+    "CCDS",
+    "cds_start_NF",
+    "cds_end_NF",
+    "mRNA_start_NF",
+    "mRNA_end_NF",
+)
+
+# Transcript sets that annotation.transcripts can restrict to: the tags that admit a transcript.
+TRANSCRIPT_SETS = {
+    "all": (),
+    "canonical": ("Ensembl_canonical", "MANE_Select", "RefSeq_Select"),
+    "mane_select": ("MANE_Select",),
+}
+
 _ATTRIBUTE = re.compile(r'\s*([^\s";]+)\s+(?:"([^"]*)"|([^\s";]+))\s*;?')
 
 
@@ -27,7 +49,9 @@ class Transcript:
     """One protein-coding transcript.
 
     exons are (start, end) on the genome, sorted by start. coding_start and
-    coding_end bound the CDS including the stop codon, on the genome.
+    coding_end bound the CDS including the stop codon, on the genome. tags are
+    the GTF's tag values; gtf_flags are problems of the CDS seen in the GTF
+    itself (cds_start_NF, cds_end_NF, cds_phase_mismatch).
     """
 
     transcript_id: str
@@ -39,6 +63,9 @@ class Transcript:
     coding_start: int
     coding_end: int
     tags: tuple[str, ...] = ()
+    biotype: str = ""
+    support_level: str = ""
+    gtf_flags: tuple[str, ...] = ()
     _exon_offsets: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -77,6 +104,36 @@ class Transcript:
         assert offset is not None
         return offset + 1
 
+    @property
+    def reported_tags(self) -> str:
+        """The REPORTED_TAGS this transcript carries, comma-separated, in a fixed order."""
+        return ",".join(tag for tag in REPORTED_TAGS if tag in self.tags)
+
+    def cds_flags(self, sequence: str) -> tuple[str, ...]:
+        """Why the annotated CDS is not a complete open reading frame (empty when it is).
+
+        sequence is spliced_sequence(). Besides gtf_flags: cds_length_not_multiple_of_3,
+        no_stop_codon (the last codon is not a stop) and internal_stop_codon (a stop
+        before the end, e.g. a selenoprotein). A start codon other than ATG is allowed.
+        """
+        from neoag.sequence import CODON_TABLE
+
+        flags = list(self.gtf_flags)
+        cds = sequence[self.cds_offset : self.cds_end_offset]
+        if len(cds) % 3:
+            flags.append("cds_length_not_multiple_of_3")
+        else:
+            codons = [CODON_TABLE.get(cds[i : i + 3], "X") for i in range(0, len(cds), 3)]
+            if not codons or codons[-1] != "*":
+                flags.append("no_stop_codon")
+            if "*" in codons[:-1]:
+                flags.append("internal_stop_codon")
+        return tuple(flags)
+
+    def introns(self) -> list[tuple[int, int]]:
+        """Introns (start, end) on the genome, sorted by start."""
+        return [(a[1], b[0]) for a, b in zip(self.exons, self.exons[1:]) if b[0] > a[1]]
+
     def spliced_sequence(self, fetch: Callable[[str, int, int], str]) -> str:
         """The mRNA (5'->3') followed by DOWNSTREAM_BASES of genome past its 3' end.
 
@@ -110,7 +167,10 @@ def read_gtf(path: str) -> list[Transcript]:
 
     The coding span is the union of CDS and stop_codon rows, so both the
     Ensembl/GENCODE convention (CDS excludes the stop codon) and GTFs whose CDS
-    includes it give the same model.
+    includes it give the same model. RefSeq-style GTFs are read too: gene_name
+    falls back to the 'gene' attribute, tags with spaces ("MANE Select") become
+    MANE_Select, and a transcript ID used on several contigs (PAR genes) gives
+    one model per contig.
     """
     with _open_text(path) as handle:
         return _transcripts_from_lines(handle, path)
@@ -143,44 +203,111 @@ def _transcripts_from_lines(lines: Iterable[str], path: str) -> list[Transcript]
             raise NeoagInputError(
                 f"{path}, line {line_number}: start/end '{start}'/'{end}' are not integers."
             ) from None
+        if strand not in ("+", "-"):
+            raise NeoagInputError(
+                f"{path}, line {line_number}: strand '{strand}' of a {feature} row must be '+' or '-'."
+            )
         transcript_id = attributes["transcript_id"][0]
         record = records.setdefault(
-            transcript_id,
+            (transcript_id, chrom),
             {
-                "chrom": chrom,
                 "strand": strand,
                 "gene_id": attributes.get("gene_id", [""])[0],
                 "gene_name": "",
+                "biotype": "",
+                "support_level": "",
                 "tags": {},
                 "exon": [],
                 "CDS": [],
+                "phases": [],
                 "stop_codon": [],
             },
         )
-        record["tags"].update(dict.fromkeys(attributes.get("tag", ())))
-        record["gene_name"] = record["gene_name"] or attributes.get("gene_name", [""])[0]
+        record["tags"].update(dict.fromkeys(tag.replace(" ", "_") for tag in attributes.get("tag", ())))
+        record["gene_name"] = record["gene_name"] or _first(attributes, "gene_name", "gene")
+        record["biotype"] = record["biotype"] or _first(attributes, "transcript_biotype", "transcript_type")
+        record["support_level"] = (
+            record["support_level"] or _first(attributes, "transcript_support_level").split(" ")[0]
+        )
+        if feature == "CDS":
+            record["phases"].append((interval, fields[7]))
         if feature != "transcript":
             record[feature].append(interval)
 
     transcripts = []
-    for transcript_id, record in records.items():
+    for (transcript_id, chrom), record in records.items():
         if not record["CDS"] or not record["exon"]:
             continue
         coding = record["CDS"] + record["stop_codon"]
+        flags = tuple(tag for tag in ("cds_start_NF", "cds_end_NF") if tag in record["tags"])
+        if not phases_consistent(record["phases"], record["strand"]):
+            flags += ("cds_phase_mismatch",)
         transcripts.append(
             Transcript(
                 transcript_id=transcript_id,
                 gene_id=record["gene_id"],
                 gene_name=record["gene_name"] or record["gene_id"],
-                chrom=record["chrom"],
+                chrom=chrom,
                 strand=record["strand"],
-                exons=tuple(sorted(record["exon"])),
+                exons=tuple(sorted(set(record["exon"]))),
                 coding_start=min(start for start, _ in coding),
                 coding_end=max(end for _, end in coding),
                 tags=tuple(record["tags"]),
+                biotype=record["biotype"],
+                support_level=record["support_level"],
+                gtf_flags=flags,
             )
         )
     return sorted(transcripts, key=lambda t: (t.chrom, t.coding_start, t.transcript_id))
+
+
+def _first(attributes: dict[str, list[str]], *keys: str) -> str:
+    """The first value of the first key present, or ''."""
+    for key in keys:
+        if attributes.get(key):
+            return attributes[key][0]
+    return ""
+
+
+def phases_consistent(cds_rows: list[tuple[tuple[int, int], str]], strand: str) -> bool:
+    """Do the GTF phases of the CDS rows agree with their lengths?
+
+    The phase of a CDS row is the number of bases before its first complete
+    codon. Walking the rows 5'->3', each phase must follow from the lengths of
+    the rows before it (and the first row's phase, which cds_start_NF
+    transcripts may set to 1 or 2). Rows with phase '.' are not checked.
+    """
+    rows = sorted(cds_rows, reverse=(strand == "-"))
+    if not rows or rows[0][1] not in "012":
+        return True
+    first_phase = int(rows[0][1])
+    done = 0  # coding bases before this row
+    for (start, end), phase in rows:
+        if phase in ("0", "1", "2") and int(phase) != (3 - (done - first_phase) % 3) % 3:
+            return False
+        done += end - start
+    return True
+
+
+def select_transcripts(transcripts: list[Transcript], which: str, path: str) -> list[Transcript]:
+    """The transcripts of a set (TRANSCRIPT_SETS): all, canonical or mane_select.
+
+    Raises NeoagInputError when the GTF has no transcript with the needed tags,
+    which would otherwise silently annotate nothing.
+    """
+    if which not in TRANSCRIPT_SETS:
+        raise NeoagInputError(f"annotation.transcripts is '{which}'; it must be one of {', '.join(TRANSCRIPT_SETS)}.")
+    admitting = TRANSCRIPT_SETS[which]
+    if not admitting:
+        return list(transcripts)
+    selected = [t for t in transcripts if any(tag in t.tags for tag in admitting)]
+    if transcripts and not selected:
+        raise NeoagInputError(
+            f"{path}: annotation.transcripts is '{which}', but no transcript of this GTF has a "
+            f"{' or '.join(admitting)} tag. Use a GTF that has them (Ensembl >= 104 or GENCODE >= 38 "
+            "for MANE_Select and Ensembl_canonical) or set annotation.transcripts to 'all'."
+        )
+    return selected
 
 
 class TranscriptIndex:
@@ -196,12 +323,16 @@ class TranscriptIndex:
                 self._bins.setdefault((transcript.chrom, b), []).append(transcript)
 
     def overlapping(self, chrom: str, start: int, end: int) -> list[Transcript]:
-        """Transcripts whose span overlaps [start, end); an empty interval (an
-        insertion point) counts as the base after it."""
-        end = max(end, start + 1)
+        """Transcripts whose span overlaps [start, end). An empty interval (an
+        insertion before base start) overlaps a transcript when the bases on both
+        sides of it are in its span: an insertion next to either end is outside."""
+        insertion = start == end
+        low, high = (start - 1, start + 1) if insertion else (start, end)
         found: dict[str, Transcript] = {}
-        for b in range(start // self.BIN, (end - 1) // self.BIN + 1):
+        for b in range(max(0, low) // self.BIN, (high - 1) // self.BIN + 1):
             for transcript in self._bins.get((chrom, b), ()):
-                if transcript.exons[0][0] < end and start < transcript.exons[-1][1]:
+                first, last = transcript.exons[0][0], transcript.exons[-1][1]
+                inside = first <= low and high <= last if insertion else first < high and low < last
+                if inside:
                     found[transcript.transcript_id] = transcript
         return sorted(found.values(), key=lambda t: t.transcript_id)

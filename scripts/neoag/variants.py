@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _BASES = re.compile(r"^[ACGTN]+$")
@@ -47,6 +48,26 @@ class Variant:
         if not alt:
             return "deletion"
         return "complex"
+
+
+def normalized_key(variant: Variant, fetch: Callable[[str, int, int], str]) -> tuple[str, int, str, str]:
+    """A representation that is the same however a caller wrote the variant.
+
+    Shared bases are removed and an insertion or deletion is shifted to its
+    leftmost equivalent position (as bcftools norm does). Returns (chrom,
+    0-based start, ref bases, alt bases) without padding; fetch(chrom, start,
+    end) returns genome sequence.
+    """
+    start, ref, alt = variant.trimmed()
+    if ref and alt:
+        return variant.chrom, start, ref, alt
+    changed = ref or alt
+    while start > 0:
+        before = fetch(variant.chrom, start - 1, start).upper()
+        if before != changed[-1]:
+            break
+        changed, start = before + changed[:-1], start - 1
+    return (variant.chrom, start, changed, "") if ref else (variant.chrom, start, "", changed)
 
 
 def unsupported_allele_reason(ref: str, alt: str | None) -> str | None:

@@ -71,6 +71,44 @@ def test_planted_coding_somatic_variants_reach_the_epitopes(demo_runs, truth):
     assert sum(recovered) / len(planted) >= 0.9, f"missed: {missed}"
 
 
+def test_peptides_lie_in_the_planted_mutant_context(demo_runs, truth):
+    """truth.tsv's mt_context is the patient's mutant protein around each change
+    (with any germline variant of the same haplotype); every peptide must be in it."""
+    peptides = read(demo_runs[0] / "peptides/peptides.tsv")
+    planted = truth[(truth.origin == "somatic") & truth.variant_class.isin(PEPTIDE_CLASSES)]
+    for row in planted.itertuples():
+        mine = peptides[(peptides.variant_id == row.variant_id) & (peptides.transcript_id == row.transcript_id)]
+        outside = [p for p in mine.mt_peptide if p not in row.mt_context]
+        assert len(mine) and not outside, (row.variant_id, outside[:3])
+
+
+def test_germline_neighbour_in_cis_is_in_the_mutant_and_wild_type_peptides(demo_runs, truth):
+    """The demo plants the germline SNP chr2:3458 A>C (p.Phe24Cys) 6 bp from the somatic
+    chr2:3452 C>A (p.Arg26Ile), on the same haplotype: the reads must phase them."""
+    germline = truth[(truth.origin == "germline") & (truth.variant_class == "missense")]
+    somatic = truth[truth.origin == "somatic"].set_index("variant_id").loc["chr2:3452:C:A"]
+    neighbour = germline[germline.variant_id == "chr2:3458:A:C"].iloc[0]
+    annotations = read(demo_runs[0] / "annotation/annotations.tsv").set_index("variant_id")
+    assert annotations.loc["chr2:3452:C:A", "cis_variants"] == "chr2:3458:A:C(germline)"
+    assert annotations.loc["chr2:3452:C:A", "protein_change"] == somatic.protein_change  # labels stay VEP-like
+    peptides = read(demo_runs[0] / "peptides/peptides.tsv")
+    mine = peptides[peptides.variant_id == "chr2:3452:C:A"]
+    germline_position = int(neighbour.protein_change[len("p.Phe") : -len("Cys")])  # 24
+    covering = 0
+    for row in mine.itertuples():
+        start = int(row.peptide_start)
+        if start <= germline_position < start + int(row.peptide_length):
+            covering += 1
+            assert row.mt_peptide[germline_position - start] == "C"
+            assert row.wt_peptide[germline_position - start] == "C"  # the patient's own wild type
+        # the wild-type peptide differs from the mutant at the somatic residue only
+        assert sum(m != w for m, w in zip(row.mt_peptide, row.wt_peptide)) == 1
+        assert row.mutation_positions == str(26 - start + 1)
+    assert covering >= 20
+    epitopes = read(demo_runs[0] / "all_epitopes.tsv")
+    assert (epitopes[epitopes.variant_id == "chr2:3452:C:A"].cis_variants == "chr2:3458:A:C(germline)").all()
+
+
 def test_every_planted_variant_class_makes_peptides(demo_runs, truth):
     epitopes = read(demo_runs[0] / "all_epitopes.tsv")
     assert set(PEPTIDE_CLASSES) <= set(epitopes.consequence)
@@ -131,3 +169,85 @@ def test_missing_bam_is_a_clear_error_before_any_job(tmp_path):
     message = completed.stdout + completed.stderr
     assert "missing/normal.bam" in message and "does not exist" in message and "line 2" in message
     assert "Traceback" not in message
+
+
+VEP_FIELDS = (
+    "Allele|Consequence|SYMBOL|Gene|Feature_type|Feature|BIOTYPE|cDNA_position|CDS_position|Protein_position|"
+    "Amino_acids|CANONICAL|TSL|FLAGS|WildtypeProtein|FrameshiftSequence"
+)
+VEP_TERMS = {
+    "missense": "missense_variant",
+    "inframe_insertion": "inframe_insertion",
+    "inframe_deletion": "inframe_deletion",
+    "frameshift": "frameshift_variant",
+    "stop_lost": "stop_lost",
+}
+
+
+def csq_entry(row) -> str:
+    """A VEP CSQ entry (Wildtype and Frameshift plugin fields) describing one annotations.tsv row."""
+    wt, mt, start, end = row.wt_protein, row.mt_protein, int(row.mt_start), int(row.mt_end)
+    if row.consequence == "stop_lost":
+        position, amino_acids = str(len(wt) + 1), f"*/{mt[len(wt)]}"
+    elif row.consequence == "frameshift":
+        position, amino_acids = str(start + 1), f"{wt[start]}/X"
+    else:
+        wt_changed, mt_changed = wt[start : len(wt) - (len(mt) - end)], mt[start:end]
+        if wt_changed:
+            last = start + len(wt_changed)
+            position = str(start + 1) if len(wt_changed) == 1 else f"{start + 1}-{last}"
+        else:  # a pure insertion sits between two residues
+            position = f"{start}-{start + 1}"
+        amino_acids = f"{wt_changed or '-'}/{mt_changed or '-'}"
+    shared = row.ref[0] == row.alt[0]
+    allele = (row.alt[1:] if shared else row.alt) or "-"
+    consequence = VEP_TERMS[row.consequence] + (
+        "&splice_region_variant" if "splice_region" in row.annotation_flags else ""
+    )
+    values = [allele, consequence, row.gene_name, row.gene_id, "Transcript", row.transcript_id, row.transcript_biotype,
+              row.cdna_position, row.cds_position, position, amino_acids,
+              "YES" if "Ensembl_canonical" in row.transcript_tags else "", row.transcript_support_level, "",
+              wt, mt if row.consequence == "frameshift" else ""]  # fmt: skip
+    return "|".join(values)
+
+
+def test_vep_source_gives_the_same_annotations(demo_runs, tmp_path):
+    """annotation.source: vep through the workflow, on a VEP-style VCF of the demo's somatic
+    variants (in the sample sheet's vcf column): the same table, except what VEP cannot give."""
+    annotations = read(demo_runs[0] / "annotation/annotations.tsv")
+    header = (
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=11772>\n##contig=<ID=chr2,length=11686>\n"
+        '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. '
+        f'Format: {VEP_FIELDS}">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+    )
+    records = [
+        f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\tCSQ={','.join(csq_entry(row) for row in rows.itertuples())}\n"
+        for (chrom, pos, ref, alt), rows in annotations.groupby(["chrom", "pos", "ref", "alt"], sort=False)
+    ]
+    (tmp_path / "demo.vep.vcf").write_text(header + "".join(records))
+    sheet = tmp_path / "samples.tsv"
+    demo = REPO / "resources/demo"
+    sheet.write_text(
+        "sample\ttumor_bam\tnormal_bam\trna_bam\thla_alleles\tvcf\n"
+        f"demo\t{demo}/tumor.bam\t{demo}/normal.bam\t{demo}/tumor_rna.bam\tHLA-A*02:01\t{tmp_path}/demo.vep.vcf\n"
+    )
+    completed = run_snakemake(
+        tmp_path / "run", "--until", "annotate", "--config", f"samples={sheet}", "annotation={source: vep}"
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    vep = read(tmp_path / "run/results/demo/annotation/annotations.tsv")
+    assert "annotation source: VEP CSQ" in (tmp_path / "run/logs/annotate/demo.log").read_text()
+    assert list(vep.variant_id) == list(annotations.variant_id)
+    neighbours = ["cis_variants", "trans_variants", "unphased_variants"]
+    stop_lost = annotations.consequence == "stop_lost"
+    assert stop_lost.sum() == 1
+    # VEP's CSQ has no field for the GTF's 'basic' tag.
+    annotations["transcript_tags"] = [
+        ",".join(t for t in tags.split(",") if t != "basic") for tags in annotations.transcript_tags
+    ]
+    gtf_rows = annotations[~stop_lost].drop(columns=neighbours).to_dict("records")
+    vep_rows = vep[~stop_lost].drop(columns=neighbours).to_dict("records")
+    differences = [(g["variant_id"], k, g[k], v[k]) for g, v in zip(gtf_rows, vep_rows) for k in g if g[k] != v[k]]
+    assert not differences, differences[:5]
+    # VEP gives no stop-loss extension: only the residue that replaces the stop (documented).
+    assert vep[stop_lost].annotation_flags.iloc[0] == "no_stop,vep_extension_unknown"

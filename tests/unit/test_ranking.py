@@ -23,7 +23,9 @@ def evidence():
 def annotations():
     base = dict(chrom="c", ref="A", alt="G", variant_type="snv", gene_id="G1", gene_name="GENE1",
                 consequence="missense", protein_position=5, cds_position=13, mt_start=4, mt_end=5,
-                wt_protein="", mt_protein="")  # fmt: skip
+                wt_protein="", mt_protein="", transcript_biotype="protein_coding", transcript_tags="basic",
+                transcript_support_level="", cdna_position=40, annotation_flags="", cis_variants="",
+                trans_variants="", unphased_variants="")  # fmt: skip
     return pd.DataFrame(
         [
             base | dict(variant_id=V1, pos=10, transcript_id="T1", protein_change="p.Ala5Gly"),

@@ -1,7 +1,13 @@
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.transcripts import TranscriptIndex, _transcripts_from_lines, parse_attributes
+from neoag.transcripts import (
+    TranscriptIndex,
+    _transcripts_from_lines,
+    parse_attributes,
+    phases_consistent,
+    select_transcripts,
+)
 
 GTF = """\
 #!genome-build test
@@ -39,4 +45,75 @@ def test_index_finds_overlapping_transcripts_only():
     assert index.overlapping("c", 30, 31) == [transcript]  # intron counts: the caller decides
     assert index.overlapping("c", 70, 71) == []
     assert index.overlapping("other", 30, 31) == []
-    assert index.overlapping("c", 10, 10) == [transcript]  # insertion point
+    assert index.overlapping("c", 11, 11) == [transcript]  # an insertion between bases 10 and 11
+    assert index.overlapping("c", 10, 10) == []  # an insertion before the transcript's first base
+    assert index.overlapping("c", 67, 67) == []  # ... or after its last base
+
+
+REFSEQ_GTF = """\
+c\tBestRefSeq\texon\t11\t25\t.\t+\t.\tgene_id "GENE1"; transcript_id "NM_1.1"; gene "GENE1"; tag "MANE Select"; \
+transcript_biotype "mRNA";
+c\tBestRefSeq\texon\t44\t67\t.\t+\t.\tgene_id "GENE1"; transcript_id "NM_1.1"; gene "GENE1"; tag "MANE Select";
+c\tBestRefSeq\tCDS\t14\t25\t.\t+\t0\tgene_id "GENE1"; transcript_id "NM_1.1"; gene "GENE1";
+c\tBestRefSeq\tCDS\t44\t55\t.\t+\t0\tgene_id "GENE1"; transcript_id "NM_1.1"; gene "GENE1";
+d\tBestRefSeq\texon\t11\t25\t.\t+\t.\tgene_id "GENE1"; transcript_id "NM_1.1"; gene "GENE1";
+d\tBestRefSeq\tCDS\t14\t25\t.\t+\t0\tgene_id "GENE1"; transcript_id "NM_1.1"; gene "GENE1";
+"""
+
+
+def test_refseq_style_gtf_is_read():
+    # gene name from 'gene', "MANE Select" with a space, CDS that includes the stop codon,
+    # and one transcript ID on two contigs (as PAR genes): one model per contig.
+    first, second = _transcripts_from_lines(REFSEQ_GTF.splitlines(True), "refseq.gtf")
+    assert (first.chrom, second.chrom) == ("c", "d")
+    assert first.gene_name == "GENE1" and first.biotype == "mRNA"
+    assert first.tags == ("MANE_Select",) and first.reported_tags == "MANE_Select"
+    assert (first.coding_start, first.coding_end) == (13, 55)
+
+
+def test_tags_support_level_and_biotype_are_kept():
+    (transcript,) = _transcripts_from_lines(
+        [
+            GTF.splitlines(True)[2].replace(
+                'tag "basic";',
+                'tag "basic"; transcript_support_level "1 (assigned to previous version 3)"; '
+                'transcript_type "protein_coding";',
+            )
+        ]
+        + GTF.splitlines(True)[3:8],
+        "test.gtf",
+    )
+    assert transcript.support_level == "1"
+    assert transcript.biotype == "protein_coding"
+    assert transcript.reported_tags == "Ensembl_canonical,basic"
+
+
+@pytest.mark.parametrize(
+    "rows, strand, consistent",
+    [
+        ([((0, 10), "0"), ((20, 31), "2"), ((40, 50), "0")], "+", True),  # 10 bases -> next codon after 2
+        ([((0, 10), "0"), ((20, 31), "0")], "+", False),
+        ([((40, 50), "0"), ((20, 31), "2")], "-", True),  # minus strand: 5' row is the highest
+        ([((0, 10), "1"), ((20, 30), "0")], "+", True),  # cds_start_NF with phase 1: 9 bases in frame
+        ([((0, 10), "."), ((20, 30), "1")], "+", True),  # no phases: nothing to check
+    ],
+)
+def test_cds_phases_must_follow_the_lengths(rows, strand, consistent):
+    assert phases_consistent(rows, strand) is consistent
+
+
+def test_phase_mismatch_and_cds_nf_tags_are_flagged():
+    lines = GTF.splitlines(True)
+    lines[6] = lines[6].replace("\t+\t0\t", "\t+\t1\t")  # second CDS row with a wrong phase
+    lines[2] = lines[2].replace('tag "basic";', 'tag "basic"; tag "cds_end_NF";')
+    (transcript,) = _transcripts_from_lines(lines, "test.gtf")
+    assert transcript.gtf_flags == ("cds_end_NF", "cds_phase_mismatch")
+
+
+def test_transcript_sets():
+    transcripts = _transcripts_from_lines(GTF.splitlines(True), "test.gtf")
+    assert select_transcripts(transcripts, "canonical", "test.gtf") == transcripts
+    with pytest.raises(NeoagInputError, match="no transcript of this GTF has a MANE_Select tag"):
+        select_transcripts(transcripts, "mane_select", "test.gtf")
+    refseq = _transcripts_from_lines(REFSEQ_GTF.splitlines(True), "refseq.gtf")
+    assert [t.chrom for t in select_transcripts(refseq, "mane_select", "refseq.gtf")] == ["c"]

@@ -1,0 +1,76 @@
+# Per-sample HTML report, the cohort summary and the run manifest.
+
+
+rule report:
+    input:
+        evidence="results/{sample}/calls/evidence.tsv",
+        annotations="results/{sample}/annotation/annotations.tsv",
+        all_epitopes="results/{sample}/all_epitopes.tsv",
+        candidates="results/{sample}/candidates.tsv",
+        alleles="results/{sample}/hla/alleles.tsv",
+        models=config["mhcflurry"]["models"],
+    output:
+        report(
+            "results/{sample}/report.html",
+            category="Reports",
+            labels={"sample": "{sample}", "file": "report"},
+        ),
+    log:
+        "logs/report/{sample}.log",
+    params:
+        filters=config["filters"],
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(30),
+    conda:
+        "../envs/report.yaml"
+    script:
+        "../scripts/report.py"
+
+
+rule cohort_summary:
+    input:
+        variants=expand("results/{sample}/variants.tsv", sample=samples.index),
+        candidates=expand("results/{sample}/candidates.tsv", sample=samples.index),
+        gtf=config["reference"]["gtf"],
+    output:
+        summary=report("results/cohort/summary.tsv", category="Cohort", labels={"file": "summary"}),
+        shared=report(
+            "results/cohort/shared_neoantigens.tsv",
+            category="Cohort",
+            labels={"file": "shared neoantigens"},
+        ),
+    log:
+        "logs/cohort_summary.log",
+    params:
+        samples=list(samples.index),
+        callable_mb=config["cohort"]["callable_mb"],
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(30),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/cohort_summary.py"
+
+
+rule manifest:
+    input:
+        unpack(manifest_inputs),
+    output:
+        "results/manifest.json",
+    log:
+        "logs/manifest.log",
+    params:
+        config=config,
+        samples=samples.to_dict("records"),
+    threads: 1
+    resources:
+        mem_mb=scaled(1000),
+        runtime=scaled(60),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/manifest.py"

@@ -1,0 +1,92 @@
+"""Cohort summary: per-sample counts and TMB, and neoantigens shared between samples."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+import pandas as pd
+
+from neoag.columns import COHORT_SUMMARY, SHARED_NEOANTIGENS
+from neoag.consequences import PEPTIDE_CONSEQUENCES
+from neoag.tables import read_table, write_table
+from neoag.transcripts import Transcript, read_gtf
+
+# Somatic changes inside a CDS; they make the numerator of TMB (synonymous
+# included, as most panel and exome TMB definitions do).
+CODING_CONSEQUENCES = (*PEPTIDE_CONSEQUENCES, "stop_gained", "start_lost", "synonymous")
+
+
+def coding_territory(transcripts: Iterable[Transcript]) -> int:
+    """Bases covered by the CDS (stop codons included) of any transcript."""
+    intervals = sorted(
+        (transcript.chrom, max(start, transcript.coding_start), min(end, transcript.coding_end))
+        for transcript in transcripts
+        for start, end in transcript.exons
+        if start < transcript.coding_end and transcript.coding_start < end
+    )
+    total, current = 0, None
+    for chrom, start, end in intervals:
+        if current and chrom == current[0] and start <= current[2]:
+            current = (chrom, current[1], max(current[2], end))
+            continue
+        if current:
+            total += current[2] - current[1]
+        current = (chrom, start, end)
+    return total + (current[2] - current[1] if current else 0)
+
+
+def summarise_sample(sample: str, variants: pd.DataFrame, candidates: pd.DataFrame, callable_mb: float) -> dict:
+    coding = variants.consequence.isin(CODING_CONSEQUENCES).sum()
+    return {
+        "sample": sample,
+        "somatic_variants": len(variants),
+        "coding_variants": int(coding),
+        "peptide_variants": int(variants.consequence.isin(PEPTIDE_CONSEQUENCES).sum()),
+        "candidate_variants": candidates.variant_id.nunique(),
+        "candidates": len(candidates),
+        "callable_mb": callable_mb,
+        "tmb_per_mb": coding / callable_mb if callable_mb else None,
+    }
+
+
+def shared_neoantigens(candidates_by_sample: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Candidate (peptide, allele) pairs found in two or more samples."""
+    rows = []
+    for sample, candidates in candidates_by_sample.items():
+        for row in candidates[["mt_peptide", "allele", "gene_name", "protein_change"]].drop_duplicates().itertuples():
+            rows.append((row.mt_peptide, row.allele, sample, row.gene_name, row.protein_change))
+    table = pd.DataFrame(rows, columns=["mt_peptide", "allele", "sample", "gene_name", "protein_change"])
+    grouped = table.groupby(["mt_peptide", "allele"], sort=True).agg(
+        n_samples=("sample", "nunique"),
+        samples=("sample", lambda s: ",".join(sorted(set(s)))),
+        gene_names=("gene_name", lambda s: ",".join(sorted(set(s)))),
+        protein_changes=("protein_change", lambda s: ",".join(sorted(set(s)))),
+    )
+    shared = grouped[grouped.n_samples >= 2].reset_index()
+    return shared.sort_values(["n_samples", "mt_peptide", "allele"], ascending=[False, True, True], kind="stable")
+
+
+def write_cohort_summary(
+    samples: list[str],
+    variants_tsvs: list[str],
+    candidates_tsvs: list[str],
+    gtf_path: str,
+    callable_mb: float | None,
+    summary_tsv: str,
+    shared_tsv: str,
+) -> None:
+    """results/cohort/summary.tsv and shared_neoantigens.tsv.
+
+    callable_mb: the territory TMB is divided by (e.g. the capture kit's size);
+    when None, the coding territory of the GTF is used.
+    """
+    if not callable_mb:
+        callable_mb = coding_territory(read_gtf(gtf_path)) / 1e6
+        print(f"TMB territory: coding bases of {gtf_path}, {callable_mb:.4f} Mb", file=sys.stderr)
+    candidates = {s: read_table(path) for s, path in zip(samples, candidates_tsvs)}
+    rows = [summarise_sample(s, read_table(v), candidates[s], callable_mb) for s, v in zip(samples, variants_tsvs)]
+    write_table(pd.DataFrame(rows, columns=list(COHORT_SUMMARY)), summary_tsv, COHORT_SUMMARY)
+    shared = shared_neoantigens(candidates)
+    write_table(shared.reindex(columns=list(SHARED_NEOANTIGENS)), shared_tsv, SHARED_NEOANTIGENS)
+    print(f"{len(samples)} samples, {len(shared)} neoantigens shared by two or more", file=sys.stderr)

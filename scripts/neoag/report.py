@@ -1,0 +1,233 @@
+"""The per-sample HTML report: one self-contained file (inline CSS, JS and PNG plots).
+
+It shows a summary, the plots (MT vs WT affinity, VAF vs score, candidates per
+allele) and the top candidates in a sortable table, and warns loudly when the
+demo model scored the peptides. Nothing is fetched from the network when the
+file is opened.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from neoag.ranking import EVIDENCE_NUMERIC
+from neoag.tables import read_table
+
+TOP_ROWS = 50
+TABLE_COLUMNS = (
+    "rank",
+    "gene_name",
+    "protein_change",
+    "consequence",
+    "mt_peptide",
+    "wt_peptide",
+    "allele",
+    "mt_affinity_nm",
+    "mt_affinity_percentile",
+    "wt_affinity_nm",
+    "agretopicity",
+    "mt_presentation_percentile",
+    "tumor_dna_vaf",
+    "tumor_rna_vaf",
+)
+NUMERIC = ("mt_affinity_nm", "mt_affinity_percentile", "wt_affinity_nm", "agretopicity",
+           "mt_presentation_score", "mt_presentation_percentile", *EVIDENCE_NUMERIC)  # fmt: skip
+
+
+def _png(figure) -> str:
+    """A matplotlib figure as an <img> with inline base64 PNG (no timestamp in the bytes)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    plt.close(figure)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return f'<img class="plot" alt="plot" src="data:image/png;base64,{data}">'
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(5, 4))
+
+
+def plot_mt_vs_wt(epitopes: pd.DataFrame) -> str:
+    figure, axes = _figure()
+    paired = epitopes.dropna(subset=["wt_affinity_nm", "mt_affinity_nm"])
+    colours = paired.passes_filters.map({True: "#c0392b", False: "#95a5a6"})
+    axes.scatter(paired.wt_affinity_nm, paired.mt_affinity_nm, s=8, c=colours, alpha=0.7)
+    axes.set(xscale="log", yscale="log", xlabel="WT affinity (nM)", ylabel="MT affinity (nM)",
+             title="Mutant vs wild-type binding (red: candidates)")  # fmt: skip
+    limits = [1, 1e5]
+    axes.plot(limits, limits, color="black", linewidth=0.5)
+    axes.axhline(500, color="#2980b9", linewidth=0.5, linestyle="--")
+    return _png(figure)
+
+
+def plot_vaf_vs_score(epitopes: pd.DataFrame, score: str) -> str:
+    figure, axes = _figure()
+    best = epitopes.sort_values(score).drop_duplicates("variant_id")
+    axes.scatter(best.tumor_dna_vaf, best[score], s=14, color="#8e44ad")
+    axes.set(xlabel="tumor DNA VAF", ylabel=f"best {score} of the variant", title="Clonality vs binding")
+    if "percentile" in score:
+        axes.invert_yaxis()
+    return _png(figure)
+
+
+def plot_candidates_per_allele(candidates: pd.DataFrame, alleles: list[str]) -> str:
+    figure, axes = _figure()
+    counts = candidates.groupby("allele").size().reindex(alleles, fill_value=0)
+    axes.bar(range(len(counts)), counts.to_numpy(), color="#16a085")
+    axes.set_xticks(range(len(counts)), counts.index, rotation=45, ha="right")
+    axes.set(ylabel="candidates", title="Candidates per allele")
+    return _png(figure)
+
+
+def _table(candidates: pd.DataFrame) -> str:
+    columns = [c for c in TABLE_COLUMNS if c in candidates.columns]
+    head = "".join(f"<th data-column='{i}'>{html.escape(c)}</th>" for i, c in enumerate(columns))
+    rows = []
+    for row in candidates.head(TOP_ROWS)[columns].itertuples(index=False):
+        cells = []
+        for value in row:
+            if isinstance(value, float):
+                text = "" if pd.isna(value) else f"{value:.4g}"
+            else:
+                text = html.escape(str(value))
+            cells.append(f"<td>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    table = f"<table id='candidates'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<div class='scroll'>{table}</div>"
+
+
+def _summary(evidence: pd.DataFrame, annotations: pd.DataFrame, epitopes: pd.DataFrame, candidates) -> list:
+    somatic = evidence[evidence.somatic_status == "somatic"]
+    statuses = evidence.somatic_status.value_counts().sort_index()
+    consequences = annotations.drop_duplicates("variant_id").consequence.value_counts().sort_index()
+    return [
+        ("candidate alleles from the caller", len(evidence)),
+        ("by somatic status", ", ".join(f"{k} {v}" for k, v in statuses.items()) or "none"),
+        ("somatic variants", len(somatic)),
+        ("by consequence (main transcript)", ", ".join(f"{k} {v}" for k, v in consequences.items()) or "none"),
+        ("mutant peptides scored", epitopes.mt_peptide.nunique() if len(epitopes) else 0),
+        ("peptide x allele pairs", len(epitopes)),
+        ("binders", int(epitopes.binder.sum()) if len(epitopes) else 0),
+        ("candidates (pass every filter)", len(candidates)),
+    ]
+
+
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1300px}
+h1{margin-bottom:0}.sub{color:#666;margin-top:.2em}
+.warning{background:#fdecea;border:2px solid #c0392b;padding:1em;margin:1em 0;font-weight:600}
+.empty{background:#fef9e7;border:1px solid #f1c40f;padding:1em}
+.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:13px}
+td,th{border:1px solid #ddd;padding:3px 6px;white-space:nowrap}
+th{background:#f4f6f7;cursor:pointer;user-select:none}th:hover{background:#e5e8e8}
+.plots{display:flex;flex-wrap:wrap;gap:1em}.plot{border:1px solid #eee}
+dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:600}
+"""
+
+# Sorting by a click on a header; numbers sort as numbers. Sets data-ready on <body>
+# once the plots have decoded, so a headless browser can tell the page is complete.
+SCRIPT = """
+document.querySelectorAll('#candidates th').forEach(function(th){
+  th.addEventListener('click',function(){
+    var table=th.closest('table'),body=table.tBodies[0],i=+th.dataset.column;
+    var up=th.dataset.order!=='asc';th.dataset.order=up?'asc':'desc';
+    var rows=Array.from(body.rows);
+    rows.sort(function(a,b){var x=a.cells[i].textContent,y=b.cells[i].textContent;
+      var nx=parseFloat(x),ny=parseFloat(y);
+      var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);return up?c:-c;});
+    rows.forEach(function(r){body.appendChild(r);});
+  });
+});
+Promise.all(Array.from(document.images).map(function(img){return img.decode();})).then(function(){
+  var ok=Array.from(document.images).filter(function(img){return img.naturalWidth>0;}).length;
+  document.body.dataset.plots=ok;
+  document.body.dataset.rows=document.querySelectorAll('#candidates tbody tr').length;
+  document.body.dataset.ready='yes';
+});
+"""
+
+
+def render_report(
+    sample: str,
+    evidence: pd.DataFrame,
+    annotations: pd.DataFrame,
+    epitopes: pd.DataFrame,
+    candidates: pd.DataFrame,
+    alleles: list[str],
+    demo_label: str | None,
+    filters: dict,
+) -> str:
+    """The report's HTML text."""
+    parts = [f"<h1>neoag report: {html.escape(sample)}</h1>",
+             "<p class='sub'>Ranked neoantigen candidates. Column definitions: docs/output.md.</p>"]  # fmt: skip
+    if demo_label:
+        parts.append(f"<div class='warning' id='demo-warning'>{html.escape(demo_label)}</div>")
+    parts.append("<h2>Summary</h2><dl>")
+    for name, value in _summary(evidence, annotations, epitopes, candidates):
+        parts.append(f"<dt>{html.escape(name)}</dt><dd>{html.escape(str(value))}</dd>")
+    parts.append(f"<dt>HLA alleles</dt><dd>{html.escape(', '.join(alleles))}</dd>")
+    parts.append(f"<dt>filters</dt><dd><code>{html.escape(json.dumps(filters, sort_keys=True))}</code></dd></dl>")
+
+    if epitopes.empty:
+        parts.append("<div class='empty' id='no-epitopes'>No somatic variant of this sample changes a protein "
+                     "in a way that makes new peptides, so there is nothing to rank.</div>")  # fmt: skip
+    else:
+        presentation = epitopes.mt_presentation_percentile.notna().any()
+        score = "mt_presentation_percentile" if presentation else "mt_affinity_percentile"
+        parts.append("<h2>Plots</h2><div class='plots'>")
+        parts.append(plot_mt_vs_wt(epitopes))
+        parts.append(plot_vaf_vs_score(epitopes, score))
+        parts.append(plot_candidates_per_allele(candidates, alleles))
+        parts.append("</div>")
+        parts.append(f"<h2>Top candidates</h2><p>The best {min(TOP_ROWS, len(candidates))} of "
+                     f"{len(candidates)} (click a column to sort).</p>")  # fmt: skip
+        parts.append(
+            _table(candidates) if len(candidates) else "<div class='empty'>No candidate passes the filters.</div>"
+        )
+    body = "\n".join(parts)
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>neoag {html.escape(sample)}</title>"
+            f"<style>{STYLE}</style></head><body>{body}<script>{SCRIPT}</script></body></html>\n")  # fmt: skip
+
+
+def write_report(
+    sample: str,
+    evidence_tsv: str,
+    annotations_tsv: str,
+    all_epitopes_tsv: str,
+    candidates_tsv: str,
+    alleles_tsv: str,
+    models_dir: str,
+    filters: dict,
+    out_html: str,
+) -> None:
+    from neoag.scoring import demo_model_info
+
+    epitopes = read_table(all_epitopes_tsv, numeric=NUMERIC)
+    epitopes["passes_filters"] = epitopes.passes_filters == "True"
+    epitopes["binder"] = epitopes.binder == "True"
+    candidates = read_table(candidates_tsv, numeric=NUMERIC)
+    demo = demo_model_info(models_dir)
+    text = render_report(
+        sample,
+        read_table(evidence_tsv),
+        read_table(annotations_tsv),
+        epitopes,
+        candidates,
+        read_table(alleles_tsv).allele.tolist(),
+        demo.get("label", "DEMO MODEL") if demo else None,
+        filters,
+    )
+    Path(out_html).write_text(text)

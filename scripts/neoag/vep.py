@@ -1,0 +1,319 @@
+"""Annotations from a VEP-annotated VCF (annotation.source: vep).
+
+VEP writes one CSQ entry per allele and feature into INFO; the header says the
+field order ("Format: Allele|Consequence|..."). pVACseq needs the fields of
+VEP's Wildtype and Frameshift plugins (WildtypeProtein, FrameshiftSequence), so
+a VCF made for pVACseq has everything needed here. From each transcript entry
+neoag rebuilds the wild-type and mutant protein and then describes the change
+with the same code as its own GTF path (neoag.consequences), so both sources
+give the same annotations table. docs/annotation.md lists what VEP's output
+cannot give (the extension of a stop-loss, frameshifts near splice sites).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import unquote
+
+from neoag.consequences import ProteinChange, describe_protein_change
+from neoag.errors import NeoagInputError
+from neoag.sequence import three_letter
+from neoag.transcripts import TRANSCRIPT_SETS
+from neoag.variants import Variant, normalized_key
+
+REQUIRED_FIELDS = (
+    "Allele",
+    "Consequence",
+    "Feature_type",
+    "Feature",
+    "Protein_position",
+    "Amino_acids",
+    "WildtypeProtein",
+    "FrameshiftSequence",
+)
+
+# VEP terms that put a change inside the coding sequence.
+CODING_TERMS = {
+    "missense_variant",
+    "inframe_insertion",
+    "inframe_deletion",
+    "protein_altering_variant",
+    "frameshift_variant",
+    "stop_gained",
+    "stop_lost",
+    "synonymous_variant",
+    "stop_retained_variant",
+    "start_retained_variant",
+    "start_lost",
+    "incomplete_terminal_codon_variant",
+    "coding_sequence_variant",
+}
+EXONIC_TERMS = CODING_TERMS | {"5_prime_UTR_variant", "3_prime_UTR_variant"}
+SPLICE_SITE_TERMS = {"splice_donor_variant", "splice_acceptor_variant"}
+INTRONIC_TERMS = {
+    "intron_variant",
+    "splice_donor_variant",
+    "splice_acceptor_variant",
+    "splice_region_variant",
+    "splice_donor_region_variant",
+    "splice_donor_5th_base_variant",
+    "splice_polypyrimidine_tract_variant",
+}
+FLAG_TERMS = {
+    "splice_donor_variant": "splice_donor",
+    "splice_acceptor_variant": "splice_acceptor",
+    "splice_region_variant": "splice_region",
+    "splice_donor_region_variant": "splice_region",
+    "splice_donor_5th_base_variant": "splice_region",
+}
+_FIRST_NUMBER = re.compile(r"^(\d+)")
+
+
+def csq_format(description: str, path: str) -> list[str]:
+    """Field names from the CSQ header's Description ("... Format: Allele|Consequence|...")."""
+    if "Format:" not in description:
+        raise NeoagInputError(
+            f"{path}: the INFO/CSQ header has no 'Format: Allele|Consequence|...' in its Description, so "
+            "the CSQ fields cannot be named. Use the VCF exactly as VEP wrote it (--vcf)."
+        )
+    fields = [name.strip() for name in description.split("Format:", 1)[1].strip().strip('"').split("|")]
+    missing = [name for name in REQUIRED_FIELDS if name not in fields]
+    if missing:
+        raise NeoagInputError(
+            f"{path}: the CSQ field lacks {', '.join(missing)}. Run VEP with --vcf --symbol --biotype "
+            "--canonical --mane --tsl --hgvs --plugin Wildtype --plugin Frameshift (as pVACseq requires; "
+            "the plugins come with pVACtools), or set annotation.source to 'gtf'."
+        )
+    return fields
+
+
+def parse_csq(values: tuple[str, ...] | str, fields: list[str]) -> list[dict[str, str]]:
+    """CSQ entries as dicts (values URL-decoded: VEP writes '=' as %3D, ';' as %3B)."""
+    if isinstance(values, str):
+        values = tuple(values.split(","))
+    entries = []
+    for value in values:
+        parts = value.split("|")
+        parts += [""] * (len(fields) - len(parts))
+        entries.append({name: unquote(part) for name, part in zip(fields, parts)})
+    return entries
+
+
+def vep_alleles(ref: str, alts: list[str]) -> list[str]:
+    """The Allele strings VEP writes for the ALTs of one VCF record.
+
+    When REF and every ALT start with the same base, VEP removes it; an empty
+    allele becomes '-'.
+    """
+    alleles = [ref, *alts]
+    if all(a and a[0] == ref[0] for a in alleles) and not any(a.startswith("<") for a in alleles):
+        alleles = [a[1:] for a in alleles]
+    return [a or "-" for a in alleles[1:]]
+
+
+def first_number(text: str) -> int | None:
+    """First position of a VEP position field ('35', '35-36', '?-36' -> 35, 35, None)."""
+    match = _FIRST_NUMBER.match(text or "")
+    return int(match.group(1)) if match else None
+
+
+def read_vep_vcf(
+    path: str, fetch: Callable[[str, int, int], str], wanted: set[tuple] | None = None
+) -> dict[tuple, list[dict[str, str]]]:
+    """CSQ entries of every ALT allele (or only the wanted ones), keyed by normalized_key."""
+    import pysam
+
+    try:
+        vcf = pysam.VariantFile(path)
+    except (OSError, ValueError) as error:
+        raise NeoagInputError(f"{path}: cannot be read as a VCF ({error}).") from None
+    with vcf:
+        if "CSQ" not in vcf.header.info:
+            raise NeoagInputError(
+                f"{path}: no INFO/CSQ field, so it is not a VEP-annotated VCF. Annotate it with VEP (--vcf "
+                "--plugin Wildtype --plugin Frameshift), or set annotation.source to 'gtf'."
+            )
+        fields = csq_format(vcf.header.info["CSQ"].description or "", path)
+        by_allele: dict[tuple, list[dict[str, str]]] = {}
+        for record in vcf:
+            alts = [alt.upper() for alt in record.alts or ()]
+            entries = parse_csq(record.info.get("CSQ", ()), fields)
+            for number, (alt, allele) in enumerate(zip(alts, vep_alleles(record.ref.upper(), alts)), start=1):
+                if alt.startswith("<") or alt == "*":
+                    continue
+                key = normalized_key(Variant(record.chrom, record.pos, record.ref.upper(), alt), fetch)
+                if wanted is not None and key not in wanted:
+                    continue
+                mine = [
+                    e
+                    for e in entries
+                    if (e.get("ALLELE_NUM") == str(number)) or (not e.get("ALLELE_NUM") and e["Allele"] == allele)
+                ]
+                by_allele.setdefault(key, []).extend(mine)
+    return by_allele
+
+
+def transcript_tags(entry: dict[str, str]) -> str:
+    """transcript_tags from CANONICAL, MANE_SELECT (or MANE), CCDS and FLAGS, in neoag's order
+    (VEP has no field for the GTF's 'basic' tag)."""
+    from neoag.transcripts import REPORTED_TAGS
+
+    tags = set()
+    if entry.get("MANE_SELECT") or "MANE_Select" in entry.get("MANE", ""):
+        tags.add("MANE_Select")
+    if entry.get("MANE_PLUS_CLINICAL") or "MANE_Plus_Clinical" in entry.get("MANE", ""):
+        tags.add("MANE_Plus_Clinical")
+    if entry.get("CANONICAL") == "YES":
+        tags.add("Ensembl_canonical")
+    if entry.get("CCDS"):
+        tags.add("CCDS")
+    tags.update(flag for flag in entry.get("FLAGS", "").split("&") if flag)
+    return ",".join(tag for tag in REPORTED_TAGS if tag in tags)
+
+
+def in_transcript_set(entry: dict[str, str], which: str, path: str) -> bool:
+    """Is the entry's transcript in the configured set (annotation.transcripts)?"""
+    if which == "all":
+        return True
+    needed = "MANE_SELECT" if which == "mane_select" else "CANONICAL"
+    if needed not in entry and "MANE" not in entry:
+        raise NeoagInputError(
+            f"{path}: annotation.transcripts is '{which}' but the CSQ field has no {needed} field. Run VEP "
+            f"with --{'mane' if which == 'mane_select' else 'canonical'}, or set annotation.transcripts to 'all'."
+        )
+    tags = transcript_tags(entry).split(",")
+    return any(tag in tags for tag in TRANSCRIPT_SETS[which] if tag != "RefSeq_Select")
+
+
+def change_from_entry(entry: dict[str, str], variant: Variant) -> ProteinChange | None:
+    """The ProteinChange one CSQ transcript entry describes, or None for a
+    non-coding transcript or a feature outside the transcript (up/downstream)."""
+    terms = set(entry["Consequence"].split("&"))
+    wt = entry["WildtypeProtein"].split("*")[0]
+    if not wt or not (terms & (EXONIC_TERMS | INTRONIC_TERMS)):
+        return None
+    flags = sorted({FLAG_TERMS[t] for t in terms if t in FLAG_TERMS})
+    cds_flags = [flag for flag in entry.get("FLAGS", "").split("&") if flag in ("cds_start_NF", "cds_end_NF")]
+    cdna, cds = first_number(entry.get("cDNA_position", "")), first_number(entry.get("CDS_position", ""))
+    positions = dict(cdna_position=cdna or 0, cds_position=cds or 0)
+
+    if terms & SPLICE_SITE_TERMS and terms & EXONIC_TERMS:
+        return ProteinChange("splice_junction", flags=tuple(flags))
+    if not terms & EXONIC_TERMS:
+        return ProteinChange("intron", flags=tuple(flags))
+    if "5_prime_UTR_variant" in terms and not terms & CODING_TERMS:
+        return ProteinChange("5_prime_UTR", flags=tuple(flags), **positions)
+    if "3_prime_UTR_variant" in terms and not terms & CODING_TERMS:
+        return ProteinChange("3_prime_UTR", flags=tuple(flags), **positions)
+    if cds_flags or terms & {"incomplete_terminal_codon_variant"} or terms == {"coding_sequence_variant"}:
+        incomplete = tuple(sorted(flags)) + tuple(cds_flags or ["cds_incomplete_in_vep"])
+        return ProteinChange("incomplete_cds", flags=incomplete, **positions)
+    if "start_lost" in terms:
+        return ProteinChange("start_lost", "p.Met1?", 1, flags=tuple(flags), **positions)
+
+    _, ref, alt = variant.trimmed()
+    net = len(alt) - len(ref)
+    start = first_number(entry["Protein_position"])
+    hgvsp = entry.get("HGVSp", "")
+    stop_reached = not (hgvsp.endswith("Ter?") or hgvsp.endswith("*?"))
+    if "frameshift_variant" in terms:
+        mt = entry["FrameshiftSequence"].split("*")[0]
+        if not mt:  # the Frameshift plugin skips frameshifts with a splice term
+            flags.append("vep_no_frameshift_sequence")
+            position = start or 0
+            return ProteinChange(
+                "frameshift", "", position, wt_protein=wt, mt_protein="", flags=tuple(sorted(flags)), **positions
+            )
+    else:
+        aa = entry["Amino_acids"].split("/")
+        if start is None or not aa[0]:
+            raise NeoagInputError(
+                f"CSQ entry of {variant.variant_id} on {entry['Feature']} is coding ({entry['Consequence']}) "
+                f"but has no Protein_position/Amino_acids ('{entry['Protein_position']}', "
+                f"'{entry['Amino_acids']}'). Use the VCF as VEP wrote it."
+            )
+        wt_aa = "" if aa[0] == "-" else aa[0]
+        mt_aa = wt_aa if len(aa) == 1 else ("" if aa[1] == "-" else aa[1])
+        # A pure insertion sits between the two residues of Protein_position ('156-157').
+        index = start if not wt_aa else start - 1
+        expected = (wt + "*")[index : index + len(wt_aa)]
+        if any(a not in (b, "X") for a, b in zip(wt_aa, expected)) or len(expected) != len(wt_aa):
+            # Amino_acids disagree with WildtypeProtein: say so rather than guess.
+            flags.append("vep_protein_mismatch")
+            return ProteinChange("incomplete_cds", flags=tuple(sorted(flags)), **positions)
+        mt = wt[:index] + mt_aa + wt[index + len(wt_aa) :]
+        if "*" in mt_aa:
+            mt = mt.split("*")[0]
+        elif "stop_lost" in terms:
+            # VEP gives the residue(s) that replace the stop, not the extension after them.
+            mt = wt[:index] + mt_aa
+            stop_reached = False
+            flags.append("vep_extension_unknown")
+            if len(mt) <= len(wt):  # nothing known beyond the wild type: no new residues to show
+                return ProteinChange("stop_lost", "", len(wt) + 1, flags=tuple(sorted(flags)), **positions)
+    change = describe_protein_change(wt, mt, net, stop_reached)
+    if change.consequence == "synonymous":
+        position = start or 1
+        label = f"p.{three_letter(wt[position - 1]) if position <= len(wt) else 'Ter'}{position}="
+        return ProteinChange(
+            "synonymous", label, position, wt_protein=wt, mt_protein=mt, flags=tuple(flags), **positions
+        )
+    return ProteinChange(
+        change.consequence,
+        change.protein_change,
+        change.protein_position,
+        wt_protein=wt,
+        mt_protein=mt,
+        mt_start=change.mt_start,
+        mt_end=change.mt_end,
+        flags=tuple(sorted(set(flags) | set(change.flags))),
+        **positions,
+    )
+
+
+def annotations_from_vep(
+    somatic_vcf: str, vep_vcf: str, fetch: Callable[[str, int, int], str], transcripts: str = "all"
+) -> list[dict]:
+    """annotations.tsv rows for the somatic variants, from the CSQ of vep_vcf.
+
+    Variants are matched however each file writes them (normalized_key), so a
+    VEP VCF that was not split or left-aligned still matches. A somatic variant
+    without CSQ entries is an error; one whose entries are all outside
+    transcripts gets an 'intergenic' row, as on the GTF path.
+    """
+    from neoag.annotation import change_fields, transcript_fields, variant_key
+    from neoag.vcf import read_vcf_alleles
+
+    no_neighbours = {"cis_variants": "", "trans_variants": "", "unphased_variants": ""}
+    somatic = [allele.variant for allele in read_vcf_alleles(somatic_vcf) if not allele.skip_reason]
+    entries_by_key = read_vep_vcf(vep_vcf, fetch, wanted={normalized_key(v, fetch) for v in somatic})
+    rows = []
+    for variant in somatic:
+        entries = entries_by_key.get(normalized_key(variant, fetch))
+        if entries is None:
+            raise NeoagInputError(
+                f"{vep_vcf}: has no record for the somatic variant {variant.variant_id} (compared after "
+                "splitting multi-allelic records and left-aligning). Annotate the same VCF that the sample "
+                "sheet's 'vcf' column gives, or set annotation.source to 'gtf'."
+            )
+        kept = 0
+        for entry in entries:
+            if entry["Feature_type"] != "Transcript" or not in_transcript_set(entry, transcripts, vep_vcf):
+                continue
+            change = change_from_entry(entry, variant)
+            if change is None:
+                continue
+            transcript = {
+                "gene_id": entry.get("Gene", ""),
+                "gene_name": entry.get("SYMBOL", "") or entry.get("Gene", ""),
+                "transcript_id": entry["Feature"],
+                "transcript_biotype": entry.get("BIOTYPE", ""),
+                "transcript_tags": transcript_tags(entry),
+                "transcript_support_level": entry.get("TSL", ""),
+            }
+            rows.append(variant_key(variant) | transcript | change_fields(change) | no_neighbours)
+            kept += 1
+        if not kept:
+            rows.append(variant_key(variant) | transcript_fields(None) | change_fields(ProteinChange("intergenic")))
+    return rows

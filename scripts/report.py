@@ -1,0 +1,21 @@
+"""Snakemake adapter: result tables -> report.html."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w", buffering=1)
+
+from neoag.report import write_report
+from neoag.step import run_step
+
+run_step(
+    write_report,
+    sample=snakemake.wildcards.sample,
+    evidence_tsv=snakemake.input.evidence,
+    annotations_tsv=snakemake.input.annotations,
+    all_epitopes_tsv=snakemake.input.all_epitopes,
+    candidates_tsv=snakemake.input.candidates,
+    alleles_tsv=snakemake.input.alleles,
+    models_dir=snakemake.input.models,
+    filters=snakemake.params.filters,
+    out_html=snakemake.output[0],
+)

@@ -1,0 +1,48 @@
+"""Workflow conventions: every rule logs, every rule that runs a tool has a pinned env."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+RULE = re.compile(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)*)", re.MULTILINE)
+
+
+def rules():
+    for path in sorted((REPO / "rules").glob("*.smk")):
+        for name, body in RULE.findall(path.read_text()):
+            yield path.name, name, body
+
+
+RULES = list(rules())
+
+
+def test_rules_are_found():
+    assert {"call_freebayes", "consensus", "select_somatic", "annotate", "score", "rank"} <= {name for _, name, _ in RULES}
+
+
+@pytest.mark.parametrize("path, name, body", RULES, ids=[name for _, name, _ in RULES])
+def test_every_rule_has_a_log(path, name, body):
+    assert re.search(r"^\s+log:", body, re.MULTILINE), f"{path}: rule {name} has no log:"
+
+
+@pytest.mark.parametrize("path, name, body", RULES, ids=[name for _, name, _ in RULES])
+def test_every_rule_that_runs_something_has_a_conda_env_that_exists(path, name, body):
+    if not re.search(r"^\s+(shell|script|run|wrapper):", body, re.MULTILINE):
+        return
+    env = re.search(r"^\s+conda:\s*\n\s+\"([^\"]+)\"", body, re.MULTILINE)
+    assert env, f"{path}: rule {name} runs a tool but has no conda: env"
+    assert (REPO / "rules" / env.group(1)).resolve().is_file(), f"{path}: rule {name}: {env.group(1)} is missing"
+
+
+@pytest.mark.parametrize("env", sorted((REPO / "envs").glob("*.yaml")), ids=lambda p: p.name)
+def test_conda_envs_pin_every_package(env):
+    spec = yaml.safe_load(env.read_text())
+    assert spec["channels"][-1] == "nodefaults"
+    for dependency in spec["dependencies"]:
+        if isinstance(dependency, dict):  # the pip: section
+            assert all("==" in package for package in dependency["pip"]), f"{env.name}: unpinned pip package"
+        else:
+            assert re.match(r"^[\w.-]+ ?=", dependency), f"{env.name}: '{dependency}' is not pinned"
