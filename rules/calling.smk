@@ -378,6 +378,7 @@ rule germline_targets:
     input:
         vcf="results/{sample}/somatic.vcf.gz",
         fasta=config["reference"]["fasta"],
+        gtf=config["reference"]["gtf"],
     output:
         "results/{sample}/calls/germline/targets.bed",
     log:
@@ -392,7 +393,8 @@ rule germline_targets:
 
 
 rule call_germline:
-    # freebayes on the normal alone, near the somatic variants (no targets: an empty VCF).
+    # freebayes on the normal alone, near the somatic variants and in the exons of their
+    # transcripts (no targets: an empty VCF).
     input:
         normal=normal_bam,
         fasta=config["reference"]["fasta"],

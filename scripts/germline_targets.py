@@ -13,4 +13,5 @@ run_step(
     fai_path=snakemake.input.fasta + ".fai",
     flank=snakemake.params.flank,
     bed_path=snakemake.output[0],
+    gtf_path=snakemake.input.gtf,
 )

@@ -162,33 +162,45 @@ def _candidate_columns(candidate: Candidate) -> dict:
     }
 
 
-def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str) -> int:
-    """BED of windows of flank bases around each somatic variant (merged); returns their number.
+def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str, gtf_path: str | None = None) -> int:
+    """BED of the regions where germline variants can change a somatic variant's peptides
+    (merged); returns their number.
 
-    Germline variants are looked for only there: they are the ones that can
-    change a somatic variant's peptides.
+    Around each somatic variant: flank bases on each side, and, with a GTF, the
+    exons of every transcript that overlaps it (a peptide's codons can lie in
+    other exons) plus the genome read after the transcript's 3' end by a
+    frameshift or stop-loss (transcripts.DOWNSTREAM_BASES).
     """
     import pysam
 
     from neoag.regions import read_fai
+    from neoag.transcripts import DOWNSTREAM_BASES, TranscriptIndex, read_gtf
 
     lengths = dict(read_fai(fai_path))
     order = {name: i for i, name in enumerate(lengths)}
+    index = TranscriptIndex(read_gtf(gtf_path)) if gtf_path else None
     windows = []
     with pysam.VariantFile(somatic_vcf) as vcf:
         for record in vcf:
-            start = max(0, record.start - flank)
-            end = min(lengths[record.chrom], record.stop + flank)
-            windows.append((record.chrom, start, end))
+            windows.append((record.chrom, max(0, record.start - flank), record.stop + flank))
+            for transcript in index.overlapping(record.chrom, record.start, record.stop) if index else ():
+                windows += [(record.chrom, start, end) for start, end in transcript.exons]
+                first, last = transcript.exons[0][0], transcript.exons[-1][1]
+                if transcript.strand == "+":
+                    windows.append((record.chrom, last, last + DOWNSTREAM_BASES))
+                else:
+                    windows.append((record.chrom, max(0, first - DOWNSTREAM_BASES), first))
     merged: list[tuple[str, int, int]] = []
     for chrom, start, end in sorted(windows, key=lambda w: (order[w[0]], w[1], w[2])):
+        end = min(end, lengths[chrom])
         if merged and merged[-1][0] == chrom and start <= merged[-1][2]:
             merged[-1] = (chrom, merged[-1][1], max(end, merged[-1][2]))
         else:
             merged.append((chrom, start, end))
     with open(bed_path, "w") as out:
         out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in merged)
-    print(f"{len(windows)} somatic variants -> {len(merged)} germline search windows", file=sys.stderr)
+    covered = sum(end - start for _, start, end in merged)
+    print(f"germline search regions: {len(merged)} ({covered:,} bp) around the somatic variants", file=sys.stderr)
     return len(merged)
 
 

@@ -41,3 +41,31 @@ def test_site_partners_are_the_alleles_that_overlap(tmp_path):
     assert partners[snv_in_run] == [deletion]
     assert partners[deletion] == [snv_in_run]
     assert partners[snv_far] == [other_allele]
+
+
+def test_germline_targets_cover_the_flank_and_the_exons_of_the_transcripts(tmp_path):
+    from pathlib import Path
+
+    import pysam
+
+    from neoag.somatic import germline_targets
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo"
+    vcf = tmp_path / "somatic.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=11772>\n##contig=<ID=chr2,length=11686>\n"
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+        "chr1\t3066\t.\tG\tA\t.\t.\t.\n"  # DMG1 (+ strand, chr1:1423-3930)
+        "chr2\t100\t.\tA\tC\t.\t.\t.\n"  # intergenic
+    )
+    pysam.tabix_index(str(vcf), preset="vcf")
+    bed = tmp_path / "targets.bed"
+    germline_targets(str(vcf) + ".gz", str(demo / "genome.fa.fai"), 150, str(bed), str(demo / "annotation.gtf"))
+    regions = [(c, int(s), int(e)) for c, s, e in (line.split("\t") for line in bed.read_text().splitlines())]
+    assert ("chr2", 0, 250) in regions  # flank only, clipped at the contig start
+    chr1 = [r for r in regions if r[0] == "chr1"]
+    assert chr1[0][1] == 1422 and any(s <= 3065 < e for _, s, e in chr1)  # first exon of DMG1 and the variant
+    assert any(s <= 3930 and e >= 3930 + 3000 for _, s, e in chr1)  # genome read past the 3' end
+    without_gtf = tmp_path / "flank.bed"
+    germline_targets(str(vcf) + ".gz", str(demo / "genome.fa.fai"), 150, str(without_gtf))
+    assert without_gtf.read_text() == "chr1\t2915\t3216\nchr2\t0\t250\n"
