@@ -28,8 +28,6 @@ rule annotate:
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(60),
-    group:
-        "annotation"  # on a cluster, annotate and peptides run as one job
     conda:
         "../envs/neoag.yaml"
     script:

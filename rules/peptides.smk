@@ -16,8 +16,6 @@ rule peptides:
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(30),
-    group:
-        "annotation"
     conda:
         "../envs/neoag.yaml"
     script:

@@ -39,6 +39,10 @@ rule rank:
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(30),
+    group:
+        # On a cluster the small ranking and report jobs run as one job. Only rules that
+        # always rerun together are grouped: a group reruns as a whole.
+        "results"
     conda:
         "../envs/neoag.yaml"
     script:

@@ -23,6 +23,8 @@ rule report:
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(30),
+    group:
+        "results"
     conda:
         "../envs/report.yaml"
     script:
