@@ -1,4 +1,5 @@
-"""HLA class I allele names: parsed, checked and normalised to two fields."""
+"""HLA class I alleles: names parsed, checked and normalised to two fields; the sample's
+alleles for scoring chosen from the sample sheet and the typer's result (typing_report.tsv)."""
 
 from __future__ import annotations
 

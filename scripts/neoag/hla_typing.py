@@ -638,7 +638,12 @@ def solve_locus(
         allele gives about half of them.
 
     Returns the chosen alleles with their ties: every allele that, put in
-    place of a chosen one, explains exactly as many fragments.
+    place of a chosen one, explains exactly as many fragments of the locus,
+    and as many on its own. (Beside the other allele b, an allele u can
+    explain as many fragments as the true a when it differs from a only where
+    b equals a; a then explains more fragments on its own, and u would have
+    had to leave no read at those positions. Such a u is not a tie; it sets
+    margin_reads to 0.)
     """
     weights = np.asarray(weights, dtype=np.int64)
     total = int(weights.sum())
@@ -682,20 +687,37 @@ def solve_locus(
     # Fragments explained, ties and margins, over all columns.
     column_weight = np.asarray(matrix.T @ weights).ravel()
     if len(chosen) == 2:
-        calls = []
-        for a, b in (chosen, chosen[::-1]):
+
+        def beside(b: int, a: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """Fragments explained by {u, b} for every u; u tied with a; u eligible (not b)."""
             with_b = np.asarray(matrix.T @ (weights * np.asarray(matrix[:, b].todense()).ravel())).ravel()
-            cover = column_weight + column_weight[b] - with_b  # fragments explained by {u, b}
+            cover = column_weight + column_weight[b] - with_b
             eligible = np.ones(len(columns), dtype=bool)
             eligible[b] = False
-            tied = np.flatnonzero(eligible & (cover == cover[a]))
-            others = cover[eligible & (cover != cover[a])]
+            # Equally good beside b; of those, the ones with the most fragments of their own: an
+            # allele that loses fragments to b only (b explains them too) is less likely present.
+            tied = eligible & (cover == cover[a])
+            tied &= column_weight == column_weight[tied].max()
+            return cover, tied, eligible
+
+        pair = list(chosen)
+        for _ in range(4):  # each slot's best representative given the other's, until stable
+            before = list(pair)
+            for i in (0, 1):
+                pair[i] = int(np.flatnonzero(beside(pair[1 - i], pair[i])[1])[0])
+            if pair == before:
+                break
+        calls = []
+        for a, b in (pair, pair[::-1]):
+            cover, tied, eligible = beside(b, a)
+            others = cover[eligible & ~tied]
             margin = int(cover[a] - others.max()) if len(others) else None
             unique = int(cover[a] - column_weight[b])
-            calls.append(AlleleCall(tuple(int(columns[t]) for t in tied), int(column_weight[a]), unique, margin))
+            indices = np.flatnonzero(tied)
+            calls.append(AlleleCall(tuple(int(columns[t]) for t in indices), int(column_weight[a]), unique, margin))
         unique = [c.unique_reads for c in calls]
         if min(unique) >= min_allele_balance * sum(unique):
-            return LocusCall(tuple(calls), total, False, int(unique[0] + column_weight[chosen[1]]))
+            return LocusCall(tuple(calls), total, False, int(unique[0] + column_weight[pair[1]]))
     # Homozygous: the allele explaining the most fragments (what the ILP maximises without a second one).
     a = int(np.argmax(column_weight))
     tied = np.flatnonzero(column_weight == column_weight[a])

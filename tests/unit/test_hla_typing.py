@@ -135,6 +135,14 @@ def test_ilp_reports_ties_never_resolves_them():
     assert call.homozygous and call.calls[0].tied == (7, 8) and call.calls[0].margin_reads == 25
 
 
+def test_ilp_genotype_ambiguity_goes_to_the_allele_with_more_own_support():
+    # a=1 and u=2 differ where b=3 equals a: beside b, u explains as much as a, but a explains more itself
+    members, weights = _classes({(1, 2, 3): 40, (1, 2): 20, (1, 3): 6, (3,): 15})
+    call = solve_locus(members, weights, 0.03, 2.5)
+    assert [c.tied for c in call.calls] == [(1,), (3,)]
+    assert call.calls[0].margin_reads == 0  # 2 in its place would explain as many fragments
+
+
 def test_ilp_with_one_candidate_and_without_reads():
     members, weights = _classes({(4,): 3})
     call = solve_locus(members, weights, 0.03, 2.5)
