@@ -1,4 +1,5 @@
 # Helpers shared by the rules: configuration, the sample sheet, input functions.
+import os
 import sys
 from pathlib import Path
 
@@ -21,7 +22,12 @@ def load_samples(path):
     """
     try:
         sheet = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment=None)
-        check_sample_sheet(sheet, path, annotation_source=config["annotation"]["source"])
+        check_sample_sheet(
+            sheet,
+            path,
+            require_hla=config["hla"]["typer"] == "sample_sheet",
+            annotation_source=config["annotation"]["source"],
+        )
     except NeoagInputError as error:
         sys.exit(f"neoag: error: {error}")
     except (OSError, pd.errors.ParserError) as error:
@@ -29,6 +35,8 @@ def load_samples(path):
             f"neoag: error: the sample sheet {path} cannot be read ({error}). It must be a "
             "tab-separated file with a header row: sample, tumor_bam, normal_bam, rna_bam, hla_alleles (and optionally vcf)."
         )
+    if "hla_alleles" not in sheet.columns:
+        sheet["hla_alleles"] = ""  # optional when a typer runs (checked above)
     for _, row in sheet.iterrows():
         validate(row.to_dict(), schema="../config/schemas/samples.schema.yaml")
     return sheet.set_index("sample", drop=False)
@@ -72,6 +80,7 @@ def vep_vcf(wildcards):
 
 
 def hla_alleles(wildcards):
+    """The sample sheet's HLA alleles of the sample (may be empty when a typer runs)."""
     return samples.loc[wildcards.sample, "hla_alleles"]
 
 
@@ -92,3 +101,22 @@ def manifest_inputs(wildcards):
             if row.get(column, ""):
                 files[f"{sample}.{column}"] = row[column]
     return files
+def hla_source_alignments(wildcards):
+    """The BAM/CRAM that HLA reads are taken from (config hla.source_bam) and the genome (for CRAM)."""
+    column = "normal_bam" if config["hla"]["source_bam"] == "normal" else "tumor_bam"
+    return {"bam": samples.loc[wildcards.sample, column], "fasta": config["reference"]["fasta"]}
+
+
+def typed_hla(wildcards):
+    """The typer's result table for rule hla_alleles; nothing when the sample sheet's alleles are used."""
+    typer = config["hla"]["typer"]
+    if typer == "builtin":
+        return {"typed": f"results/{wildcards.sample}/hla/builtin/typing.tsv"}
+    if typer == "optitype":
+        return {"typed": f"results/{wildcards.sample}/hla/optitype/{wildcards.sample}_result.tsv"}
+    return {}
+
+
+def optitype_outdir(wildcards, output):
+    """OptiType's --outdir: the folder of its result table."""
+    return os.path.dirname(output.result)
