@@ -39,6 +39,7 @@ samples = load_samples(config["samples"])
 
 wildcard_constraints:
     sample="|".join(samples.index),
+    chunk="[0-9]+",
 
 
 def scaled(base):
@@ -71,3 +72,10 @@ def hla_alleles(wildcards):
 def output_parent(wildcards, output):
     """The folder that holds a rule's first output (for tools that take a folder)."""
     return str(Path(output[0]).parent)
+
+
+def scored_chunks(wildcards):
+    """The sample's scored chunks, in chunk order (known once plan_scoring has run)."""
+    chunks_dir = checkpoints.plan_scoring.get(sample=wildcards.sample).output[0]
+    chunks = sorted(glob_wildcards(f"{chunks_dir}/{{chunk}}.tsv").chunk)
+    return expand("results/{sample}/scores/parts/{chunk}.tsv", sample=wildcards.sample, chunk=chunks)
