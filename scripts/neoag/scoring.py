@@ -128,12 +128,15 @@ def chunk_bounds(n_items: int, chunk_size: int) -> list[tuple[int, int]]:
 
 def check_peptides(peptides: list[str], low: int, high: int, models_dir: str, source: str) -> None:
     """Every peptide must have a length the models score and only the 20 standard residues."""
-    bad_length = sorted({len(p) for p in peptides if not low <= len(p) <= high})
+    lengths = set(map(len, peptides))
+    bad_length = sorted(n for n in lengths if not low <= n <= high)
     if bad_length:
         raise NeoagInputError(
             f"{source}: the MHCflurry models in {models_dir} score peptides of {low}-{high} residues, "
             f"not {bad_length}. Set 'peptides.lengths' in the config within that range."
         )
+    if AMINO_ACIDS.issuperset("".join(peptides)):
+        return
     odd = [p for p in peptides if not AMINO_ACIDS.issuperset(p)]
     if odd:
         raise NeoagInputError(
