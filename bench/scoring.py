@@ -10,11 +10,14 @@ then times, each in a fresh Python process, interleaved and repeated:
            plan_scoring (read peptides.tsv, deduplicate, write the chunk
            files), score_chunk for each chunk (load the models, score, write)
            and gather_scores (concatenate into scores.tsv);
+- neoag_cached: the same with mhcflurry.cache on and every pair already in the
+           cache (warmed by one untimed run first): a sample run again, or a
+           cohort's shared wild-type peptides;
 - bare:    the fastest MHCflurry API on the same unique pairs, held in memory:
            load the models; then merged pan-allele models: the cartesian
            predict_cartesian_pan_allele + percentile_ranks per allele; other
-           affinity models: predict_to_dataframe per allele on one shared
-           EncodableSequences (with percentile ranks); presentation models:
+           affinity models: predict per allele on one shared
+           EncodableSequences + percentile_ranks per allele; presentation models:
            Class1PresentationPredictor.predict with one sample per allele. No
            file is read or written inside the timer;
 - bare_io: bare, plus what a user's own script would do around it: read the
@@ -64,7 +67,7 @@ HUMAN_AA_PERCENT = {
     "M": 2.13, "W": 1.22,
 }  # fmt: skip
 FLANK = 15
-VARIANTS = ("neoag", "bare", "bare_io", "per_row")
+VARIANTS = ("neoag", "neoag_cached", "bare", "bare_io", "per_row")
 
 
 def human_like_peptides(count: int, seed: int) -> list[str]:
@@ -148,8 +151,10 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
     if variant == "bare_io":
         work = pd.read_csv(folder / "work.tsv", sep="\t", dtype=str, keep_default_na=False)
         peptides = sorted(set(work.peptide))
-    if variant == "neoag":
+    if variant in ("neoag", "neoag_cached"):
         from neoag.scoring import gather_scores, plan_scoring, score_chunk
+
+        cache = str(folder / "cache.sqlite") if variant == "neoag_cached" else ""
 
         chunks, parts = folder / "chunks", folder / "parts"
         parts.mkdir(exist_ok=True)
@@ -158,7 +163,7 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
         for chunk in sorted(chunks.glob("*.tsv")):
             outputs.append(str(parts / chunk.name))
             score_chunk(str(chunk), str(folder / "alleles.tsv"), models, outputs[-1], threads=threads,
-                        gpus=1 if os.environ.get("BENCH_GPU") else 0)  # fmt: skip
+                        gpus=1 if os.environ.get("BENCH_GPU") else 0, cache_path=cache)  # fmt: skip
         gather_scores(outputs, str(folder / "scores.tsv"), models)
     elif variant == "bare" and layout == "presentation":
         from mhcflurry import Class1PresentationPredictor
@@ -182,10 +187,8 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
                 frames.append((allele, matrix[:, j], percentile))
         else:
             for allele in ALLELES:
-                frame = predictor.predict_to_dataframe(
-                    peptides=encoded, allele=allele, include_percentile_ranks=True, include_confidence_intervals=False
-                )
-                frames.append((allele, frame.prediction.to_numpy(), frame.prediction_percentile.to_numpy()))
+                nm = predictor.predict(peptides=encoded, allele=allele)
+                frames.append((allele, nm, predictor.percentile_ranks(nm, allele=allele)))
         if variant == "bare_io":
             table = pd.concat(
                 pd.DataFrame({"peptide": peptides, "allele": allele, "affinity_nm": nm, "affinity_percentile": pct})
@@ -252,6 +255,13 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=250_000, help="neoag's mhcflurry.chunk_size")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument("--check-rows", type=int, default=2000, help="rows compared with MHCflurry's predict")
+    parser.add_argument(
+        "--pan-timing-fixture",
+        metavar="LAYERS",
+        help="instead of --models, time a pan-allele TIMING FIXTURE shaped like the released ensemble's networks "
+        "(dense layer sizes, e.g. 1024,512; random allele pseudo-sequences, weights from random data: not a model)",
+    )
+    parser.add_argument("--fixture-networks", type=int, default=2, help="networks in the timing fixture (default 2)")
     parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -261,10 +271,23 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; threads {args.threads}; models {args.models}")
+    fixture_dir = None
+    if args.pan_timing_fixture:
+        sys.path.insert(0, str(REPO / "tests" / "integration"))
+        from mhcflurry_fixtures import build_pan_allele_fixture
+
+        fixture_dir = tempfile.TemporaryDirectory(prefix="neoag-pan-timing-fixture-")
+        layers = tuple(int(n) for n in args.pan_timing_fixture.split(","))
+        args.models = str(build_pan_allele_fixture(Path(fixture_dir.name) / "pan", layer_sizes=layers,
+                                                   networks=args.fixture_networks))  # fmt: skip
+        args.models_label = f"pan-allele timing fixture, {args.fixture_networks} networks of dense layers {layers}"
+    else:
+        args.models_label = args.models
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; threads {args.threads}; models {args.models_label}")
     lines = [
-        "| pairs | unique peptides | variant | wall s (median) | runs | pairs/s | process s (median) | peak MiB |",
-        "| ---: | ---: | --- | ---: | --- | ---: | ---: | ---: |",
+        "| pairs | unique peptides | variant | wall s, median | min | runs | pairs/s (median) | process s, median "
+        "| peak MiB |",
+        "| ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
     ratios = []
     for n_pairs in args.pairs:
@@ -273,8 +296,9 @@ def main() -> None:
             sizes = write_inputs(folder, n_pairs)
             pairs = sizes["unique_work"] * len(ALLELES)
             runs: dict[str, list[dict]] = {variant: [] for variant in args.variants}
-            for repeat in range(args.repeats):
-                order = args.variants[repeat % len(args.variants) :] + args.variants[: repeat % len(args.variants)]
+            for repeat in range(-1 if "neoag_cached" in args.variants else 0, args.repeats):
+                shift = max(repeat, 0) % len(args.variants)
+                order = ["neoag_cached"] if repeat < 0 else args.variants[shift:] + args.variants[:shift]
                 for variant in order:
                     command = [
                         sys.executable, __file__, "--worker", variant, "--folder", str(folder),
@@ -285,9 +309,13 @@ def main() -> None:
                     process_s = time.perf_counter() - process_started
                     if done.returncode != 0:
                         sys.exit(done.stderr[-3000:])
-                    runs[variant].append(json.loads(done.stdout.strip().splitlines()[-1]) | {"process_s": process_s})
-                    print(f"  {n_pairs} pairs, {variant}: {runs[variant][-1]}", file=sys.stderr)
+                    result = json.loads(done.stdout.strip().splitlines()[-1]) | {"process_s": process_s}
+                    print(f"  {n_pairs} pairs, {variant}{' (warming the cache)' * (repeat < 0)}: {result}",
+                          file=sys.stderr)  # fmt: skip
+                    if repeat >= 0:
+                        runs[variant].append(result)
             median = {v: statistics.median(r["wall_s"] for r in runs[v]) for v in args.variants}
+            fastest = {v: min(r["wall_s"] for r in runs[v]) for v in args.variants}
             process = {v: statistics.median(r["process_s"] for r in runs[v]) for v in args.variants}
             for variant in args.variants:
                 walls = ", ".join(f"{r['wall_s']:.2f}" for r in runs[variant])
@@ -296,7 +324,8 @@ def main() -> None:
                     gpu_peak = max(r["peak_gpu_mib"] for r in runs[variant])
                     walls += f" (GPU peak {gpu_peak:,.0f} MiB)"
                 lines.append(
-                    f"| {pairs:,} | {sizes['unique_peptides']:,} | {variant} | {median[variant]:.2f} | {walls} | "
+                    f"| {pairs:,} | {sizes['unique_peptides']:,} | {variant} | {median[variant]:.2f} | "
+                    f"{fastest[variant]:.2f} | {walls} | "
                     f"{pairs / median[variant]:,.0f} | {process[variant]:.2f} | {peak:,.0f} |"
                 )
             if "neoag" in median:
@@ -305,16 +334,24 @@ def main() -> None:
                 for bare in ("bare", "bare_io"):
                     if bare in median:
                         ratio.append(
-                            f"neoag / {bare} = {median['neoag'] / median[bare]:.2f} "
-                            f"(whole processes {process['neoag'] / process[bare]:.2f});"
+                            f"neoag / {bare} = {median['neoag'] / median[bare]:.2f} (medians), "
+                            f"{fastest['neoag'] / fastest[bare]:.2f} (minima), "
+                            f"{process['neoag'] / process[bare]:.2f} (whole processes);"
                         )
                 if "per_row" in median:
-                    ratio.append(f"per_row / neoag = {median['per_row'] / median['neoag']:.1f}x;")
+                    ratio.append(
+                        f"per_row / neoag = {median['per_row'] / median['neoag']:.1f}x (medians), "
+                        f"{fastest['per_row'] / fastest['neoag']:.1f}x (minima);"
+                    )
+                if "neoag_cached" in median:
+                    ratio.append(f"neoag / neoag_cached = {median['neoag'] / median['neoag_cached']:.1f}x;")
                 ratio.append(f"max relative difference to MHCflurry's predict on sampled rows: {check}")
                 ratios.append(" ".join(ratio))
     print("\n".join(lines))
     print()
     print("\n".join(ratios))
+    if fixture_dir is not None:
+        fixture_dir.cleanup()
 
 
 if __name__ == "__main__":

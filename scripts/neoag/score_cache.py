@@ -103,17 +103,17 @@ class ScoreCache:
         result = np.full((len(peptides), len(alleles)), np.nan)
         if len(peptides) == 0 or len(alleles) == 0:
             return result
-        column = {allele: j for j, allele in enumerate(alleles)}
         self._query_rows([(peptide,) for peptide in peptides])
-        marks = ", ".join("?" * len(alleles))
-        found = self.connection.execute(
-            "SELECT q.i, a.allele, a.affinity_nm FROM temp.query q JOIN affinity a "
-            f"ON a.model_id = ? AND a.peptide = q.k0 WHERE a.allele IN ({marks})",
-            (self.model_id, *alleles),
-        ).fetchall()
-        if found:
-            rows, names, values = zip(*found)
-            result[np.asarray(rows), [column[name] for name in names]] = values
+        for j, allele in enumerate(alleles):
+            # CROSS JOIN keeps the query rows outside: one primary-key lookup each.
+            found = self.connection.execute(
+                "SELECT q.i, a.affinity_nm FROM temp.query q CROSS JOIN affinity a "
+                "ON a.model_id = ? AND a.allele = ? AND a.peptide = q.k0",
+                (self.model_id, allele),
+            ).fetchall()
+            if found:
+                rows, values = zip(*found)
+                result[np.asarray(rows), j] = values
         hits = int(np.count_nonzero(~np.isnan(result)))
         self.hits += hits
         self.misses += result.size - hits
@@ -137,7 +137,7 @@ class ScoreCache:
             return result
         self._query_rows(list(zip(peptides, n_flanks, c_flanks)))
         found = self.connection.execute(
-            "SELECT q.i, p.processing_score FROM temp.query q JOIN processing p ON p.model_id = ? "
+            "SELECT q.i, p.processing_score FROM temp.query q CROSS JOIN processing p ON p.model_id = ? "
             "AND p.peptide = q.k0 AND p.n_flank = q.k1 AND p.c_flank = q.k2",
             (self.model_id,),
         ).fetchall()

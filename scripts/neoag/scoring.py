@@ -110,7 +110,8 @@ def unique_peptides(peptide_table: pd.DataFrame, with_flanks: bool) -> pd.DataFr
         peptides.update(peptide_table.wt_peptide)
         peptides.discard("")
         ordered = sorted(peptides)
-        return pd.DataFrame({"peptide": ordered, "n_flank": "", "c_flank": ""}, columns=list(SCORE_WORK))
+        empty = [""] * len(ordered)
+        return pd.DataFrame({"peptide": ordered, "n_flank": empty, "c_flank": empty}, dtype=object)
     names = list(SCORE_WORK)
     mutant = peptide_table[["mt_peptide", "mt_n_flank", "mt_c_flank"]].set_axis(names, axis=1)
     wild_type = peptide_table[["wt_peptide", "wt_n_flank", "wt_c_flank"]].set_axis(names, axis=1)
@@ -153,7 +154,8 @@ def plan_scoring(peptides_tsv: str, models_dir: str, out_dir: str, chunk_size: i
     Returns the number of chunks.
     """
     with_flanks = model_layout(models_dir) == "presentation"
-    table = read_table(peptides_tsv, columns=PEPTIDE_COLUMNS)
+    # Text columns as plain objects ('NA' stays a peptide): fast to deduplicate and iterate.
+    table = pd.read_csv(peptides_tsv, sep="\t", usecols=PEPTIDE_COLUMNS, dtype=object, na_filter=False)
     work = unique_peptides(table, with_flanks=with_flanks)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -415,17 +417,20 @@ def write_work(work: pd.DataFrame, path: str) -> None:
     """A chunk file (SCORE_WORK columns); as write_table writes it (residue letters need no quoting)."""
     with open(path, "w", newline="\n") as handle:
         handle.write("\t".join(SCORE_WORK) + "\n")
-        handle.write("".join(f"{p}\t{n}\t{c}\n" for p, n, c in zip(work.peptide, work.n_flank, work.c_flank)))
+        columns = (work.peptide.tolist(), work.n_flank.tolist(), work.c_flank.tolist())
+        handle.write("".join(f"{p}\t{n}\t{c}\n" for p, n, c in zip(*columns)))
 
 
 def read_work(path: str) -> pd.DataFrame:
-    """A chunk file back (as read_table reads it)."""
+    """A chunk file back, as text (object) columns: fast to iterate, unlike Arrow-backed strings."""
     with open(path, newline="\n") as handle:
         header = handle.readline().rstrip("\n").split("\t")
         if header != list(SCORE_WORK):
             raise NeoagInputError(f"{path}: not a neoag chunk file (header {header}); rerun plan_scoring.")
-        rows = [line.rstrip("\n").split("\t") for line in handle]
-    return pd.DataFrame(rows, columns=header, dtype=str) if rows else pd.DataFrame(columns=header, dtype=str)
+        cells = handle.read().replace("\n", "\t").split("\t")  # the writer puts no tab or newline in a cell
+    width = len(header)
+    rows = (len(cells) - 1) // width  # the last newline leaves one empty cell
+    return pd.DataFrame({name: cells[j : rows * width : width] for j, name in enumerate(header)}, dtype=object)
 
 
 def score_header() -> str:

@@ -19,11 +19,10 @@ def write_table(frame: pd.DataFrame, path: str, columns: dict[str, str]) -> None
     frame.loc[:, list(columns)].to_csv(path, sep="\t", index=False, na_rep="", float_format="%.6g", lineterminator="\n")
 
 
-def read_table(path: str, numeric: Iterable[str] = (), columns: Iterable[str] | None = None) -> pd.DataFrame:
+def read_table(path: str, numeric: Iterable[str] = ()) -> pd.DataFrame:
     """Read a neoag TSV: text stays text ('NA' is a peptide, not a missing value),
-    the named columns become numbers (empty -> NaN). columns: read only these."""
-    usecols = list(columns) if columns is not None else None
-    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, usecols=usecols)
+    the named columns become numbers (empty -> NaN)."""
+    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
     for name in numeric:
         frame[name] = pd.to_numeric(frame[name].replace("", None), errors="raise")
     return frame

@@ -82,33 +82,40 @@ def build_presentation_fixture(out_dir: Path, seed: int = 11) -> Path:
     return Path(out_dir)
 
 
-def build_pan_allele_fixture(out_dir: Path, seed: int = 13) -> Path:
-    """A saved pan-allele Class1AffinityPredictor of two small networks (merged when loaded)."""
+def build_pan_allele_fixture(
+    out_dir: Path, seed: int = 13, layer_sizes: tuple[int, ...] = (16,), networks: int = 2
+) -> Path:
+    """A saved pan-allele Class1AffinityPredictor of small networks (merged when loaded).
+
+    layer_sizes and networks set the architecture: bench/scoring.py builds one
+    shaped like the released pan-allele ensemble (e.g. (1024, 512)) to time
+    MHCflurry's cartesian path; its weights are as meaningless as the tests'.
+    """
     import torch
     from mhcflurry import Class1AffinityPredictor, Class1NeuralNetwork
     from mhcflurry.allele_encoding import AlleleEncoding
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    allele_to_sequence = {allele: "".join(rng.choice(AMINO_ACIDS, 34)) for allele in DEMO_ALLELES}
+    allele_to_sequence = {allele: "".join(rng.choice(AMINO_ACIDS, 37)) for allele in DEMO_ALLELES}
     n = 1500
     peptides = random_sequences(rng, n, 8, 11)
     alleles = list(rng.choice(DEMO_ALLELES, n))
     affinities = np.exp(rng.uniform(np.log(10), np.log(50000), n))
-    networks = []
+    fitted = []
     with contextlib.redirect_stdout(io.StringIO()):
-        for number in range(2):
+        for number in range(networks):
             network = Class1NeuralNetwork(
                 peptide_encoding={"vector_encoding_name": "BLOSUM62", "alignment_method": "left_pad_centered_right_pad",
                                   "max_length": 15},
-                layer_sizes=[16], allele_dense_layer_sizes=[], peptide_allele_merge_method="concatenate",
+                layer_sizes=list(layer_sizes), allele_dense_layer_sizes=[], peptide_allele_merge_method="concatenate",
                 max_epochs=1, minibatch_size=256, random_negative_rate=0.0, random_negative_constant=0,
                 early_stopping=False, dropout_probability=0.0,
             )  # fmt: skip
             encoding = AlleleEncoding(alleles, allele_to_sequence=allele_to_sequence)
             network.fit(peptides, affinities, allele_encoding=encoding, verbose=0, seed=seed + number)
-            networks.append(network)
-        predictor = Class1AffinityPredictor(class1_pan_allele_models=networks, allele_to_sequence=allele_to_sequence)
+            fitted.append(network)
+        predictor = Class1AffinityPredictor(class1_pan_allele_models=fitted, allele_to_sequence=allele_to_sequence)
         predictor.calibrate_percentile_ranks(num_peptides_per_length=200, alleles=DEMO_ALLELES)
         predictor.save(str(out_dir))
     (Path(out_dir) / "NOT_A_MODEL.txt").write_text(FIXTURE_NOTE)
