@@ -20,6 +20,9 @@ then times, each in a fresh Python process, interleaved and repeated:
            EncodableSequences + percentile_ranks per allele; presentation models:
            Class1PresentationPredictor.predict with one sample per allele. No
            file is read or written inside the timer;
+           The batch size is neoag's (--batch-size), so that the comparison
+           measures neoag's own overhead;
+- bare_default_batch: bare with MHCflurry's default batch size;
 - bare_io: bare, plus what a user's own script would do around it: read the
            unique peptides from a file (work.tsv) and write one TSV of peptide,
            allele, nM and percentile (pandas to_csv, 6 significant digits);
@@ -67,7 +70,7 @@ HUMAN_AA_PERCENT = {
     "M": 2.13, "W": 1.22,
 }  # fmt: skip
 FLANK = 15
-VARIANTS = ("neoag", "neoag_cached", "bare", "bare_io", "per_row")
+VARIANTS = ("neoag", "neoag_cached", "bare", "bare_io", "bare_default_batch", "per_row")
 
 
 def human_like_peptides(count: int, seed: int) -> list[str]:
@@ -131,7 +134,7 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: int) -> dict:
+def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: int, batch_size: int) -> dict:
     """One timed run in this (fresh) process; returns wall seconds and peak memory."""
     import pandas as pd
     import torch  # imported before the timer, like mhcflurry
@@ -147,6 +150,9 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
     if variant == "per_row":  # the parallel lists are the baseline's input: built before the timer
         row_peptides = [p for p in peptides for _ in ALLELES]
         row_alleles = ALLELES * len(peptides)
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     if variant == "bare_io":
         work = pd.read_csv(folder / "work.tsv", sep="\t", dtype=str, keep_default_na=False)
@@ -163,7 +169,8 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
         for chunk in sorted(chunks.glob("*.tsv")):
             outputs.append(str(parts / chunk.name))
             score_chunk(str(chunk), str(folder / "alleles.tsv"), models, outputs[-1], threads=threads,
-                        gpus=1 if os.environ.get("BENCH_GPU") else 0, cache_path=cache)  # fmt: skip
+                        gpus=1 if os.environ.get("BENCH_GPU") else 0, cache_path=cache,
+                        cpu_batch_size=batch_size)  # fmt: skip
         gather_scores(outputs, str(folder / "scores.tsv"), models)
     elif variant == "bare" and layout == "presentation":
         from mhcflurry import Class1PresentationPredictor
@@ -173,13 +180,15 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
             peptides=work.peptide.tolist(), n_flanks=work.n_flank.tolist(), c_flanks=work.c_flank.tolist(),
             alleles={allele: [allele] for allele in ALLELES}, include_affinity_percentile=True, verbose=0,
         )  # fmt: skip
-    elif variant in ("bare", "bare_io"):
+    elif variant in ("bare", "bare_io", "bare_default_batch"):
         from mhcflurry import Class1AffinityPredictor
         from mhcflurry.encodable_sequences import EncodableSequences
 
         predictor = Class1AffinityPredictor.load(models)
         encoded = EncodableSequences.create(peptides)
-        matrix = predictor.predict_cartesian_pan_allele(peptides=encoded, alleles=ALLELES)
+        on_gpu = bool(os.environ.get("BENCH_GPU"))
+        batch = {"batch_size": "auto" if variant == "bare_default_batch" or on_gpu or not batch_size else batch_size}
+        matrix = predictor.predict_cartesian_pan_allele(peptides=encoded, alleles=ALLELES, model_kwargs=batch)
         frames = []
         if matrix is not None:
             for j, allele in enumerate(ALLELES):
@@ -187,7 +196,7 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
                 frames.append((allele, matrix[:, j], percentile))
         else:
             for allele in ALLELES:
-                nm = predictor.predict(peptides=encoded, allele=allele)
+                nm = predictor.predict(peptides=encoded, allele=allele, model_kwargs=batch)
                 frames.append((allele, nm, predictor.percentile_ranks(nm, allele=allele)))
         if variant == "bare_io":
             table = pd.concat(
@@ -203,7 +212,10 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
         predictor.predict(peptides=row_peptides, alleles=row_alleles)
     else:
         raise ValueError(variant)
-    result = {"wall_s": time.perf_counter() - started, "peak_rss_mib": peak_rss_mib()}
+    wall_s = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_s = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
+    result = {"wall_s": wall_s, "cpu_s": cpu_s, "peak_rss_mib": peak_rss_mib()}
     if torch.cuda.is_available() and os.environ.get("BENCH_GPU"):
         result["peak_gpu_mib"] = torch.cuda.max_memory_allocated() / 2**20
     return result
@@ -253,6 +265,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="torch threads of every variant (default 2)")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats of each variant (default 3)")
     parser.add_argument("--chunk-size", type=int, default=250_000, help="neoag's mhcflurry.chunk_size")
+    parser.add_argument("--batch-size", type=int, default=1024, help="neoag's mhcflurry.cpu_batch_size (and bare's)")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument("--check-rows", type=int, default=2000, help="rows compared with MHCflurry's predict")
     parser.add_argument(
@@ -267,7 +280,7 @@ def main() -> None:
     args = parser.parse_args()
 
     if args.worker:
-        result = worker(args.worker, Path(args.folder), args.models, args.threads, args.chunk_size)
+        result = worker(args.worker, Path(args.folder), args.models, args.threads, args.chunk_size, args.batch_size)
         print(json.dumps(result))
         return
 
@@ -283,11 +296,14 @@ def main() -> None:
         args.models_label = f"pan-allele timing fixture, {args.fixture_networks} networks of dense layers {layers}"
     else:
         args.models_label = args.models
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; threads {args.threads}; models {args.models_label}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs; threads {args.threads}; batch size "
+        f"{args.batch_size}; {'GPU' if os.environ.get('BENCH_GPU') else 'CPU'}; models {args.models_label}"
+    )
     lines = [
-        "| pairs | unique peptides | variant | wall s, median | min | runs | pairs/s (median) | process s, median "
-        "| peak MiB |",
-        "| ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: |",
+        "| pairs | unique peptides | variant | wall s, median | min | runs | pairs/s (median) | CPU s, median "
+        "| process s, median | peak MiB |",
+        "| ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     ratios = []
     for n_pairs in args.pairs:
@@ -303,6 +319,7 @@ def main() -> None:
                     command = [
                         sys.executable, __file__, "--worker", variant, "--folder", str(folder),
                         "--models", args.models, "--threads", str(args.threads), "--chunk-size", str(args.chunk_size),
+                        "--batch-size", str(args.batch_size),
                     ]  # fmt: skip
                     process_started = time.perf_counter()
                     done = subprocess.run(command, capture_output=True, text=True)
@@ -317,6 +334,7 @@ def main() -> None:
             median = {v: statistics.median(r["wall_s"] for r in runs[v]) for v in args.variants}
             fastest = {v: min(r["wall_s"] for r in runs[v]) for v in args.variants}
             process = {v: statistics.median(r["process_s"] for r in runs[v]) for v in args.variants}
+            cpu = {v: statistics.median(r["cpu_s"] for r in runs[v]) for v in args.variants}
             for variant in args.variants:
                 walls = ", ".join(f"{r['wall_s']:.2f}" for r in runs[variant])
                 peak = max(r["peak_rss_mib"] for r in runs[variant])
@@ -326,16 +344,17 @@ def main() -> None:
                 lines.append(
                     f"| {pairs:,} | {sizes['unique_peptides']:,} | {variant} | {median[variant]:.2f} | "
                     f"{fastest[variant]:.2f} | {walls} | "
-                    f"{pairs / median[variant]:,.0f} | {process[variant]:.2f} | {peak:,.0f} |"
+                    f"{pairs / median[variant]:,.0f} | {cpu[variant]:.2f} | {process[variant]:.2f} | {peak:,.0f} |"
                 )
             if "neoag" in median:
                 check = check_against_mhcflurry(folder, args.models, args.check_rows, seed=n_pairs)
                 ratio = [f"{pairs:,} pairs:"]
-                for bare in ("bare", "bare_io"):
+                for bare in ("bare", "bare_io", "bare_default_batch"):
                     if bare in median:
                         ratio.append(
                             f"neoag / {bare} = {median['neoag'] / median[bare]:.2f} (medians), "
                             f"{fastest['neoag'] / fastest[bare]:.2f} (minima), "
+                            f"{cpu['neoag'] / cpu[bare]:.2f} (CPU time), "
                             f"{process['neoag'] / process[bare]:.2f} (whole processes);"
                         )
                 if "per_row" in median:

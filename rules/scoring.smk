@@ -37,6 +37,7 @@ rule score_chunk:
     params:
         gpus=config["mhcflurry"]["gpu"],
         cache=config["mhcflurry"]["cache"],
+        cpu_batch_size=config["mhcflurry"]["cpu_batch_size"],
     threads: config["mhcflurry"]["threads"]
     resources:
         mem_mb=scaled(4000),

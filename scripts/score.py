@@ -16,4 +16,5 @@ run_step(
     threads=cpu_threads(snakemake.threads),
     gpus=snakemake.params.gpus,
     cache_path=snakemake.params.cache,
+    cpu_batch_size=snakemake.params.cpu_batch_size,
 )

@@ -26,8 +26,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -44,6 +47,7 @@ DEMO_MODEL_MARKER = "neoag_demo_model.json"
 PEPTIDE_COLUMNS = ["mt_peptide", "mt_n_flank", "mt_c_flank", "wt_peptide", "wt_n_flank", "wt_c_flank"]
 CHUNK_SUFFIX = ".tsv"
 AMINO_ACIDS = frozenset("ACDEFGHIKLMNPQRSTVWY")
+STANDARD_PEPTIDES = re.compile("[ACDEFGHIKLMNPQRSTVWY]*")
 
 
 def demo_model_info(models_dir: str) -> dict | None:
@@ -136,7 +140,7 @@ def check_peptides(peptides: list[str], low: int, high: int, models_dir: str, so
             f"{source}: the MHCflurry models in {models_dir} score peptides of {low}-{high} residues, "
             f"not {bad_length}. Set 'peptides.lengths' in the config within that range."
         )
-    if AMINO_ACIDS.issuperset("".join(peptides)):
+    if STANDARD_PEPTIDES.fullmatch("".join(peptides)):
         return
     odd = [p for p in peptides if not AMINO_ACIDS.issuperset(p)]
     if odd:
@@ -194,9 +198,14 @@ class Scorer:
         0: run on the CPU even where CUDA is present (results do not depend on
         the node a job lands on). 1 or more: run on CUDA when torch sees a GPU,
         else on the CPU with a warning in the log.
+    cpu_batch_size : int
+        Rows per network forward pass on the CPU (for the cartesian path:
+        peptides per pass). MHCflurry's own CPU default (32768 rows) overflows
+        the CPU caches; about a thousand is up to twice as fast (bench/README.md).
+        0: MHCflurry's own choice. On a GPU MHCflurry sizes batches to its memory.
     """
 
-    def __init__(self, models_dir: str, threads: int = 1, gpus: int = 0) -> None:
+    def __init__(self, models_dir: str, threads: int = 1, gpus: int = 0, cpu_batch_size: int = 1024) -> None:
         self.models_dir = models_dir
         self.layout = model_layout(models_dir)
         import torch
@@ -215,6 +224,7 @@ class Scorer:
         configure_pytorch(backend=backend, num_threads=max(1, threads))
         self.device = "cuda" if backend == "gpu" else "cpu"
         self.threads = max(1, threads)
+        self.batch_size = cpu_batch_size if self.device == "cpu" and cpu_batch_size > 0 else "auto"
         try:
             if self.layout == "presentation":
                 from mhcflurry import Class1PresentationPredictor  # imports scikit-learn: only when needed
@@ -262,25 +272,35 @@ class Scorer:
             self._model_key = f"sha256:{content}|mhcflurry:{mhcflurry.__version__}|{self.device}"
         return self._model_key
 
-    def affinity(self, peptides: list[str], alleles: list[str]) -> np.ndarray:
+    def affinity(self, peptides: list[str], alleles: list[str], on_column: Callable | None = None) -> np.ndarray:
         """Ensemble nM of each peptide (rows) x allele (columns), as MHCflurry's predict gives them.
 
         Merged pan-allele models (the released ones) take MHCflurry's
         cartesian path: the peptide stage of the network runs once per peptide
         for all alleles. Other models are called once per allele on one shared
         EncodableSequences, so the peptides are encoded once.
+        on_column(j, values) is called as soon as column j is known.
         """
         from mhcflurry.encodable_sequences import EncodableSequences
 
         result = np.empty((len(peptides), len(alleles)))
-        if len(peptides) == 0 or len(alleles) == 0:
-            return result
-        encoded = EncodableSequences.create(list(peptides))
-        cartesian = self.affinity_predictor.predict_cartesian_pan_allele(peptides=encoded, alleles=list(alleles))
-        if cartesian is not None:
-            return np.asarray(cartesian, dtype=float)
-        for j, allele in enumerate(alleles):
-            result[:, j] = self.affinity_predictor.predict(peptides=encoded, allele=allele)
+        if len(peptides) and len(alleles):
+            encoded = EncodableSequences.create(list(peptides))
+            batch = {"batch_size": self.batch_size}
+            cartesian = self.affinity_predictor.predict_cartesian_pan_allele(
+                peptides=encoded, alleles=list(alleles), model_kwargs=batch
+            )
+            if cartesian is not None:
+                result = np.asarray(cartesian, dtype=float)
+            else:
+                for j, allele in enumerate(alleles):
+                    result[:, j] = self.affinity_predictor.predict(peptides=encoded, allele=allele, model_kwargs=batch)
+                    if on_column is not None:
+                        on_column(j, result[:, j])
+                return result
+        if on_column is not None:
+            for j in range(len(alleles)):
+                on_column(j, result[:, j])
         return result
 
     def affinity_percentiles(self, affinity_nm: np.ndarray, alleles: list[str]) -> np.ndarray:
@@ -296,7 +316,11 @@ class Scorer:
             return np.empty(0)
         return np.asarray(
             self.presentation.predict_processing(
-                peptides=list(peptides), n_flanks=list(n_flanks), c_flanks=list(c_flanks), verbose=0
+                peptides=list(peptides),
+                n_flanks=list(n_flanks),
+                c_flanks=list(c_flanks),
+                verbose=0,
+                batch_size=self.batch_size,
             ),
             dtype=float,
         )
@@ -322,15 +346,38 @@ class Scorer:
         shape = (n_rows, n_alleles)
         return score.reshape(shape, order="F"), np.asarray(percentile, dtype=float).reshape(shape, order="F")
 
-    def score(self, work: pd.DataFrame, alleles: list[str], cache=None) -> ChunkScores:
+    def score(
+        self, work: pd.DataFrame, alleles: list[str], cache=None, on_allele: Callable | None = None
+    ) -> ChunkScores:
         """Scores of each row of work (unique, sorted SCORE_WORK rows) for each allele.
 
         With a cache (neoag.score_cache.ScoreCache) only the pairs it lacks are
-        predicted, and they are stored for later jobs.
+        predicted, and they are stored for later jobs. on_allele(j, scores) is
+        called once allele j's columns are final (while the next alleles are
+        still being predicted, where MHCflurry is called per allele), so that
+        writing can start early.
         """
+        if self.mode == "affinity" and cache is None:
+            shape = (len(work), len(alleles))
+            scores = ChunkScores(np.empty(shape), np.empty(shape))
+
+            def column_done(j: int, values: np.ndarray) -> None:
+                scores.affinity_nm[:, j] = values
+                scores.affinity_percentile[:, j] = self.affinity_predictor.percentile_ranks(values, allele=alleles[j])
+                if on_allele is not None:
+                    on_allele(j, scores)
+
+            self.affinity(work.peptide.tolist(), alleles, on_column=column_done)
+            return scores
+        scores = self._score_all(work, alleles, cache)
+        if on_allele is not None:
+            for j in range(len(alleles)):
+                on_allele(j, scores)
+        return scores
+
+    def _score_all(self, work: pd.DataFrame, alleles: list[str], cache) -> ChunkScores:
         if self.mode == "affinity":
-            peptides = work.peptide.tolist()
-            affinity_nm = self._cached_affinity(peptides, alleles, cache)
+            affinity_nm = self._cached_affinity(work.peptide.tolist(), alleles, cache)
             return ChunkScores(affinity_nm, self.affinity_percentiles(affinity_nm, alleles))
 
         peptides = sorted(set(work.peptide))  # affinity does not depend on the flanks
@@ -396,6 +443,22 @@ def _allele_rows(keys: list[str], allele: str, columns: list[np.ndarray | None])
     return [key + allele + "".join("\t" + cell for cell in row) + "\n" for key, *row in zip(keys, *cells)]
 
 
+def _row_keys(work: pd.DataFrame) -> list[str]:
+    return [f"{p}\t{n}\t{c}\t" for p, n, c in zip(work.peptide.tolist(), work.n_flank.tolist(), work.c_flank.tolist())]
+
+
+def _score_rows_of_allele(keys: list[str], alleles: list[str], scores: ChunkScores, j: int) -> list[str]:
+    columns = [scores.affinity_nm[:, j], scores.affinity_percentile[:, j], scores.processing_score]
+    for matrix in (scores.presentation_score, scores.presentation_percentile):
+        columns.append(matrix[:, j] if matrix is not None else None)
+    return _allele_rows(keys, alleles[j], columns)
+
+
+def _interleave(per_allele: list[list[str]]) -> str:
+    """Rows in (work row, allele) order from one list of rows per allele."""
+    return "".join(chain.from_iterable(zip(*per_allele)))
+
+
 def format_score_rows(work: pd.DataFrame, alleles: list[str], scores: ChunkScores) -> str:
     """scores.tsv rows (no header) of work x alleles, in (work row, allele) order.
 
@@ -403,14 +466,8 @@ def format_score_rows(work: pd.DataFrame, alleles: list[str], scores: ChunkScore
     checks it), at a fraction of its cost: this is the one table whose size
     grows with peptides x alleles.
     """
-    keys = [f"{p}\t{n}\t{c}\t" for p, n, c in zip(work.peptide.tolist(), work.n_flank.tolist(), work.c_flank.tolist())]
-    per_allele = []
-    for j, allele in enumerate(alleles):
-        columns = [scores.affinity_nm[:, j], scores.affinity_percentile[:, j], scores.processing_score]
-        for matrix in (scores.presentation_score, scores.presentation_percentile):
-            columns.append(matrix[:, j] if matrix is not None else None)
-        per_allele.append(_allele_rows(keys, allele, columns))
-    return "".join(chain.from_iterable(zip(*per_allele)))
+    keys = _row_keys(work)
+    return _interleave([_score_rows_of_allele(keys, alleles, scores, j) for j in range(len(alleles))])
 
 
 def write_work(work: pd.DataFrame, path: str) -> None:
@@ -445,6 +502,7 @@ def score_chunk(
     threads: int,
     gpus: int = 0,
     cache_path: str = "",
+    cpu_batch_size: int = 1024,
     scorer: Scorer | None = None,
 ) -> None:
     """Score one chunk of unique peptides (a plan_scoring file) for the sample's alleles.
@@ -457,7 +515,7 @@ def score_chunk(
     demo = demo_model_info(models_dir)
     if demo:
         print(f"WARNING: {demo.get('label', 'demo model')}", file=sys.stderr)
-    scorer = scorer or Scorer(models_dir, threads=threads, gpus=gpus)
+    scorer = scorer or Scorer(models_dir, threads=threads, gpus=gpus, cpu_batch_size=cpu_batch_size)
     check_supported(alleles, scorer.supported_alleles, models_dir, alleles_tsv)
     work = read_work(chunk_tsv)
     low, high = scorer.supported_peptide_lengths
@@ -466,24 +524,34 @@ def score_chunk(
     print(
         f"scoring {len(work)} unique {'(peptide, flanks)' if scorer.mode == 'presentation' else 'peptides'} x "
         f"{len(alleles)} alleles = {len(work) * len(alleles)} pairs ({scorer.mode} mode, {scorer.device}, "
-        f"{scorer.threads} threads, models {models_dir})",
+        f"{scorer.threads} threads, batch size {scorer.batch_size}, models {models_dir})",
         file=sys.stderr,
     )
-    if cache_path:
-        from neoag.score_cache import ScoreCache
+    keys = _row_keys(work)
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        # Each allele's rows are formatted in a second thread while MHCflurry predicts the next
+        # allele (torch releases the GIL while it computes).
+        formatted = {}
 
-        with ScoreCache(cache_path, scorer.model_key) as cache:
-            scores = scorer.score(work, alleles, cache=cache)
-            print(
-                f"cache {cache_path}: {cache.hits} predictions reused, {cache.misses} computed and stored",
-                file=sys.stderr,
-            )
-    else:
-        scores = scorer.score(work, alleles)
-    scored = time.perf_counter()
+        def allele_done(j: int, scores: ChunkScores) -> None:
+            formatted[j] = writer.submit(_score_rows_of_allele, keys, alleles, scores, j)
+
+        if cache_path:
+            from neoag.score_cache import ScoreCache
+
+            with ScoreCache(cache_path, scorer.model_key) as cache:
+                scorer.score(work, alleles, cache=cache, on_allele=allele_done)
+                print(
+                    f"cache {cache_path}: {cache.hits} predictions reused, {cache.misses} computed and stored",
+                    file=sys.stderr,
+                )
+        else:
+            scorer.score(work, alleles, on_allele=allele_done)
+        scored = time.perf_counter()
+        rows = _interleave([formatted[j].result() for j in range(len(alleles))])
     with open(out_tsv, "w", newline="\n") as handle:
         handle.write(score_header())
-        handle.write(format_score_rows(work, alleles, scores))
+        handle.write(rows)
     print(
         f"done: set-up {loaded - started:.1f} s, scoring {scored - loaded:.1f} s, "
         f"writing {time.perf_counter() - scored:.1f} s",

@@ -166,6 +166,23 @@ def test_presentation_mode_equals_mhcflurry_presentation_predict(presentation_mo
     assert np.isfinite(scores.presentation_percentile).all()
 
 
+def test_presentation_mode_with_the_cache_reuses_affinity_and_processing(tmp_path, presentation_models, capsys):
+    rng = np.random.default_rng(8)
+    work = unique_peptides(peptide_table(random_sequences(rng, 60, 8, 11), 8), with_flanks=True)
+    scorer = Scorer(str(presentation_models), threads=1)
+    alleles = ["HLA-A*02:01", "HLA-C*04:01"]
+    fresh = scorer.score(work, alleles)
+    from neoag.score_cache import ScoreCache
+
+    for _ in range(2):
+        with ScoreCache(str(tmp_path / "cache.sqlite"), scorer.model_key) as cache:
+            cached = scorer.score(work, alleles, cache=cache)
+    assert (cache.hits, cache.misses) == (work.peptide.nunique() * len(alleles) + len(work), 0)
+    for name in ("affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
+                 "presentation_percentile"):  # fmt: skip
+        np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name))
+
+
 def test_presentation_scores_carry_flanks_into_ranking(tmp_path, presentation_models):
     rng = np.random.default_rng(5)
     table = peptide_table(random_sequences(rng, 40, 9, 9), 5)
