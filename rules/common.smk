@@ -47,6 +47,7 @@ samples = load_samples(config["samples"])
 
 wildcard_constraints:
     sample="|".join(samples.index),
+    chunk="[0-9]+",
 
 
 def scaled(base):
@@ -120,3 +121,8 @@ def typed_hla(wildcards):
 def optitype_outdir(wildcards, output):
     """OptiType's --outdir: the folder of its result table."""
     return os.path.dirname(output.result)
+def scored_chunks(wildcards):
+    """The sample's scored chunks, in chunk order (known once plan_scoring has run)."""
+    chunks_dir = checkpoints.plan_scoring.get(sample=wildcards.sample).output[0]
+    chunks = sorted(glob_wildcards(f"{chunks_dir}/{{chunk}}.tsv").chunk)
+    return expand("results/{sample}/scores/parts/{chunk}.tsv", sample=wildcards.sample, chunk=chunks)

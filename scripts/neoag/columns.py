@@ -102,6 +102,8 @@ SCORE_TABLE = {
     "presentation_percentile": "percentile rank of the presentation score (empty in affinity-only mode)",
 }
 
+SCORE_WORK = {name: SCORE_TABLE[name] for name in ("peptide", "n_flank", "c_flank")}
+
 SCORES = {
     "allele": SCORE_TABLE["allele"],
     "mt_affinity_nm": "mutant peptide's predicted affinity, nM",
@@ -199,6 +201,7 @@ TABLES = {
     "evidence.tsv": EVIDENCE_TABLE,
     "annotations.tsv": ANNOTATION_TABLE,
     "peptides.tsv": PEPTIDE_TABLE,
+    "scores/chunks/*.tsv": SCORE_WORK,
     "scores.tsv": SCORE_TABLE,
     "all_epitopes.tsv": ALL_EPITOPES,
     "candidates.tsv": CANDIDATES,

@@ -20,7 +20,7 @@ RULES = list(rules())
 
 
 def test_rules_are_found():
-    assert {"call_candidates", "select_somatic", "annotate", "score", "rank"} <= {name for _, name, _ in RULES}
+    assert {"call_candidates", "select_somatic", "annotate", "score_chunk", "rank"} <= {name for _, name, _ in RULES}
 
 
 @pytest.mark.parametrize("path, name, body", RULES, ids=[name for _, name, _ in RULES])
