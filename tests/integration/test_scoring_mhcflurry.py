@@ -9,18 +9,18 @@ result is compared with MHCflurry's own predict on the same inputs.
 import numpy as np
 import pandas as pd
 import pytest
-from mhcflurry_fixtures import (
+
+from neoag.errors import NeoagInputError
+from neoag.ranking import Filters, build_all_epitopes
+from neoag.scoring import Scorer, gather_scores, plan_scoring, score_chunk, unique_peptides
+from neoag.tables import read_table
+from tests.integration.mhcflurry_fixtures import (
     DEMO_ALLELES,
     DEMO_MODELS,
     build_pan_allele_fixture,
     build_presentation_fixture,
     random_sequences,
 )
-
-from neoag.errors import NeoagInputError
-from neoag.ranking import Filters, build_all_epitopes
-from neoag.scoring import Scorer, gather_scores, plan_scoring, score_chunk, unique_peptides
-from neoag.tables import read_table
 
 pytestmark = pytest.mark.integration
 SCORE_NUMERIC = ["affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
