@@ -55,7 +55,7 @@ def main() -> None:
         for record in sorted((workdir / "benchmarks").rglob("*.tsv")):
             with open(record) as handle:
                 row = next(csv.DictReader(handle, delimiter="\t"))
-            name = f"{record.parent.name}/{record.stem}"
+            name = record.relative_to(workdir / "benchmarks").with_suffix("").as_posix()
             print(f"| {name} | {float(row['s']):.1f} | {float(row['max_rss']):.0f} |")
 
 

@@ -8,8 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Command-line tools used by the rules, the demo generator and the tests.
-apt_packages=(samtools bcftools tabix bwa minimap2 freebayes art-nextgen-simulation-tools)
+# Command-line tools used by the rules, the demo generator and the tests. seqan-apps brings
+# razers3 (built-in HLA typer; installed in /usr/lib/seqan/bin, where neoag looks for it).
+apt_packages=(samtools bcftools tabix bwa minimap2 freebayes art-nextgen-simulation-tools seqan-apps)
 
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -1,4 +1,5 @@
 # Helpers shared by the rules: configuration, the sample sheet, input functions.
+import os
 import re
 import sys
 from pathlib import Path
@@ -23,7 +24,12 @@ def load_samples(path):
     """
     try:
         sheet = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment=None)
-        check_sample_sheet(sheet, path, annotation_source=config["annotation"]["source"])
+        check_sample_sheet(
+            sheet,
+            path,
+            require_hla=config["hla"]["typer"] == "sample_sheet",
+            annotation_source=config["annotation"]["source"],
+        )
     except NeoagInputError as error:
         sys.exit(f"neoag: error: {error}")
     except (OSError, pd.errors.ParserError) as error:
@@ -32,6 +38,8 @@ def load_samples(path):
             "tab-separated file with a header row: sample, tumor_bam, normal_bam, rna_bam, hla_alleles "
             "(optional columns: vcf, expression)."
         )
+    if "hla_alleles" not in sheet.columns:
+        sheet["hla_alleles"] = ""  # optional when a typer runs (checked above)
     for _, row in sheet.iterrows():
         validate(row.to_dict(), schema="../config/schemas/samples.schema.yaml")
     return sheet.set_index("sample", drop=False)
@@ -42,6 +50,7 @@ samples = load_samples(config["samples"])
 
 wildcard_constraints:
     sample="|".join(samples.index),
+    chunk="[0-9]+",
 
 
 def scaled(base):
@@ -75,6 +84,7 @@ def vep_vcf(wildcards):
 
 
 def hla_alleles(wildcards):
+    """The sample sheet's HLA alleles of the sample (may be empty when a typer runs)."""
     return samples.loc[wildcards.sample, "hla_alleles"]
 
 
@@ -243,3 +253,31 @@ def manifest_inputs(wildcards):
         if config["calling"]["mutect2"][key]:
             files[f"mutect2_{key}"] = config["calling"]["mutect2"][key]
     return files
+
+
+def hla_source_alignments(wildcards):
+    """The BAM/CRAM that HLA reads are taken from (config hla.source_bam) and the genome (for CRAM)."""
+    column = "normal_bam" if config["hla"]["source_bam"] == "normal" else "tumor_bam"
+    return {"bam": samples.loc[wildcards.sample, column], "fasta": config["reference"]["fasta"]}
+
+
+def typed_hla(wildcards):
+    """The typer's result table for rule hla_alleles; nothing when the sample sheet's alleles are used."""
+    typer = config["hla"]["typer"]
+    if typer == "builtin":
+        return {"typed": f"results/{wildcards.sample}/hla/builtin/typing.tsv"}
+    if typer == "optitype":
+        return {"typed": f"results/{wildcards.sample}/hla/optitype/{wildcards.sample}_result.tsv"}
+    return {}
+
+
+def optitype_outdir(wildcards, output):
+    """OptiType's --outdir: the folder of its result table."""
+    return os.path.dirname(output.result)
+
+
+def scored_chunks(wildcards):
+    """The sample's scored chunks, in chunk order (known once plan_scoring has run)."""
+    chunks_dir = checkpoints.plan_scoring.get(sample=wildcards.sample).output[0]
+    chunks = sorted(glob_wildcards(f"{chunks_dir}/{{chunk}}.tsv").chunk)
+    return expand("results/{sample}/scores/parts/{chunk}.tsv", sample=wildcards.sample, chunk=chunks)

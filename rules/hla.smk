@@ -1,16 +1,119 @@
-# HLA class I alleles of each sample, from the sample sheet, normalised to two fields.
+# HLA class I alleles of each sample (docs/hla_typing.md). config hla.typer chooses:
+#   sample_sheet: the alleles in samples.tsv, no typing;
+#   builtin:      neoag's typer (razers3 + an ILP) on the HLA-region and unmapped reads;
+#   optitype:     OptiType on the same reads (bioconda env; for HPC users).
+# Whatever the typer, rule hla_alleles writes results/{sample}/hla/alleles.tsv (scored)
+# and typing_report.tsv; sample sheet alleles win over typed ones unless hla.prefer is 'typed'.
+
+
+rule hla_reads:
+    input:
+        unpack(hla_source_alignments),
+    output:
+        reads_1=temp("results/{sample}/hla/reads/reads_1.fq"),
+        reads_2=temp("results/{sample}/hla/reads/reads_2.fq"),
+        single=temp("results/{sample}/hla/reads/reads_single.fq"),
+    log:
+        "logs/hla_reads/{sample}.log",
+    benchmark:
+        "benchmarks/hla_reads/{sample}.tsv"
+    params:
+        region=config["hla"]["region"],
+        contigs=config["hla"]["contigs"],
+        unmapped=config["hla"]["unmapped"],
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(120),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/hla_reads.py"
+
+
+rule hla_type_builtin:
+    input:
+        reads_1="results/{sample}/hla/reads/reads_1.fq",
+        reads_2="results/{sample}/hla/reads/reads_2.fq",
+        single="results/{sample}/hla/reads/reads_single.fq",
+        reference=config["hla"]["reference"],
+    output:
+        "results/{sample}/hla/builtin/typing.tsv",
+    log:
+        "logs/hla_type_builtin/{sample}.log",
+    benchmark:
+        "benchmarks/hla_type_builtin/{sample}.tsv"
+    params:
+        settings=config["hla"]["builtin"],
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(30),
+    conda:
+        "../envs/hla_typing.yaml"
+    script:
+        "../scripts/hla_type.py"
+
+
+rule hla_optitype:
+    input:
+        reads_1="results/{sample}/hla/reads/reads_1.fq",
+        reads_2="results/{sample}/hla/reads/reads_2.fq",
+    output:
+        result="results/{sample}/hla/optitype/{sample}_result.tsv",
+        plot="results/{sample}/hla/optitype/{sample}_coverage_plot.pdf",
+    log:
+        "logs/hla_optitype/{sample}.log",
+    benchmark:
+        "benchmarks/hla_optitype/{sample}.tsv"
+    params:
+        outdir=optitype_outdir,
+        extra=config["hla"]["optitype"]["extra"],
+    threads: config["hla"]["optitype"]["threads"]
+    resources:
+        mem_mb=scaled(config["hla"]["optitype"]["mem_mb"]),
+        runtime=scaled(240),
+    conda:
+        "../envs/optitype.yaml"
+    shell:
+        "OptiTypePipeline.py --input {input.reads_1:q} {input.reads_2:q} --dna"
+        " --outdir {params.outdir:q} --prefix {wildcards.sample} --verbose {params.extra}"
+        " > {log:q} 2>&1"
 
 
 rule hla_alleles:
+    input:
+        unpack(typed_hla),
     output:
-        "results/{sample}/hla/alleles.tsv",
+        alleles="results/{sample}/hla/alleles.tsv",
+        report="results/{sample}/hla/typing_report.tsv",
     log:
         "logs/hla_alleles/{sample}.log",
     params:
+        typer=config["hla"]["typer"],
+        prefer=config["hla"]["prefer"],
         alleles=hla_alleles,
         source=config["samples"],
+        models=config["mhcflurry"]["models"],
     localrule: True
     conda:
         "../envs/neoag.yaml"
     script:
         "../scripts/hla_alleles.py"
+
+
+rule download_hla_reference:
+    # Run explicitly: snakemake --cores 1 download_hla_reference
+    # The result falls under the IPD-IMGT/HLA terms of use: do not redistribute it.
+    output:
+        f"{config['hla']['download']['dir']}/hla_class1_exon2-3_{config['hla']['download']['release']}.fasta",
+    log:
+        "logs/download_hla_reference.log",
+    params:
+        release=config["hla"]["download"]["release"],
+        url=config["hla"]["download"]["url"],
+    localrule: True
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/download_hla_reference.py"

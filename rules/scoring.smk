@@ -1,26 +1,70 @@
-# MHCflurry scoring of every unique MT and WT peptide for the sample's alleles, and
-# the one rule that uses the network: the opt-in download of the released models.
+# MHCflurry scoring of every unique MT and WT peptide for the sample's alleles, scattered
+# into chunks of unique peptides and gathered in order (see docs/scoring.md), and the one
+# rule that uses the network: the opt-in download of the released models.
 
 
-rule score:
+checkpoint plan_scoring:
     input:
         peptides="results/{sample}/peptides/peptides.tsv",
+        models=config["mhcflurry"]["models"],
+    output:
+        directory("results/{sample}/scores/chunks"),
+    log:
+        "logs/plan_scoring/{sample}.log",
+    params:
+        chunk_size=config["mhcflurry"]["chunk_size"],
+    threads: 1
+    resources:
+        mem_mb=scaled(4000),
+        runtime=scaled(30),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/plan_scoring.py"
+
+
+rule score_chunk:
+    input:
+        chunk="results/{sample}/scores/chunks/{chunk}.tsv",
         alleles="results/{sample}/hla/alleles.tsv",
+        models=config["mhcflurry"]["models"],
+    output:
+        temp("results/{sample}/scores/parts/{chunk}.tsv"),
+    log:
+        "logs/score_chunk/{sample}/{chunk}.log",
+    benchmark:
+        "benchmarks/score_chunk/{sample}/{chunk}.tsv"
+    params:
+        gpus=config["mhcflurry"]["gpu"],
+        cache=config["mhcflurry"]["cache"],
+        cpu_batch_size=config["mhcflurry"]["cpu_batch_size"],
+    threads: config["mhcflurry"]["threads"]
+    resources:
+        mem_mb=scaled(4000),
+        runtime=scaled(120),
+        gpu=config["mhcflurry"]["gpu"],
+    conda:
+        "../envs/mhcflurry.yaml"
+    script:
+        "../scripts/score.py"
+
+
+rule gather_scores:
+    input:
+        parts=scored_chunks,
         models=config["mhcflurry"]["models"],
     output:
         "results/{sample}/scores/scores.tsv",
     log:
         "logs/score/{sample}.log",
-    benchmark:
-        "benchmarks/score/{sample}.tsv"
-    threads: config["mhcflurry"]["threads"]
+    threads: 1
     resources:
-        mem_mb=scaled(4000),
-        runtime=scaled(120),
+        mem_mb=scaled(1000),
+        runtime=scaled(30),
     conda:
-        "../envs/mhcflurry.yaml"
+        "../envs/neoag.yaml"
     script:
-        "../scripts/score.py"
+        "../scripts/gather_scores.py"
 
 
 rule download_mhcflurry_models:

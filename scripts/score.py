@@ -1,17 +1,20 @@
-"""Snakemake adapter: peptides x alleles -> MHCflurry scores.tsv."""
+"""Snakemake adapter: one chunk of unique peptides x the sample's alleles -> MHCflurry scores."""
 
 import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.scoring import score_peptide_table
+from neoag.scoring import cpu_threads, score_chunk
 from neoag.step import run_step
 
 run_step(
-    score_peptide_table,
-    peptides_tsv=snakemake.input.peptides,
+    score_chunk,
+    chunk_tsv=snakemake.input.chunk,
     alleles_tsv=snakemake.input.alleles,
     models_dir=snakemake.input.models,
     out_tsv=snakemake.output[0],
-    threads=snakemake.threads,
+    threads=cpu_threads(snakemake.threads),
+    gpus=snakemake.params.gpus,
+    cache_path=snakemake.params.cache,
+    cpu_batch_size=snakemake.params.cpu_batch_size,
 )

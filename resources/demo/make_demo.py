@@ -3,9 +3,11 @@
 
 Writes into the directory of this script (or --outdir):
 
-    genome.fa, genome.fa.fai   two random contigs, chr1 and chr2
+    genome.fa, genome.fa.fai   random contigs chr1 and chr2, and chr6 with three HLA class I genes
     annotation.gtf             six protein-coding genes, Ensembl-style GTF
     truth.tsv                  every planted variant with its expected protein change
+    hla_reference.fa           the HLA typer's allele reference (synthetic alleles, exons 2-3)
+    hla_truth.tsv              every synthetic HLA allele and its role (patient, genome, decoy)
     normal.bam, tumor.bam      DNA reads (ART) aligned with bwa mem
     tumor_rna.bam              RNA reads (ART on spliced mRNA) aligned with minimap2
     README.md                  what all this is (written from the same design)
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import random
 import shutil
 import subprocess
@@ -1017,6 +1020,202 @@ def truth_rows(contigs: dict[str, str], planted: Sequence[Planted]) -> list[dict
 
 
 # ----------------------------------------------------------------------------
+# HLA class I genes (synthetic)
+# ----------------------------------------------------------------------------
+#
+# chr6 holds three synthetic class I genes laid out like HLA-A (+ strand), HLA-B
+# and HLA-C (- strand): exons 1-4 (73, 270, 276 and 276 bp: leader, alpha-1,
+# alpha-2, alpha-3) with introns of roughly the real lengths. The genome's chr6
+# carries "reference haplotype" alleles (named A*99:01, B*99:01, C*99:01); the
+# patient's two haplotypes carry its six alleles, with the names of the sample
+# sheet's alleles. hla_reference.fa is the built-in typer's allele reference
+# for the demo: for each allele exon 1 of its locus, its exons 2 and 3, and 75
+# bases of exon 4 of its locus (the layout of IMGT-derived exon 2-3 references).
+# Nothing here derives from IMGT/HLA: every sequence is random.
+
+HLA_EXONS = (73, 270, 276, 276)  # exons 1-4
+HLA_INTRONS = (130, 250, 580)  # introns 1-3
+HLA_EXON4_IN_REFERENCE = 75
+HLA_LOCI = (("A", "+"), ("B", "-"), ("C", "-"))
+HLA_LOCUS_DIVERGENCE = 0.12  # between the loci's backbones (real HLA-A/B/C exons 2-3: about 85-90 % identical)
+# The patient's alleles by haplotype; the sample sheet lists the same six.
+HLA_GENOTYPE = {
+    1: {"A": "A*02:01", "B": "B*07:02", "C": "C*04:01"},
+    2: {"A": "A*11:01", "B": "B*15:01", "C": "C*07:01"},
+}
+HLA_COVERAGE = 60  # fold coverage of chr6 in each DNA sample (all its components together)
+
+
+@dataclass(frozen=True)
+class HlaAllele:
+    """A synthetic allele: exons 1-4, its role in the demo and how it was made."""
+
+    name: str
+    locus: str
+    exons: tuple[str, str, str, str]
+    role: str  # patient | genome | decoy
+    haplotype: int  # 1 or 2 for the patient's alleles, else 0
+    made_from: str
+
+
+@dataclass
+class HlaDesign:
+    """chr6 (reference genome and the patient's two haplotypes) and every allele."""
+
+    reference: str
+    haplotypes: dict[int, str]
+    alleles: list[HlaAllele]
+    genes: list[tuple[str, str, int, int, list[tuple[int, int]]]]  # locus, strand, start, end, exons (genome)
+
+
+def _mutate(rng: random.Random, seq: str, positions: Iterable[int]) -> str:
+    bases = list(seq)
+    for i in positions:
+        bases[i] = rng.choice([b for b in "ACGT" if b != bases[i]])
+    return "".join(bases)
+
+
+def _mutate_fraction(rng: random.Random, seq: str, fraction: float) -> str:
+    return _mutate(rng, seq, rng.sample(range(len(seq)), round(fraction * len(seq))))
+
+
+def _hla_exon_variant(rng: random.Random, exons: Sequence[str], exon: int, changes: int) -> tuple[str, ...]:
+    """exons with `changes` random substitutions in exon `exon` (1-based; exons 2 and 3 carry the variation)."""
+    out = list(exons)
+    out[exon - 1] = _mutate(rng, out[exon - 1], rng.sample(range(len(out[exon - 1])), changes))
+    return tuple(out)
+
+
+def _hla_alleles(rng: random.Random, locus: str, backbone: tuple[str, ...]) -> list[HlaAllele]:
+    """The locus's alleles: the patient's two, the genome's one and decoys close to the patient's."""
+    first, second = HLA_GENOTYPE[1][locus], HLA_GENOTYPE[2][locus]
+
+    def groove(exons: tuple[str, ...], fraction: float) -> tuple[str, ...]:
+        return (
+            exons[0],
+            _mutate_fraction(rng, exons[1], fraction),
+            _mutate_fraction(rng, exons[2], fraction),
+            exons[3],
+        )
+
+    def flanks(exons: tuple[str, ...]) -> tuple[str, ...]:
+        # Real alleles differ a little in exons 1 and 4 too; the typer's reference
+        # keeps one exon 1 and exon 4 per locus, so reads there carry a mismatch.
+        return (
+            _mutate(rng, exons[0], [rng.randrange(3, 73)]),
+            exons[1],
+            exons[2],
+            _mutate(rng, exons[3], [rng.randrange(276)]),
+        )
+
+    one = flanks(groove(backbone, 0.03))
+    two = flanks(groove(backbone, 0.04))
+    genome = flanks(groove(backbone, 0.035))
+    alleles = [
+        HlaAllele(first, locus, one, "patient", 1, "locus backbone, 3 % of exons 2-3 changed"),
+        HlaAllele(second, locus, two, "patient", 2, "locus backbone, 4 % of exons 2-3 changed"),
+        HlaAllele(f"{locus}*99:01", locus, genome, "genome", 0, "locus backbone, 3.5 % of exons 2-3 changed; on chr6"),
+        HlaAllele(
+            f"{locus}*99:02", locus, _hla_exon_variant(rng, one, 2, 1), "decoy", 0, f"{first} with 1 change in exon 2"
+        ),
+        HlaAllele(
+            f"{locus}*99:03", locus, _hla_exon_variant(rng, two, 3, 2), "decoy", 0, f"{second} with 2 changes in exon 3"
+        ),
+        HlaAllele(
+            f"{locus}*99:04",
+            locus,
+            (one[0], one[1], two[2], one[3]),
+            "decoy",
+            0,
+            f"exon 2 of {first}, exon 3 of {second}",
+        ),
+        HlaAllele(
+            f"{locus}*99:05", locus, groove(backbone, 0.06), "decoy", 0, "locus backbone, 6 % of exons 2-3 changed"
+        ),
+    ]
+    if locus == "A":
+        # As in IMGT/HLA, where A*02:09 differs from A*02:01 only outside exons 2-3.
+        tie = (one[0], one[1], one[2], _mutate(rng, one[3], [rng.randrange(HLA_EXON4_IN_REFERENCE, 276)]))
+        alleles.append(HlaAllele("A*02:09", locus, tie, "decoy", 0, f"{first} changed outside exons 2-3 only (a tie)"))
+    return alleles
+
+
+def _hla_intron(rng: random.Random, length: int) -> str:
+    """An intron of exactly `length` bases: GTRAGT donor, random body, pyrimidine tract, YAG acceptor."""
+    donor = "GT" + rng.choice("AG") + "AGT"
+    tract = "".join(rng.choice("CT") for _ in range(14))
+    return donor + random_dna(rng, length - 23) + tract + rng.choice("CT") + "AG"
+
+
+def _hla_gene(exons: Sequence[str], introns: Sequence[str], strand: str) -> str:
+    gene = exons[0] + "".join(intron + exon for intron, exon in zip(introns, exons[1:]))
+    return gene if strand == "+" else reverse_complement(gene)
+
+
+def hla_design(seed: int = SEED) -> HlaDesign:
+    """chr6 with three synthetic class I genes, the patient's haplotypes and the allele reference.
+
+    Uses its own random stream, so chr1, chr2 and the planted variants do not change.
+    """
+    rng = random.Random(int(_seed(str(seed), "hla")))
+    cds = "ATG" + "".join(random_sense_codon(rng) for _ in range(sum(HLA_EXONS) // 3 - 1))
+    cds += random_dna(rng, sum(HLA_EXONS) - len(cds))
+    backbones = {}
+    for locus, _ in HLA_LOCI:
+        if locus != "A":
+            cds = cds[:3] + _mutate_fraction(rng, cds[3:], HLA_LOCUS_DIVERGENCE)
+        bounds = [0, *itertools.accumulate(HLA_EXONS)]
+        backbones[locus] = tuple(cds[a:b] for a, b in zip(bounds, bounds[1:]))
+    alleles = [a for locus, _ in HLA_LOCI for a in _hla_alleles(rng, locus, backbones[locus])]
+
+    reference = random_dna(rng, 400)
+    haplotypes = {1: reference, 2: reference}
+    genes = []
+    for locus, strand in HLA_LOCI:
+        introns = [_hla_intron(rng, n) for n in HLA_INTRONS]
+        by_role = {(a.role, a.haplotype): a for a in alleles if a.locus == locus and a.role != "decoy"}
+        start = len(reference)
+        reference += _hla_gene(by_role[("genome", 0)].exons, introns, strand)
+        for hap in (1, 2):
+            haplotypes[hap] += _hla_gene(by_role[("patient", hap)].exons, introns, strand)
+        lengths = [x for pair in itertools.zip_longest(HLA_EXONS, HLA_INTRONS, fillvalue=0) for x in pair][:-1]
+        edges = [start, *(start + e for e in itertools.accumulate(lengths))]
+        exons = [(edges[i], edges[i + 1]) for i in range(0, len(edges) - 1, 2)]
+        if strand == "-":
+            end = edges[-1]
+            exons = [(start + end - b, start + end - a) for a, b in exons]
+        genes.append((locus, strand, start, edges[-1], exons))
+        spacer = random_dna(rng, 600 if locus != "C" else 400)
+        reference += spacer
+        haplotypes = {hap: seq + spacer for hap, seq in haplotypes.items()}
+    return HlaDesign(reference, haplotypes, alleles, genes)
+
+
+def hla_reference_records(alleles: Sequence[HlaAllele]) -> list[tuple[str, str]]:
+    """FASTA records of hla_reference.fa: exon 1 and exon 4 (75 bases) of the locus's genome allele."""
+    flank = {a.locus: a.exons for a in alleles if a.role == "genome"}
+    records = []
+    for number, allele in enumerate(sorted(alleles, key=lambda a: (a.locus, a.name)), start=1):
+        five, three = flank[allele.locus][0], flank[allele.locus][3][:HLA_EXON4_IN_REFERENCE]
+        header = f"DEMO{number:04d} {allele.name} SYNTHETIC neoag demo allele, not an IPD-IMGT/HLA sequence"
+        records.append((header, five + allele.exons[1] + allele.exons[2] + three))
+    return records
+
+
+HLA_TRUTH_COLUMNS = ("allele", "locus", "role", "haplotype", "made_from")
+
+
+def hla_truth_text(design: HlaDesign) -> str:
+    """hla_truth.tsv: every synthetic allele, what it is and how it was made."""
+    lines = ["\t".join(HLA_TRUTH_COLUMNS)]
+    for a in sorted(design.alleles, key=lambda a: (a.locus, a.name)):
+        lines.append(
+            "\t".join([a.name, f"HLA-{a.locus}", a.role, f"hap{a.haplotype}" if a.haplotype else "", a.made_from])
+        )
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------
 # Reads
 # ----------------------------------------------------------------------------
 
@@ -1079,9 +1278,20 @@ def component_edits(planted: Sequence[Planted], component: str, haplotype: int) 
 
 
 def simulate_dna(
-    workdir: Path, contigs: dict[str, str], planted: Sequence[Planted], sample: str, out_bam: Path
+    workdir: Path,
+    contigs: dict[str, str],
+    planted: Sequence[Planted],
+    hla: HlaDesign,
+    sample: str,
+    out_bam: Path,
 ) -> None:
-    """ART reads from every component of a sample, aligned with bwa mem."""
+    """ART reads from every component of a sample, aligned with bwa mem.
+
+    chr1 and chr2 reads are simulated and aligned exactly as before chr6 (the
+    HLA genes) was added; chr6's reads come from separate ART runs at
+    HLA_COVERAGE and a separate bwa run, so adding them changed no other read
+    or alignment.
+    """
     components, total = (
         (NORMAL_COMPONENTS, NORMAL_COVERAGE) if sample == "normal" else (TUMOR_COMPONENTS, TUMOR_COVERAGE)
     )
@@ -1090,9 +1300,17 @@ def simulate_dna(
             edits = component_edits(planted, name, hap)
             records = [(c, apply_edits(seq, [e for e in edits if e.contig == c])) for c, seq in contigs.items()]
             _art(workdir, records, total * percent / 100, f"{sample}.{name}", f"{sample}.{name}.", (r1, r2))
+    with open(workdir / f"{sample}_hla_1.fq", "w") as r1, open(workdir / f"{sample}_hla_2.fq", "w") as r2:
+        for name, (hap, percent) in components.items():
+            records = [("chr6", hla.haplotypes[hap])]
+            _art(workdir, records, HLA_COVERAGE * percent / 100, f"{sample}.{name}.chr6", f"{sample}.{name}.", (r1, r2))
     read_group = f"@RG\\tID:{SAMPLES[sample]}\\tSM:{SAMPLES[sample]}"
     bwa = ["bwa", "mem", "-t", THREADS, "-K", "10000000", "-R", read_group, "genome.fa"]
     _run([*bwa, f"{sample}_1.fq", f"{sample}_2.fq"], workdir, stdout=workdir / f"{sample}.sam")
+    _run([*bwa, f"{sample}_hla_1.fq", f"{sample}_hla_2.fq"], workdir, stdout=workdir / f"{sample}_hla.sam")
+    with open(workdir / f"{sample}.sam", "a") as sam, open(workdir / f"{sample}_hla.sam") as extra:
+        sam.writelines(line for line in extra if not line.startswith("@"))
+    (workdir / f"{sample}_hla.sam").unlink()
     _sort_index(workdir, f"{sample}.sam", out_bam)
 
 
@@ -1146,7 +1364,11 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 FILES = (
-    ("`genome.fa`, `genome.fa.fai`", "reference: two random contigs, `chr1` and `chr2` (GC about 45 %)"),
+    (
+        "`genome.fa`, `genome.fa.fai`",
+        "reference: random contigs `chr1` and `chr2` (GC about 45 %) with the six genes, and `chr6` with three "
+        "synthetic HLA class I genes",
+    ),
     (
         "`annotation.gtf`",
         "six protein-coding genes, Ensembl GTF style: gene, transcript, exon, CDS (with phase; the stop "
@@ -1164,12 +1386,22 @@ FILES = (
         "aligned with `minimap2 -ax splice`",
     ),
     ("`truth.tsv`", "every planted variant and what the workflow should conclude about it"),
+    (
+        "`hla_reference.fa`",
+        "the built-in HLA typer's allele reference for the demo: 22 SYNTHETIC class I alleles (exon 1, exons 2-3, "
+        "75 bases of exon 4), not IPD-IMGT/HLA sequences",
+    ),
+    ("`hla_truth.tsv`", "every synthetic HLA allele: the patient's six, the genome's and the decoys"),
     ("`make_demo.py`", "the generator (it also writes this README)"),
 )
 
 
 def readme_text(
-    genes: Sequence[Gene], rows: Sequence[dict[str, str]], sizes: dict[str, int], depths: dict[str, str]
+    genes: Sequence[Gene],
+    rows: Sequence[dict[str, str]],
+    hla: HlaDesign,
+    sizes: dict[str, int],
+    depths: dict[str, str],
 ) -> str:
     """README.md of the demo, from the design and the files written."""
     gene_table = _table(
@@ -1215,8 +1447,33 @@ def readme_text(
         (name, "tumor DNA and RNA", f"hap{hap}", f"{percent} %", f"{TUMOR_COVERAGE * percent // 100}x")
         for name, (hap, percent) in TUMOR_COMPONENTS.items()
     ]
+    hla_genes = _table(
+        ("gene", "location (1-based)", "strand", "exons (1-based)", "genome allele", "hap1", "hap2"),
+        (
+            (
+                f"HLA-{locus}",
+                f"chr6:{start + 1}-{end}",
+                strand,
+                ", ".join(f"{a + 1}-{b}" for a, b in exons),
+                f"{locus}*99:01",
+                HLA_GENOTYPE[1][locus],
+                HLA_GENOTYPE[2][locus],
+            )
+            for locus, strand, start, end, exons in hla.genes
+        ),
+    )
+    hla_alleles = _table(
+        HLA_TRUTH_COLUMNS,
+        (
+            (a.name, f"HLA-{a.locus}", a.role, f"hap{a.haplotype}" if a.haplotype else "", a.made_from)
+            for a in sorted(hla.alleles, key=lambda a: (a.locus, a.name))
+        ),
+    )
     return README_TEMPLATE.format(
         seed=SEED,
+        hla_genes=hla_genes,
+        hla_alleles=hla_alleles,
+        hla_coverage=HLA_COVERAGE,
         files=_table(("file", "what"), FILES),
         genes=gene_table,
         components=_table(("component", "sample", "haplotype", "fraction", "DNA coverage"), components),
@@ -1274,6 +1531,44 @@ Measured (`samtools depth -a` over the whole genome; `samtools view -c`):
 
 {depths}
 
+## HLA class I genes (synthetic)
+
+`chr6` holds three synthetic class I genes laid out like HLA-A (+ strand),
+HLA-B and HLA-C (- strand): exons 1-4 of 73, 270, 276 and 276 bp (leader,
+alpha-1, alpha-2, alpha-3 domains) and introns of 130, 250 and 580 bp. The
+genome's `chr6` carries "reference haplotype" alleles (`A*99:01`, `B*99:01`,
+`C*99:01`, as GRCh38 carries one person's HLA haplotype); the patient's
+haplotypes carry the six alleles of the sample sheet, so its HLA reads differ
+from the genome at about 3-4 % of exons 2-3 and some of them stay unmapped.
+DNA reads from `chr6` are simulated at {hla_coverage}x in each sample (split
+between the components as above) and aligned in a separate bwa run, so the
+reads and alignments on `chr1` and `chr2` are the same as without `chr6`.
+`chr6` has no genes in `annotation.gtf`: neoag does not look for epitopes in
+HLA genes.
+
+{hla_genes}
+
+Every sequence is random: the backbone of HLA-A is a random open reading
+frame, HLA-B's differs from it at 12 % of the bases and HLA-C's from HLA-B's
+at 12 %, and each allele changes its locus's backbone in exons 2 and 3 (the
+only part that tells class I alleles apart) and at one base of exon 1 and of
+exon 4. **The names of the patient's alleles are real names (the demo model
+and the sample sheet use them) but their sequences are not the real ones.**
+The decoys are named `*99:nn`, a group that IPD-IMGT/HLA does not use, except
+`A*02:09`, which differs from `A*02:01` only outside exons 2-3, as the real
+A*02:09 does: the typer must report the two as tied, and pick A*02:01 (the one
+the demo model supports, and the lower number) for scoring.
+
+`hla_reference.fa` is the built-in typer's allele reference for the demo, in
+the layout of IMGT-derived exon 2-3 references: exon 1 of the locus's genome
+allele, the allele's exons 2 and 3, and the first 75 bases of the genome
+allele's exon 4. `hla_truth.tsv` lists the alleles:
+
+{hla_alleles}
+
+Typing the normal with neoag's built-in typer must give the six patient
+alleles (HLA-A*02:01 tied with HLA-A*02:09).
+
 ## Planted variants (truth.tsv)
 
 {variants}
@@ -1319,12 +1614,12 @@ Columns of truth.tsv:
 
 It needs `art_illumina` (ART 2.5.8, Debian package art-nextgen-simulation-tools),
 `bwa` 0.7.17, `minimap2` 2.24 and `samtools` 1.16 on PATH and Python 3.11
-(standard library only), and takes about 5 seconds. FASTQ files, the bwa index
+(standard library only), and takes about 10 seconds. FASTQ files, the bwa index
 and the haplotype sequences stay in a temporary directory (`--keep-workdir`
 keeps it). The output is deterministic: with the same tool versions a rerun
 gives byte-identical files, including the BAMs, whose headers hold no paths,
 dates or samtools @PG lines. Other versions of ART, bwa or minimap2 give other
-reads; the genome, GTF and truth depend on Python only.
+reads; the genome, GTF, truth and HLA files depend on Python only.
 
 ## Sizes
 
@@ -1354,14 +1649,18 @@ def truth_text(rows: Sequence[dict[str, str]]) -> str:
 
 
 def _depths(out: Path) -> dict[str, str]:
-    """One line per BAM: mean depth (DNA) or number of reads (RNA)."""
+    """One line per BAM: mean depth on chr1-chr2 and on chr6 (DNA), or number of reads (RNA)."""
     lines = {}
     for name in ("normal", "tumor"):
         result = subprocess.run(
             ["samtools", "depth", "-a", f"{name}.bam"], cwd=out, capture_output=True, text=True, check=True
         )
-        depths = [int(line.rsplit("\t", 1)[1]) for line in result.stdout.splitlines()]
-        lines[name] = f"`{name}.bam`: mean depth {sum(depths) / len(depths):.1f}x"
+        depths: dict[bool, list[int]] = {False: [], True: []}
+        for line in result.stdout.splitlines():
+            contig, _, depth = line.split("\t")
+            depths[contig == "chr6"].append(int(depth))
+        mean = {key: sum(values) / len(values) for key, values in depths.items()}
+        lines[name] = f"`{name}.bam`: mean depth {mean[False]:.1f}x on chr1 and chr2, {mean[True]:.1f}x on chr6"
     result = subprocess.run(
         ["samtools", "view", "-c", "tumor_rna.bam"], cwd=out, capture_output=True, text=True, check=True
     )
@@ -1372,7 +1671,9 @@ def _depths(out: Path) -> dict[str, str]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--outdir", type=Path, default=Path(__file__).resolve().parent)
-    parser.add_argument("--no-reads", action="store_true", help="write only genome, GTF and truth (no README)")
+    parser.add_argument(
+        "--no-reads", action="store_true", help="write only genome, GTF, truth and HLA files (no README)"
+    )
     parser.add_argument("--keep-workdir", action="store_true", help="keep the temporary directory (FASTQ, SAM)")
     args = parser.parse_args(argv)
     started = time.monotonic()
@@ -1383,11 +1684,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     out = args.outdir
     out.mkdir(parents=True, exist_ok=True)
     contigs, genes, planted = design()
-    write_fasta(out / "genome.fa", contigs.items())
+    hla = hla_design()
+    write_fasta(out / "genome.fa", [*contigs.items(), ("chr6", hla.reference)])
     _run(["samtools", "faidx", "genome.fa"], out)
     (out / "annotation.gtf").write_text("\n".join(gtf_lines(genes)) + "\n")
     rows = truth_rows(contigs, planted)
     (out / "truth.tsv").write_text(truth_text(rows))
+    write_fasta(out / "hla_reference.fa", hla_reference_records(hla.alleles), width=10**6)
+    (out / "hla_truth.tsv").write_text(hla_truth_text(hla))
     if args.no_reads:
         return
 
@@ -1396,7 +1700,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         shutil.copy(out / "genome.fa", workdir / "genome.fa")
         _run(["bwa", "index", "genome.fa"], workdir)
         for sample in ("normal", "tumor"):
-            simulate_dna(workdir, contigs, planted, sample, (out / f"{sample}.bam").resolve())
+            simulate_dna(workdir, contigs, planted, hla, sample, (out / f"{sample}.bam").resolve())
         simulate_rna(workdir, contigs, genes, planted, (out / "tumor_rna.bam").resolve())
     finally:
         if args.keep_workdir:
@@ -1404,10 +1708,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             shutil.rmtree(workdir)
 
-    names = ["genome.fa", "genome.fa.fai", "annotation.gtf", "truth.tsv"]
+    names = ["genome.fa", "genome.fa.fai", "annotation.gtf", "truth.tsv", "hla_reference.fa", "hla_truth.tsv"]
     names += [f for b in ("normal", "tumor", "tumor_rna") for f in (f"{b}.bam", f"{b}.bam.bai")]
     sizes = {name: (out / name).stat().st_size for name in names}
-    (out / "README.md").write_text(readme_text(genes, rows, sizes, _depths(out)))
+    (out / "README.md").write_text(readme_text(genes, rows, hla, sizes, _depths(out)))
     print(f"make_demo: wrote {out} in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 

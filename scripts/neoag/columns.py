@@ -123,6 +123,8 @@ SCORE_TABLE = {
     "presentation_percentile": "percentile rank of the presentation score (empty in affinity-only mode)",
 }
 
+SCORE_WORK = {name: SCORE_TABLE[name] for name in ("peptide", "n_flank", "c_flank")}
+
 SCORES = {
     "allele": SCORE_TABLE["allele"],
     "mt_affinity_nm": "mutant peptide's predicted affinity, nM",
@@ -188,10 +190,41 @@ SHARED_NEOANTIGENS = {
     "protein_changes": "protein changes that make it, comma-separated",
 }
 
+HLA_ALLELES = {
+    "allele": "HLA class I allele, two-field name normalised with mhcgnomes (HLA-A*02:01)",
+    "source": "where the allele comes from: sample_sheet, builtin (neoag's typer) or optitype",
+}
+
+HLA_TYPING = {
+    "locus": "HLA-A, HLA-B or HLA-C",
+    "allele": "the typed allele, two-field name; for a tie the lowest-numbered of tied_alleles (among "
+    "those the models support, when that is known); empty when the locus could not be typed",
+    "copies": "2 when the locus is called homozygous (one row), else 1",
+    "tied_alleles": "two-field names that explain the reads equally well in place of allele (allele included), "
+    "comma-separated in allele order; empty when the reads single out one two-field name",
+    "matched_records": "reference records (full names) of the allele and its ties, comma-separated",
+    "reads": "fragments (read pairs or unpaired reads) that the allele explains best",
+    "unique_reads": "of those, fragments that the locus's other typed allele does not explain",
+    "margin_reads": "fragments the allele explains beyond the best non-tied allele that could replace it "
+    "(confidence; empty when there is none)",
+    "locus_reads": "fragments assigned to the locus",
+    "flags": "comma-separated: homozygous, tie, low_coverage, not_typed, not_supported_by_model, "
+    "differs_from_sample_sheet",
+}
+
+TYPING_REPORT = {
+    "sample": "sample ID from the sample sheet",
+    **HLA_TYPING,
+    "typer": "builtin, optitype or sample_sheet (config hla.typer)",
+    "sample_sheet_alleles": "the sample sheet's alleles at this locus, comma-separated; empty when it gives none",
+    "used_for_scoring": "true when the row's allele is in alleles.tsv (scored), false when the other source won",
+}
+
 TABLES = {
     "evidence.tsv": EVIDENCE_TABLE,
     "annotations.tsv": ANNOTATION_TABLE,
     "peptides.tsv": PEPTIDE_TABLE,
+    "scores/chunks/*.tsv": SCORE_WORK,
     "scores.tsv": SCORE_TABLE,
     "all_epitopes.tsv": ALL_EPITOPES,
     "candidates.tsv": CANDIDATES,
@@ -199,4 +232,7 @@ TABLES = {
     "expression.tsv": EXPRESSION_TABLE,
     "cohort/summary.tsv": COHORT_SUMMARY,
     "cohort/shared_neoantigens.tsv": SHARED_NEOANTIGENS,
+    "alleles.tsv": HLA_ALLELES,
+    "typing.tsv": HLA_TYPING,
+    "typing_report.tsv": TYPING_REPORT,
 }

@@ -10,8 +10,8 @@ import pandas as pd
 from neoag.errors import NeoagInputError
 from neoag.hla import parse_allele_list
 
-REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam", "hla_alleles")
-OPTIONAL_COLUMNS = ("rna_bam", "vcf", "expression")
+REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam")
+OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression")
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -48,13 +48,19 @@ def check_alignment_file(path: str, where: str) -> None:
         )
 
 
-def check_sample_sheet(sheet: pd.DataFrame, path: str, annotation_source: str = "gtf") -> None:
+def check_sample_sheet(
+    sheet: pd.DataFrame, path: str, require_hla: bool = True, annotation_source: str = "gtf"
+) -> None:
     """Columns, IDs, files and HLA names of the sample sheet; raises NeoagInputError.
 
-    With annotation_source 'vep' every sample needs a VEP-annotated VCF in its
-    vcf column.
+    With require_hla (config hla.typer is sample_sheet) every sample needs
+    hla_alleles; otherwise the column may be missing or empty (the alleles are
+    typed from the reads), and alleles that are given must still parse. With
+    annotation_source 'vep' every sample needs a VEP-annotated VCF in its vcf
+    column.
     """
-    missing = [column for column in REQUIRED_COLUMNS if column not in sheet.columns]
+    required = REQUIRED_COLUMNS + (("hla_alleles",) if require_hla else ())
+    missing = [column for column in required if column not in sheet.columns]
     if missing:
         raise NeoagInputError(
             f"sample sheet {path}: missing column(s) {', '.join(missing)} (found: "
@@ -90,4 +96,12 @@ def check_sample_sheet(sheet: pd.DataFrame, path: str, annotation_source: str = 
                 "column 'vcf' (VEP with --plugin Wildtype --plugin Frameshift, as for pVACseq). Add the "
                 "column and the path, or set annotation.source to 'gtf'."
             )
-        parse_allele_list(row["hla_alleles"], f"{where}, column hla_alleles")
+        alleles = row.get("hla_alleles", "") or ""
+        if require_hla and not alleles.strip():
+            raise NeoagInputError(
+                f"{where}, column hla_alleles: no HLA alleles given, and config hla.typer is 'sample_sheet'. "
+                "Fill the column (e.g. HLA-A*02:01,HLA-A*11:01,HLA-B*07:02,HLA-B*15:01,HLA-C*04:01,HLA-C*07:01) "
+                "or let neoag type them: set hla.typer to 'builtin' (or 'optitype') in the config."
+            )
+        if alleles.strip():
+            parse_allele_list(alleles, f"{where}, column hla_alleles")

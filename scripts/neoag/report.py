@@ -137,8 +137,8 @@ th{background:#f4f6f7;cursor:pointer;user-select:none}th:hover{background:#e5e8e
 dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:600}
 """
 
-# Sorting by a click on a header; numbers sort as numbers. Sets data-ready on <body>
-# once the plots have decoded, so a headless browser can tell the page is complete.
+# Sorting by a click on a header; numbers sort as numbers. On the load event (images
+# included) it records on <body> how many plots decoded, so a headless browser can check.
 SCRIPT = """
 document.querySelectorAll('#candidates th').forEach(function(th){
   th.addEventListener('click',function(){
@@ -151,8 +151,8 @@ document.querySelectorAll('#candidates th').forEach(function(th){
     rows.forEach(function(r){body.appendChild(r);});
   });
 });
-Promise.all(Array.from(document.images).map(function(img){return img.decode();})).then(function(){
-  var ok=Array.from(document.images).filter(function(img){return img.naturalWidth>0;}).length;
+window.addEventListener('load',function(){
+  var ok=Array.from(document.images).filter(function(img){return img.complete&&img.naturalWidth>0;}).length;
   document.body.dataset.plots=ok;
   document.body.dataset.rows=document.querySelectorAll('#candidates tbody tr').length;
   document.body.dataset.ready='yes';

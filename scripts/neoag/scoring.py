@@ -1,28 +1,53 @@
-"""MHCflurry scoring: unique peptides x the sample's alleles, models loaded once.
+"""MHCflurry scoring: each unique peptide x the sample's alleles, once, on MHCflurry's fast paths.
 
 Two kinds of models directory work the same way:
-- a presentation predictor (the released `models_class1_presentation`, with
-  affinity_predictor/, processing_predictor_*/ and weights.csv): affinity,
-  processing and presentation scores;
+- a presentation predictor (the released `models_class1_presentation/models`,
+  with affinity_predictor/, processing_predictor_with_flanks/ and weights.csv):
+  affinity, processing and presentation scores of each unique
+  (peptide, n_flank, c_flank) x allele;
 - an affinity predictor alone (such as neoag's demo model): affinity and its
-  percentile; the processing and presentation columns stay empty.
+  percentile of each unique peptide x allele; flanks do not matter and the
+  processing and presentation columns stay empty.
+
+The work is split in three steps (three Snakemake rules):
+1. `plan_scoring`: the sample's unique MT and WT peptides, sorted, cut into
+   chunks of at most `chunk_size` unique peptides (one file each);
+2. `score_chunk`: one job per chunk loads the models once and scores the chunk
+   (affinity on MHCflurry's cartesian pan-allele path or its per-allele path
+   over one shared peptide encoding; processing once per (peptide, flanks);
+   presentation from the two);
+3. `gather_scores`: the chunks' tables concatenated in chunk order. Chunks
+   are consecutive ranges of the sorted peptides, so scores.tsv is sorted by
+   (peptide, n_flank, c_flank, allele) whatever the number of chunks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from neoag.columns import SCORE_TABLE
+from neoag.columns import SCORE_TABLE, SCORE_WORK
 from neoag.errors import NeoagInputError
 from neoag.hla import check_supported
-from neoag.tables import read_table, write_table
+from neoag.tables import read_table
 
 DEMO_MODEL_MARKER = "neoag_demo_model.json"
+PEPTIDE_COLUMNS = ["mt_peptide", "mt_n_flank", "mt_c_flank", "wt_peptide", "wt_n_flank", "wt_c_flank"]
+CHUNK_SUFFIX = ".tsv"
+AMINO_ACIDS = frozenset("ACDEFGHIKLMNPQRSTVWY")
+STANDARD_PEPTIDES = re.compile("[ACDEFGHIKLMNPQRSTVWY]*")
 
 
 def demo_model_info(models_dir: str) -> dict | None:
@@ -31,150 +56,526 @@ def demo_model_info(models_dir: str) -> dict | None:
     return json.loads(marker.read_text()) if marker.exists() else None
 
 
-class Scorer:
-    """Loads a models directory once and scores peptide tables with it."""
+def model_layout(models_dir: str) -> str:
+    """'presentation' or 'affinity': what kind of MHCflurry models directory this is.
 
-    def __init__(self, models_dir: str, threads: int = 1) -> None:
-        import torch
-
-        torch.set_num_threads(max(1, threads))
-        from mhcflurry import Class1AffinityPredictor, Class1PresentationPredictor
-
-        self.models_dir = models_dir
-        path = Path(models_dir)
-        if not path.is_dir():
+    Decided from the files alone (no model is loaded), so that planning the
+    work does not need MHCflurry.
+    """
+    path = Path(models_dir)
+    if not path.is_dir():
+        raise NeoagInputError(
+            f"MHCflurry models directory {models_dir} does not exist. Set 'mhcflurry.models' in "
+            "the config to the released models (run the download_mhcflurry_models rule) or to "
+            "resources/demo/mhcflurry_demo_model for the demo."
+        )
+    if (path / "weights.csv").exists() and (path / "affinity_predictor").is_dir():
+        if not (path / "processing_predictor_with_flanks").is_dir():
             raise NeoagInputError(
-                f"MHCflurry models directory {models_dir} does not exist. Set 'mhcflurry_models' in "
-                "the config to the released models (run the download_mhcflurry_models rule) or to "
-                "resources/demo/mhcflurry_demo_model for the demo."
+                f"{models_dir}: a presentation models directory without processing_predictor_with_flanks/. "
+                "neoag scores peptides with their flanks; use the complete released models_class1_presentation "
+                "models directory, or point 'mhcflurry.models' at its affinity_predictor/ for affinity-only scoring."
             )
-        try:
-            if (path / "weights.csv").exists() and (path / "affinity_predictor").is_dir():
-                self.presentation = Class1PresentationPredictor.load(models_dir)
-                self.affinity = self.presentation.affinity_predictor
+        return "presentation"
+    return "affinity"
+
+
+def models_content_hash(models_dir: str) -> str:
+    """SHA-256 over every file of a models directory (relative path and bytes, in sorted order).
+
+    Hidden files are ignored. The same models give the same hash wherever
+    they are copied to.
+    """
+    root = Path(models_dir)
+    digest = hashlib.sha256()
+    files = sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    )
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(str(path.stat().st_size).encode() + b"\0")
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def unique_peptides(peptide_table: pd.DataFrame, with_flanks: bool) -> pd.DataFrame:
+    """Each unique MT and WT peptide of a peptides.tsv table, sorted (columns of SCORE_WORK).
+
+    With flanks (presentation mode) the unit is (peptide, n_flank, c_flank);
+    without (affinity mode) it is the peptide, and the flanks are empty.
+    Empty WT peptides (frameshifts, stop-losses) are left out.
+    """
+    if not with_flanks:
+        peptides = set(peptide_table.mt_peptide)
+        peptides.update(peptide_table.wt_peptide)
+        peptides.discard("")
+        ordered = sorted(peptides)
+        empty = [""] * len(ordered)
+        return pd.DataFrame({"peptide": ordered, "n_flank": empty, "c_flank": empty}, dtype=object)
+    names = list(SCORE_WORK)
+    mutant = peptide_table[["mt_peptide", "mt_n_flank", "mt_c_flank"]].set_axis(names, axis=1)
+    wild_type = peptide_table[["wt_peptide", "wt_n_flank", "wt_c_flank"]].set_axis(names, axis=1)
+    stacked = pd.concat([mutant, wild_type[wild_type.peptide != ""]], ignore_index=True)
+    unique = stacked[stacked.peptide != ""].drop_duplicates()
+    return unique.sort_values(names, kind="stable").reset_index(drop=True)
+
+
+def chunk_bounds(n_items: int, chunk_size: int) -> list[tuple[int, int]]:
+    """[start, stop) of consecutive chunks of at most chunk_size items; one (empty) chunk for none."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    return [(start, min(start + chunk_size, n_items)) for start in range(0, max(n_items, 1), chunk_size)]
+
+
+def check_peptides(peptides: list[str], low: int, high: int, models_dir: str, source: str) -> None:
+    """Every peptide must have a length the models score and only the 20 standard residues."""
+    lengths = set(map(len, peptides))
+    bad_length = sorted(n for n in lengths if not low <= n <= high)
+    if bad_length:
+        raise NeoagInputError(
+            f"{source}: the MHCflurry models in {models_dir} score peptides of {low}-{high} residues, "
+            f"not {bad_length}. Set 'peptides.lengths' in the config within that range."
+        )
+    if STANDARD_PEPTIDES.fullmatch("".join(peptides)):
+        return
+    odd = [p for p in peptides if not AMINO_ACIDS.issuperset(p)]
+    if odd:
+        raise NeoagInputError(
+            f"{source}: {len(odd)} peptides contain residues other than the 20 standard amino acids "
+            f"(first: {', '.join(odd[:5])}); MHCflurry cannot score them. Check the reference FASTA "
+            "and GTF (ambiguous bases, selenocysteine) for the transcripts these peptides come from."
+        )
+
+
+def plan_scoring(peptides_tsv: str, models_dir: str, out_dir: str, chunk_size: int) -> int:
+    """Write the sample's unique peptides, sorted, in chunk files of at most chunk_size rows.
+
+    Files are out_dir/00000.tsv, 00001.tsv, ... (at least one, possibly empty).
+    Returns the number of chunks.
+    """
+    with_flanks = model_layout(models_dir) == "presentation"
+    # Text columns as plain objects ('NA' stays a peptide): fast to deduplicate and iterate.
+    table = pd.read_csv(peptides_tsv, sep="\t", usecols=PEPTIDE_COLUMNS, dtype=object, na_filter=False)
+    work = unique_peptides(table, with_flanks=with_flanks)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    bounds = chunk_bounds(len(work), chunk_size)
+    for number, (start, stop) in enumerate(bounds):
+        write_work(work.iloc[start:stop], str(out / f"{number:05d}{CHUNK_SUFFIX}"))
+    unit = "(peptide, n_flank, c_flank)" if with_flanks else "peptides"
+    print(
+        f"{len(table)} peptide rows -> {len(work)} unique {unit} -> {len(bounds)} chunk(s) of at most {chunk_size}",
+        file=sys.stderr,
+    )
+    return len(bounds)
+
+
+@dataclass
+class ChunkScores:
+    """Scores of n work rows x a alleles ((n, a) arrays; processing is per row)."""
+
+    affinity_nm: np.ndarray
+    affinity_percentile: np.ndarray
+    processing_score: np.ndarray | None = None
+    presentation_score: np.ndarray | None = None
+    presentation_percentile: np.ndarray | None = None
+
+
+class Scorer:
+    """Loads a models directory once and scores chunks of unique peptides with it.
+
+    Parameters
+    ----------
+    models_dir : str
+        Class1PresentationPredictor or Class1AffinityPredictor directory.
+    threads : int
+        Torch threads (the job's threads).
+    gpus : int
+        0: run on the CPU even where CUDA is present (results do not depend on
+        the node a job lands on). 1 or more: run on CUDA when torch sees a GPU,
+        else on the CPU with a warning in the log.
+    cpu_batch_size : int
+        Rows per network forward pass on the CPU (for the cartesian path:
+        peptides per pass). MHCflurry's own CPU default (32768 rows) overflows
+        the CPU caches; about a thousand is up to twice as fast (bench/README.md).
+        0: MHCflurry's own choice. On a GPU MHCflurry sizes batches to its memory.
+    """
+
+    def __init__(self, models_dir: str, threads: int = 1, gpus: int = 0, cpu_batch_size: int = 1024) -> None:
+        self.models_dir = models_dir
+        self.layout = model_layout(models_dir)
+        import torch
+        from mhcflurry.common import configure_pytorch
+
+        backend = "cpu"
+        if gpus > 0:
+            if torch.cuda.is_available():
+                backend = "gpu"
             else:
+                print(
+                    "WARNING: mhcflurry.gpu is set but torch sees no CUDA device (CPU build of torch, or no GPU "
+                    "on this node); scoring on the CPU",
+                    file=sys.stderr,
+                )
+        configure_pytorch(backend=backend, num_threads=max(1, threads))
+        self.device = "cuda" if backend == "gpu" else "cpu"
+        self.threads = max(1, threads)
+        self.batch_size = cpu_batch_size if self.device == "cpu" and cpu_batch_size > 0 else "auto"
+        try:
+            if self.layout == "presentation":
+                from mhcflurry import Class1PresentationPredictor  # imports scikit-learn: only when needed
+
+                self.presentation = Class1PresentationPredictor.load(models_dir)
+                self.affinity_predictor = self.presentation.affinity_predictor
+            else:
+                from mhcflurry import Class1AffinityPredictor
+
                 self.presentation = None
-                self.affinity = Class1AffinityPredictor.load(models_dir)
+                self.affinity_predictor = Class1AffinityPredictor.load(models_dir)
         except Exception as error:  # mhcflurry raises many kinds on a broken directory
             raise NeoagInputError(
                 f"{models_dir}: not a loadable MHCflurry models directory ({type(error).__name__}: "
-                f"{error}). Point 'mhcflurry_models' at a Class1PresentationPredictor or "
-                "Class1AffinityPredictor directory, e.g. the output of `mhcflurry-downloads fetch "
+                f"{error}). Point 'mhcflurry.models' at a Class1PresentationPredictor or "
+                "Class1AffinityPredictor directory, e.g. the models/ folder of `mhcflurry-downloads fetch "
                 "models_class1_presentation`."
             ) from None
+        self._model_key: str | None = None
 
     @property
     def mode(self) -> str:
         """'presentation' or 'affinity'."""
-        if self.presentation is not None and self.presentation.supports_presentation_prediction:
-            return "presentation"
-        return "affinity"
+        return self.layout
 
     @property
     def supported_alleles(self) -> list[str]:
-        return list(self.affinity.supported_alleles)
+        return list(self.affinity_predictor.supported_alleles)
 
-    def score(self, peptides: pd.DataFrame, alleles: list[str]) -> pd.DataFrame:
-        """Scores of each unique (peptide, n_flank, c_flank) for each allele.
+    @property
+    def supported_peptide_lengths(self) -> tuple[int, int]:
+        return tuple(self.affinity_predictor.supported_peptide_lengths)
 
-        peptides has columns peptide, n_flank, c_flank. In affinity mode the
-        flanks do not matter and are dropped before deduplication.
+    @property
+    def model_key(self) -> str:
+        """What the cache keys predictions by: models' content hash, MHCflurry version, device type.
+
+        GPU and CPU arithmetic differ in the last bits, so their predictions
+        are kept apart.
         """
+        if self._model_key is None:
+            import mhcflurry
+
+            content = models_content_hash(self.models_dir)
+            self._model_key = f"sha256:{content}|mhcflurry:{mhcflurry.__version__}|{self.device}"
+        return self._model_key
+
+    def affinity(self, peptides: list[str], alleles: list[str], on_column: Callable | None = None) -> np.ndarray:
+        """Ensemble nM of each peptide (rows) x allele (columns), as MHCflurry's predict gives them.
+
+        Merged pan-allele models (the released ones) take MHCflurry's
+        cartesian path: the peptide stage of the network runs once per peptide
+        for all alleles. Other models are called once per allele on one shared
+        EncodableSequences, so the peptides are encoded once.
+        on_column(j, values) is called as soon as column j is known.
+        """
+        from mhcflurry.encodable_sequences import EncodableSequences
+
+        result = np.empty((len(peptides), len(alleles)))
+        if len(peptides) and len(alleles):
+            encoded = EncodableSequences.create(list(peptides))
+            batch = {"batch_size": self.batch_size}
+            cartesian = self.affinity_predictor.predict_cartesian_pan_allele(
+                peptides=encoded, alleles=list(alleles), model_kwargs=batch
+            )
+            if cartesian is not None:
+                result = np.asarray(cartesian, dtype=float)
+            else:
+                for j, allele in enumerate(alleles):
+                    result[:, j] = self.affinity_predictor.predict(peptides=encoded, allele=allele, model_kwargs=batch)
+                    if on_column is not None:
+                        on_column(j, result[:, j])
+                return result
+        if on_column is not None:
+            for j in range(len(alleles)):
+                on_column(j, result[:, j])
+        return result
+
+    def affinity_percentiles(self, affinity_nm: np.ndarray, alleles: list[str]) -> np.ndarray:
+        """MHCflurry's percentile rank of each nM value for its column's allele."""
+        result = np.empty(affinity_nm.shape)
+        for j, allele in enumerate(alleles):
+            result[:, j] = self.affinity_predictor.percentile_ranks(affinity_nm[:, j], allele=allele)
+        return result
+
+    def processing(self, peptides: list[str], n_flanks: list[str], c_flanks: list[str]) -> np.ndarray:
+        """Processing score of each (peptide, n_flank, c_flank) (the with-flanks model)."""
+        if len(peptides) == 0:
+            return np.empty(0)
+        return np.asarray(
+            self.presentation.predict_processing(
+                peptides=list(peptides),
+                n_flanks=list(n_flanks),
+                c_flanks=list(c_flanks),
+                verbose=0,
+                batch_size=self.batch_size,
+            ),
+            dtype=float,
+        )
+
+    def presentation_scores(self, affinity_nm: np.ndarray, processing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Presentation score and percentile of each row x allele: MHCflurry's logistic model over
+        the affinity score and the processing score, and its percentile transform."""
+        from mhcflurry.regression_target import from_ic50
+
+        model = self.presentation.get_model("with_flanks")
+        n_rows, n_alleles = affinity_nm.shape
+        if affinity_nm.size == 0:
+            return np.empty(affinity_nm.shape), np.empty(affinity_nm.shape)
+        features = np.column_stack(
+            [from_ic50(affinity_nm.ravel(order="F")), np.tile(processing, n_alleles)]
+        )  # column-major: all rows of allele 0, then allele 1, ...
+        score = model.predict_proba(features)[:, 1]
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # uncalibrated models: NaN percentiles, as in MHCflurry
+            percentile = self.presentation.percentile_ranks(score, throw=False)
+        shape = (n_rows, n_alleles)
+        return score.reshape(shape, order="F"), np.asarray(percentile, dtype=float).reshape(shape, order="F")
+
+    def score(
+        self, work: pd.DataFrame, alleles: list[str], cache=None, on_allele: Callable | None = None
+    ) -> ChunkScores:
+        """Scores of each row of work (unique, sorted SCORE_WORK rows) for each allele.
+
+        With a cache (neoag.score_cache.ScoreCache) only the pairs it lacks are
+        predicted, and they are stored for later jobs. on_allele(j, scores) is
+        called once allele j's columns are final (while the next alleles are
+        still being predicted, where MHCflurry is called per allele), so that
+        writing can start early.
+        """
+        if self.mode == "affinity" and cache is None:
+            shape = (len(work), len(alleles))
+            scores = ChunkScores(np.empty(shape), np.empty(shape))
+
+            def column_done(j: int, values: np.ndarray) -> None:
+                scores.affinity_nm[:, j] = values
+                scores.affinity_percentile[:, j] = self.affinity_predictor.percentile_ranks(values, allele=alleles[j])
+                if on_allele is not None:
+                    on_allele(j, scores)
+
+            self.affinity(work.peptide.tolist(), alleles, on_column=column_done)
+            return scores
+        scores = self._score_all(work, alleles, cache)
+        if on_allele is not None:
+            for j in range(len(alleles)):
+                on_allele(j, scores)
+        return scores
+
+    def _score_all(self, work: pd.DataFrame, alleles: list[str], cache) -> ChunkScores:
         if self.mode == "affinity":
-            unique = sorted(set(peptides.peptide))
-            frames = []
-            for allele in alleles:
-                predicted = self.affinity.predict_to_dataframe(
-                    peptides=unique, allele=allele, include_percentile_ranks=True,
-                    include_confidence_intervals=False,
-                )  # fmt: skip
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "peptide": unique,
-                            "n_flank": "",
-                            "c_flank": "",
-                            "allele": allele,
-                            "affinity_nm": predicted.prediction.to_numpy(),
-                            "affinity_percentile": predicted.prediction_percentile.to_numpy(),
-                            "processing_score": None,
-                            "presentation_score": None,
-                            "presentation_percentile": None,
-                        }
-                    )
-                )
-            return pd.concat(frames, ignore_index=True) if frames else _empty_scores()
+            affinity_nm = self._cached_affinity(work.peptide.tolist(), alleles, cache)
+            return ChunkScores(affinity_nm, self.affinity_percentiles(affinity_nm, alleles))
 
-        unique = (
-            peptides[["peptide", "n_flank", "c_flank"]].drop_duplicates().sort_values(["peptide", "n_flank", "c_flank"])
-        )
-        if unique.empty:
-            return _empty_scores()
-        predicted = self.presentation.predict(
-            peptides=unique.peptide.tolist(),
-            n_flanks=unique.n_flank.tolist(),
-            c_flanks=unique.c_flank.tolist(),
-            alleles={allele: [allele] for allele in alleles},
-            include_affinity_percentile=True,
-            verbose=0,
-        )
-        return pd.DataFrame(
-            {
-                "peptide": predicted.peptide,
-                "n_flank": predicted.n_flank,
-                "c_flank": predicted.c_flank,
-                "allele": predicted.sample_name,
-                "affinity_nm": predicted.affinity,
-                "affinity_percentile": predicted.affinity_percentile,
-                "processing_score": predicted.processing_score,
-                "presentation_score": predicted.presentation_score,
-                "presentation_percentile": predicted.presentation_percentile,
-            }
+        peptides = sorted(set(work.peptide))  # affinity does not depend on the flanks
+        by_peptide = self._cached_affinity(peptides, alleles, cache)
+        rows = pd.Index(peptides).get_indexer(work.peptide)
+        affinity_nm = by_peptide[rows]
+        processing = self._cached_processing(work, cache)
+        presentation, presentation_percentile = self.presentation_scores(affinity_nm, processing)
+        return ChunkScores(
+            affinity_nm,
+            self.affinity_percentiles(affinity_nm, alleles),
+            processing,
+            presentation,
+            presentation_percentile,
         )
 
+    def _cached_affinity(self, peptides: list[str], alleles: list[str], cache) -> np.ndarray:
+        if cache is None:
+            return self.affinity(peptides, alleles)
+        values = cache.get_affinity(peptides, alleles)
+        missing = np.isnan(values)
+        rows = np.flatnonzero(missing.any(axis=1))
+        if len(rows):
+            subset = [peptides[i] for i in rows]
+            fresh = self.affinity(subset, alleles)
+            fresh[~missing[rows]] = np.nan  # store only what the cache lacked ...
+            cache.put_affinity(subset, alleles, fresh)
+            values[rows] = np.where(missing[rows], fresh, values[rows])  # ... and keep its values
+        return values
 
-def _empty_scores() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(SCORE_TABLE))
+    def _cached_processing(self, work: pd.DataFrame, cache) -> np.ndarray:
+        peptides, n_flanks, c_flanks = work.peptide.tolist(), work.n_flank.tolist(), work.c_flank.tolist()
+        if cache is None:
+            return self.processing(peptides, n_flanks, c_flanks)
+        values = cache.get_processing(peptides, n_flanks, c_flanks)
+        rows = np.flatnonzero(np.isnan(values))
+        if len(rows):
+            subset = ([peptides[i] for i in rows], [n_flanks[i] for i in rows], [c_flanks[i] for i in rows])
+            fresh = self.processing(*subset)
+            cache.put_processing(*subset, fresh)
+            values[rows] = fresh
+        return values
 
 
-def peptides_to_score(peptide_table: pd.DataFrame) -> pd.DataFrame:
-    """Mutant and wild-type peptides with their flanks, stacked (duplicates allowed)."""
-    mutant = peptide_table[["mt_peptide", "mt_n_flank", "mt_c_flank"]].set_axis(
-        ["peptide", "n_flank", "c_flank"], axis=1
-    )
-    wild_type = peptide_table.loc[peptide_table.wt_peptide != "", ["wt_peptide", "wt_n_flank", "wt_c_flank"]]
-    wild_type = wild_type.set_axis(["peptide", "n_flank", "c_flank"], axis=1)
-    return pd.concat([mutant, wild_type], ignore_index=True)
+def _strings(values: np.ndarray) -> list[str]:
+    """Each value as write_table writes it: 6 significant digits ('%.6g'), '' for NaN.
+
+    %-formatting on purpose: it is what pandas applies for float_format.
+    """
+    listed = values.tolist()
+    if np.isnan(values).any():
+        return ["" if value != value else "%.6g" % value for value in listed]  # noqa: UP031
+    return ["%.6g" % value for value in listed]  # noqa: UP031
 
 
-def score_peptide_table(
-    peptides_tsv: str, alleles_tsv: str, models_dir: str, out_tsv: str, threads: int
-) -> pd.DataFrame:
-    """scores.tsv for a sample: every MT and WT peptide x every allele."""
-    alleles = read_table(alleles_tsv).allele.tolist()
-    scorer = Scorer(models_dir, threads=threads)
-    check_supported(alleles, scorer.supported_alleles, models_dir, alleles_tsv)
+def _allele_rows(keys: list[str], allele: str, columns: list[np.ndarray | None]) -> list[str]:
+    """The rows of one allele: key, allele, then the numeric columns (None: an empty column)."""
+    present = [c for c in columns if c is not None]
+    if not any(np.isnan(c).any() for c in present):  # the common case: one %-format per row
+        pattern = "%s" + allele + "".join("\t%.6g" if c is not None else "\t" for c in columns) + "\n"
+        return [pattern % row for row in zip(keys, *(c.tolist() for c in present))]
+    cells = [_strings(c) if c is not None else [""] * len(keys) for c in columns]
+    return [key + allele + "".join("\t" + cell for cell in row) + "\n" for key, *row in zip(keys, *cells)]
+
+
+def _row_keys(work: pd.DataFrame) -> list[str]:
+    return [f"{p}\t{n}\t{c}\t" for p, n, c in zip(work.peptide.tolist(), work.n_flank.tolist(), work.c_flank.tolist())]
+
+
+def _score_rows_of_allele(keys: list[str], alleles: list[str], scores: ChunkScores, j: int) -> list[str]:
+    columns = [scores.affinity_nm[:, j], scores.affinity_percentile[:, j], scores.processing_score]
+    for matrix in (scores.presentation_score, scores.presentation_percentile):
+        columns.append(matrix[:, j] if matrix is not None else None)
+    return _allele_rows(keys, alleles[j], columns)
+
+
+def _interleave(per_allele: list[list[str]]) -> str:
+    """Rows in (work row, allele) order from one list of rows per allele."""
+    return "".join(chain.from_iterable(zip(*per_allele)))
+
+
+def format_score_rows(work: pd.DataFrame, alleles: list[str], scores: ChunkScores) -> str:
+    """scores.tsv rows (no header) of work x alleles, in (work row, allele) order.
+
+    Byte for byte what write_table writes for the same rows (a unit test
+    checks it), at a fraction of its cost: this is the one table whose size
+    grows with peptides x alleles.
+    """
+    keys = _row_keys(work)
+    return _interleave([_score_rows_of_allele(keys, alleles, scores, j) for j in range(len(alleles))])
+
+
+def write_work(work: pd.DataFrame, path: str) -> None:
+    """A chunk file (SCORE_WORK columns); as write_table writes it (residue letters need no quoting)."""
+    with open(path, "w", newline="\n") as handle:
+        handle.write("\t".join(SCORE_WORK) + "\n")
+        columns = (work.peptide.tolist(), work.n_flank.tolist(), work.c_flank.tolist())
+        handle.write("".join(f"{p}\t{n}\t{c}\n" for p, n, c in zip(*columns)))
+
+
+def read_work(path: str) -> pd.DataFrame:
+    """A chunk file back, as text (object) columns: fast to iterate, unlike Arrow-backed strings."""
+    with open(path, newline="\n") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        if header != list(SCORE_WORK):
+            raise NeoagInputError(f"{path}: not a neoag chunk file (header {header}); rerun plan_scoring.")
+        cells = handle.read().replace("\n", "\t").split("\t")  # the writer puts no tab or newline in a cell
+    width = len(header)
+    rows = (len(cells) - 1) // width  # the last newline leaves one empty cell
+    return pd.DataFrame({name: cells[j : rows * width : width] for j, name in enumerate(header)}, dtype=object)
+
+
+def score_header() -> str:
+    return "\t".join(SCORE_TABLE) + "\n"
+
+
+def score_chunk(
+    chunk_tsv: str,
+    alleles_tsv: str,
+    models_dir: str,
+    out_tsv: str,
+    threads: int,
+    gpus: int = 0,
+    cache_path: str = "",
+    cpu_batch_size: int = 1024,
+    scorer: Scorer | None = None,
+) -> None:
+    """Score one chunk of unique peptides (a plan_scoring file) for the sample's alleles.
+
+    scorer: an already loaded Scorer for models_dir (tests and benchmarks),
+    else the models are loaded here, once.
+    """
+    started = time.perf_counter()
+    alleles = sorted(set(read_table(alleles_tsv).allele))
     demo = demo_model_info(models_dir)
     if demo:
         print(f"WARNING: {demo.get('label', 'demo model')}", file=sys.stderr)
-    table = peptides_to_score(read_table(peptides_tsv))
-    lengths = table.peptide.str.len()
-    low, high = scorer.affinity.supported_peptide_lengths
-    unsupported = sorted(set(lengths[(lengths < low) | (lengths > high)]))
-    if unsupported:
-        raise NeoagInputError(
-            f"{models_dir}: the models score peptides of {low}-{high} residues, not {unsupported}. "
-            "Set 'peptide_lengths' in the config within that range."
-        )
+    scorer = scorer or Scorer(models_dir, threads=threads, gpus=gpus, cpu_batch_size=cpu_batch_size)
+    check_supported(alleles, scorer.supported_alleles, models_dir, alleles_tsv)
+    work = read_work(chunk_tsv)
+    low, high = scorer.supported_peptide_lengths
+    check_peptides(work.peptide.tolist(), low, high, models_dir, chunk_tsv)
+    loaded = time.perf_counter()
     print(
-        f"scoring {table.peptide.nunique()} unique peptides x {len(alleles)} alleles "
-        f"({scorer.mode} mode, {threads} threads, models {models_dir})",
+        f"scoring {len(work)} unique {'(peptide, flanks)' if scorer.mode == 'presentation' else 'peptides'} x "
+        f"{len(alleles)} alleles = {len(work) * len(alleles)} pairs ({scorer.mode} mode, {scorer.device}, "
+        f"{scorer.threads} threads, batch size {scorer.batch_size}, models {models_dir})",
         file=sys.stderr,
     )
-    scores = scorer.score(table, alleles)
-    scores = scores.sort_values(["peptide", "n_flank", "c_flank", "allele"], kind="stable")
-    write_table(scores, out_tsv, SCORE_TABLE)
-    return scores
+    keys = _row_keys(work)
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        # Each allele's rows are formatted in a second thread while MHCflurry predicts the next
+        # allele (torch releases the GIL while it computes).
+        formatted = {}
+
+        def allele_done(j: int, scores: ChunkScores) -> None:
+            formatted[j] = writer.submit(_score_rows_of_allele, keys, alleles, scores, j)
+
+        if cache_path:
+            from neoag.score_cache import ScoreCache
+
+            with ScoreCache(cache_path, scorer.model_key) as cache:
+                scorer.score(work, alleles, cache=cache, on_allele=allele_done)
+                print(
+                    f"cache {cache_path}: {cache.hits} predictions reused, {cache.misses} computed and stored",
+                    file=sys.stderr,
+                )
+        else:
+            scorer.score(work, alleles, on_allele=allele_done)
+        scored = time.perf_counter()
+        rows = _interleave([formatted[j].result() for j in range(len(alleles))])
+    with open(out_tsv, "w", newline="\n") as handle:
+        handle.write(score_header())
+        handle.write(rows)
+    print(
+        f"done: set-up {loaded - started:.1f} s, scoring {scored - loaded:.1f} s, "
+        f"writing {time.perf_counter() - scored:.1f} s",
+        file=sys.stderr,
+    )
+
+
+def gather_scores(parts: list[str], out_tsv: str, models_dir: str) -> None:
+    """scores.tsv: the chunks' score tables in chunk order, one header."""
+    header = score_header().encode()
+    rows = 0
+    with open(out_tsv, "wb") as out:
+        out.write(header)
+        for part in parts:
+            with open(part, "rb") as handle:
+                if handle.readline() != header:
+                    raise NeoagInputError(f"{part}: not a neoag scores table (header differs); rerun its job.")
+                for block in iter(lambda: handle.read(1 << 22), b""):  # noqa: B023 (used at once)
+                    out.write(block)
+                    rows += block.count(b"\n")
+    demo = demo_model_info(models_dir)
+    if demo:
+        print(f"WARNING: {demo.get('label', 'demo model')}", file=sys.stderr)
+    print(f"{rows} scores from {len(parts)} chunk(s) (models {models_dir})", file=sys.stderr)
 
 
 def cpu_threads(requested: int) -> int:

@@ -29,7 +29,8 @@ def planned_rules(workdir: Path, *extra: str) -> list[str]:
     completed = run_snakemake(workdir, "--dry-run", *extra)
     assert completed.returncode == 0, completed.stderr
     # Group jobs (annotate + peptides) list their rules indented.
-    jobs = re.findall(r"^\s*(?:local)?rule (\w+):$", completed.stdout + completed.stderr, flags=re.MULTILINE)
+    job_line = r"^\s*(?:local)?(?:rule|checkpoint) (\w+):$"
+    jobs = re.findall(job_line, completed.stdout + completed.stderr, flags=re.MULTILINE)
     return sorted(set(jobs))
 
 
@@ -61,7 +62,8 @@ def test_changing_a_filter_reruns_only_the_ranking(complete_run):
 def test_changing_peptide_lengths_reruns_peptides_and_what_follows(complete_run):
     rules = planned_rules(complete_run, *with_config(complete_run, "peptides:\n  lengths: [9, 10]\n"))
     # annotate too: the window in which germline neighbours enter a peptide follows the longest peptide.
-    assert set(rules) == {"annotate", "peptides", "score", "rank"} | REPORTING
+    # score_chunk jobs are planned only once the plan_scoring checkpoint has run again.
+    assert set(rules) == {"annotate", "peptides", "plan_scoring", "gather_scores", "rank"} | REPORTING
 
 
 def test_a_run_killed_mid_way_is_completed_by_a_rerun(complete_run, tmp_path):

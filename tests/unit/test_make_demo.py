@@ -110,9 +110,33 @@ def test_committed_files_match_the_generator(design):
                 committed[name] = []
             else:
                 committed[name].append(line.strip())
-    assert {k: "".join(v) for k, v in committed.items()} == contigs
+    hla = md.hla_design()
+    assert {k: "".join(v) for k, v in committed.items()} == {**contigs, "chr6": hla.reference}
     assert (DEMO / "annotation.gtf").read_text() == "\n".join(md.gtf_lines(genes)) + "\n"
     assert (DEMO / "truth.tsv").read_text() == md.truth_text(md.truth_rows(contigs, planted))
+    records = md.hla_reference_records(hla.alleles)
+    assert (DEMO / "hla_reference.fa").read_text() == "".join(f">{h}\n{s}\n" for h, s in records)
+    assert (DEMO / "hla_truth.tsv").read_text() == md.hla_truth_text(hla)
+
+
+def test_hla_design_matches_the_sample_sheet_and_its_traps():
+    hla = md.hla_design()
+    sheet = (DEMO.parents[1] / "config" / "samples.tsv").read_text().splitlines()[1].split("\t")[-1]
+    patient = {f"HLA-{a.name}" for a in hla.alleles if a.role == "patient"}
+    assert patient == set(sheet.split(","))
+    records = {h.split()[1]: s for h, s in md.hla_reference_records(hla.alleles)}
+    assert all("SYNTHETIC" in h for h, _ in md.hla_reference_records(hla.alleles))
+    assert records["A*02:09"] == records["A*02:01"]  # identical over the typed exons: a tie
+    assert sum(a != b for a, b in zip(records["A*99:02"], records["A*02:01"])) == 1
+    assert len(set(map(len, records.values()))) == 1
+    for locus, strand, _start, _end, exons in hla.genes:
+        genome_allele = next(a for a in hla.alleles if a.locus == locus and a.role == "genome")
+        for hap, genome in ((0, hla.reference), *hla.haplotypes.items()):
+            allele = (
+                genome_allele if hap == 0 else next(a for a in hla.alleles if a.locus == locus and a.haplotype == hap)
+            )
+            pieces = [genome[a:b] if strand == "+" else md.reverse_complement(genome[a:b]) for a, b in exons]
+            assert tuple(pieces) == allele.exons
 
 
 def _gtf_transcripts():

@@ -1,4 +1,5 @@
-"""The sample sheet's optional vcf column and the VEP annotation source."""
+"""The sample sheet check: the optional vcf column and VEP source; hla_alleles required only
+when the sheet is the allele source."""
 
 from pathlib import Path
 
@@ -40,3 +41,26 @@ def test_vep_source_needs_a_vcf(tmp_path):
     vcf = tmp_path / "p1.vep.vcf"
     vcf.write_text("##fileformat=VCFv4.2\n")
     check_sample_sheet(sheet(str(vcf)), "samples.tsv", annotation_source="vep")
+
+
+BAM = str(DEMO / "normal.bam")
+
+
+def _sheet(**columns):
+    row = {"sample": "p1", "tumor_bam": BAM, "normal_bam": BAM, **columns}
+    return pd.DataFrame([row])
+
+
+def test_hla_alleles_required_for_the_sample_sheet_typer():
+    with pytest.raises(NeoagInputError, match="missing column.*hla_alleles"):
+        check_sample_sheet(_sheet(), "s.tsv", require_hla=True)
+    with pytest.raises(NeoagInputError, match="hla.typer is 'sample_sheet'"):
+        check_sample_sheet(_sheet(hla_alleles=""), "s.tsv", require_hla=True)
+    check_sample_sheet(_sheet(hla_alleles="HLA-A*02:01"), "s.tsv", require_hla=True)
+
+
+def test_hla_alleles_optional_when_typed_but_still_checked():
+    check_sample_sheet(_sheet(), "s.tsv", require_hla=False)
+    check_sample_sheet(_sheet(hla_alleles=""), "s.tsv", require_hla=False)
+    with pytest.raises(NeoagInputError, match="line 2.*not an HLA allele name"):
+        check_sample_sheet(_sheet(hla_alleles="HLA-Z*99:99"), "s.tsv", require_hla=False)

@@ -20,7 +20,7 @@ RULES = list(rules())
 
 
 def test_rules_are_found():
-    wanted = {"call_freebayes", "consensus", "select_somatic", "annotate", "score", "rank"}
+    wanted = {"call_freebayes", "consensus", "select_somatic", "annotate", "score_chunk", "rank"}
     assert wanted <= {name for _, name, _ in RULES}
 
 

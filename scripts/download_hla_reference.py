@@ -1,0 +1,15 @@
+"""Snakemake adapter: download an IPD-IMGT/HLA release -> the built-in typer's class I reference."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w", buffering=1)
+
+from neoag.hla_reference import download_reference
+from neoag.step import run_step
+
+run_step(
+    download_reference,
+    release=snakemake.params.release,
+    url_template=snakemake.params.url,
+    out_fasta=snakemake.output[0],
+)

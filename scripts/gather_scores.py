@@ -1,0 +1,15 @@
+"""Snakemake adapter: the sample's scored chunks, in order -> scores.tsv."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w", buffering=1)
+
+from neoag.scoring import gather_scores
+from neoag.step import run_step
+
+run_step(
+    gather_scores,
+    parts=list(snakemake.input.parts),
+    out_tsv=snakemake.output[0],
+    models_dir=snakemake.input.models,
+)

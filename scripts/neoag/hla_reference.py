@@ -1,0 +1,118 @@
+"""An HLA class I allele reference for the built-in typer, built from an IPD-IMGT/HLA release.
+
+The typer's reference holds, for every HLA-A, -B and -C allele whose exons 2
+and 3 are known, those two exons (the peptide-binding groove, where class I
+alleles differ) between the locus's exon 1 and the first 75 bases of its
+exon 4. The flanks are the same for every allele of a locus (taken from the
+locus's first allele) and only let reads that cross an exon boundary align.
+
+It is built from IMGT/HLA's nucleotide alignments (alignments/A_nuc.txt, ...),
+where '|' separates exons, '-' repeats the first allele's base, '.' is a gap
+and '*' an unsequenced base. Used by the opt-in download_hla_reference rule;
+the IPD-IMGT/HLA terms of use apply to the result (do not redistribute it).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
+
+from neoag.errors import NeoagInputError
+
+LOCI = ("A", "B", "C")
+EXON4_BASES = 75
+_NAME = re.compile(r"^[A-Z0-9]+\*\d+(:\d+)*[A-Z]?$")
+
+
+def parse_alignment(lines: Iterable[str], source: str) -> dict[str, str]:
+    """Allele name -> aligned row (alignment characters, '|' kept), first allele first.
+
+    Rows are the lines whose first word is an allele name; the blocks of the
+    file are concatenated per allele. Spaces inside a row are ignored.
+    """
+    rows: dict[str, list[str]] = {}
+    for line in lines:
+        words = line.split()
+        if len(words) < 2 or not _NAME.match(words[0]):
+            continue
+        rows.setdefault(words[0], []).append("".join(words[1:]))
+    if not rows:
+        raise NeoagInputError(f"{source}: no allele rows; this is not an IMGT/HLA nucleotide alignment (*_nuc.txt).")
+    return {name: "".join(parts) for name, parts in rows.items()}
+
+
+def exons_of(row: str, first: str) -> list[str]:
+    """The exons of an aligned row: '-' resolved against the first allele, gaps dropped.
+
+    An exon with an unsequenced base ('*') is returned with '*' in it.
+    """
+    if len(row) < len(first):
+        row = row + "*" * (len(first) - len(row))  # a row that stops early is unsequenced there
+    bases = []
+    for mine, theirs in zip(row, first):
+        if mine == "|" or theirs == "|":
+            bases.append("|")
+        elif mine == "-":
+            bases.append(theirs)
+        elif mine != ".":
+            bases.append(mine)
+    return [exon.replace(".", "") for exon in "".join(bases).split("|")]
+
+
+def exon23_records(alignment: dict[str, str], locus: str, source: str) -> list[tuple[str, str]]:
+    """(allele name, exon 1 + exons 2-3 + 75 bases of exon 4) of every allele with complete exons 2 and 3.
+
+    Null alleles (name ending in N) are left out. Exon 1 and exon 4 come from
+    the first allele of the alignment.
+    """
+    names = list(alignment)
+    first = alignment[names[0]]
+    first_exons = exons_of(first, first)
+    if len(first_exons) < 4 or any("*" in e for e in first_exons[:4]):
+        raise NeoagInputError(
+            f"{source}: the first allele ({names[0]}) does not have exons 1-4 complete; cannot build the flanks."
+        )
+    five, three = first_exons[0], first_exons[3][:EXON4_BASES]
+    records = []
+    for name in names:
+        if name.endswith("N") or not name.startswith(f"{locus}*"):
+            continue
+        exons = exons_of(alignment[name], first)
+        if len(exons) < 3 or "*" in exons[1] or "*" in exons[2] or not exons[1] or not exons[2]:
+            continue
+        records.append((name, five + exons[1] + exons[2] + three))
+    return records
+
+
+def download_reference(release: str, url_template: str, out_fasta: str) -> int:
+    """Download the A, B and C nucleotide alignments of an IMGT/HLA release and write the reference.
+
+    url_template has {release} and {locus} fields. Returns the number of alleles written.
+    """
+    records = []
+    for locus in LOCI:
+        url = url_template.format(release=release, locus=locus)
+        print(f"downloading {url}", file=sys.stderr)
+        try:
+            with urllib.request.urlopen(url, timeout=300) as response:
+                text = response.read().decode()
+        except OSError as error:  # URLError, HTTPError, timeouts
+            raise NeoagInputError(
+                f"cannot download {url} ({error}). This rule needs the network; check hla.download.release "
+                "and hla.download.url, or set hla.reference to an allele FASTA you already have."
+            ) from None
+        alignment = parse_alignment(text.splitlines(), url)
+        locus_records = exon23_records(alignment, locus, url)
+        print(f"HLA-{locus}: {len(locus_records)} alleles with exons 2 and 3", file=sys.stderr)
+        records += locus_records
+    out = Path(out_fasta)
+    tmp = out.with_name(out.name + ".part")
+    with open(tmp, "w") as handle:
+        for name, sequence in records:
+            handle.write(f">{name} IPD-IMGT/HLA {release} exons 2-3 with locus-constant exon 1 and exon 4 flanks\n")
+            handle.write(sequence + "\n")
+    tmp.rename(out)
+    return len(records)

@@ -1,0 +1,906 @@
+"""neoag's built-in HLA class I typer: reads -> razers3 hits -> an ILP picks the alleles.
+
+The steps, each a function below:
+
+1. ``read_hla_reference``: the allele reference (IMGT/HLA-style FASTA, e.g. exons
+   2-3 of every HLA-A, -B and -C allele), with identical sequences collapsed, so
+   alleles that the reference cannot tell apart are one candidate.
+2. ``prefilter_fragments``: keep read pairs (or single reads) that share an exact
+   k-mer with the reference; everything else (most of the region's and the
+   unmapped reads) is dropped before mapping, which keeps memory small.
+3. ``run_razers3`` + ``read_razers_hits``: every mate mapped on its own to every
+   distinct allele sequence. Bases below ``min_base_quality`` are masked (N, which
+   razers3 lets match any base), so most sequencing errors neither support nor
+   contradict an allele. razers3 searches at ``mapping_identity`` (95 %; its
+   filter counts N as an error) and hits with more than ``100 - min_identity``
+   % errors (97 %: 3 in 100 bases) are then dropped, which keeps reads of
+   paralogs and pseudogenes out.
+4. ``fragment_classes``: per fragment (read pair or single read) the alleles that
+   explain it best: only alleles hit by all of its mapped mates count, scored by
+   the sum of the mates' errors, and only the minimum is kept. A fragment whose
+   best alleles lie in more than one locus is dropped. Fragments with the same
+   best-allele set become one weighted "class".
+5. ``solve_locus``: per locus an integer linear program in the spirit of OptiType
+   (Szolek et al., Bioinformatics 2014): choose one or two alleles that explain
+   the most fragments, a second allele costing ``het_penalty`` x the locus's
+   fragments (at least ``min_het_reads``), so noise cannot make a homozygous
+   locus heterozygous; a second allele must also hold ``min_allele_balance`` of
+   the fragments that tell the two apart. Alleles that explain the same
+   fragments equally well are reported as ties, never silently resolved.
+
+docs/hla_typing.md explains the model and the accuracy measured by bench/hla_typing.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from neoag.columns import HLA_TYPING
+from neoag.errors import NeoagInputError
+
+LOCI = ("A", "B", "C")
+_COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
+_FIELD = re.compile(r"^(\d+)([A-Z]?)$")
+_BASES = frozenset("ACGT")
+
+
+# ----------------------------------------------------------------------------
+# Allele names
+# ----------------------------------------------------------------------------
+
+
+def allele_sort_key(name: str) -> tuple:
+    """'A*02:01:01:02L' -> ('A', (2, 1, 1, 2), 'L'): numeric order of the fields."""
+    locus, _, fields = name.partition("*")
+    numbers, suffix = [], ""
+    for part in fields.split(":"):
+        match = _FIELD.match(part)
+        if match:
+            numbers.append(int(match.group(1)))
+            suffix = match.group(2) or suffix
+        else:
+            numbers.append(10**9)
+    return (locus, tuple(numbers), suffix)
+
+
+def two_field_name(name: str) -> str:
+    """'A*02:01:01:02L' -> 'HLA-A*02:01' (first two fields, expression suffix dropped)."""
+    locus, _, fields = name.removeprefix("HLA-").partition("*")
+    first_two = [part.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for part in fields.split(":")[:2]]
+    return f"HLA-{locus}*{':'.join(first_two)}"
+
+
+# ----------------------------------------------------------------------------
+# Reference
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HlaReference:
+    """Distinct allele sequences of an HLA class I reference.
+
+    ``sequences[i]`` is one distinct sequence, ``loci[i]`` its locus ('A', 'B'
+    or 'C'), ``names[i]`` the reference records that have exactly this
+    sequence, in allele order. Distinct sequences are sorted by locus and their
+    first name.
+    """
+
+    sequences: tuple[str, ...]
+    loci: tuple[str, ...]
+    names: tuple[tuple[str, ...], ...]
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.sequences)
+
+
+def _open_text(path: str | os.PathLike):
+    """A text handle on a plain or gzip-compressed file."""
+    with open(path, "rb") as probe:
+        magic = probe.read(2)
+    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
+
+
+def _fasta_records(path: str | os.PathLike) -> Iterator[tuple[str, str, int]]:
+    """(header without '>', sequence, line number of the header) of each record."""
+    header, chunks, line_number = None, [], 0
+    with _open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            line = line.strip()
+            if line.startswith(">"):
+                if header is not None:
+                    yield header, "".join(chunks), line_number
+                header, chunks, line_number = line[1:], [], number
+            elif line:
+                if header is None:
+                    raise NeoagInputError(
+                        f"HLA reference {path}, line {number}: sequence before the first '>' header; "
+                        "the file must be FASTA."
+                    )
+                chunks.append(line)
+    if header is not None:
+        yield header, "".join(chunks), line_number
+
+
+def record_allele_name(header: str) -> str | None:
+    """The allele name of a FASTA header, or None when it names none.
+
+    IMGT/HLA style '>HLA:HLA00001 A*01:01:01:01 1098 bp' gives its second word;
+    '>A*01:01:01:01 ...' or '>HLA-A*01:01 ...' their first.
+    """
+    words = header.split()
+    for word in words[:2]:
+        if "*" in word:
+            return word.removeprefix("HLA-")
+    return None
+
+
+def read_hla_reference(path: str | os.PathLike) -> HlaReference:
+    """The A, B and C alleles of an allele FASTA, identical sequences collapsed.
+
+    Null alleles (name ending in N) are left out: they are not expressed, so
+    they present nothing. Other loci are counted in ``skipped`` and left out.
+    Raises NeoagInputError for a file that is not such a FASTA.
+    """
+    if not os.path.isfile(path):
+        raise NeoagInputError(
+            f"HLA reference {path} does not exist. Set hla.reference in the config to an allele FASTA "
+            "(see docs/hla_typing.md), or build one with: snakemake --cores 1 download_hla_reference"
+        )
+    by_sequence: dict[tuple[str, str], list[str]] = {}
+    skipped = {"other_locus": 0, "null_allele": 0}
+    seen: set[str] = set()
+    for header, sequence, line in _fasta_records(path):
+        name = record_allele_name(header)
+        if name is None:
+            raise NeoagInputError(
+                f"HLA reference {path}, line {line}: header '>{header[:60]}' names no allele. Headers must "
+                "hold an allele name such as A*02:01:01:01 (IMGT/HLA style: '>HLA:HLA00005 A*02:01:01:01 ...')."
+            )
+        locus = name.partition("*")[0]
+        if locus not in LOCI:
+            skipped["other_locus"] += 1
+            continue
+        if name.endswith("N"):
+            skipped["null_allele"] += 1
+            continue
+        if name in seen:
+            raise NeoagInputError(f"HLA reference {path}, line {line}: allele {name} appears twice.")
+        seen.add(name)
+        sequence = sequence.upper()
+        if not sequence or not set(sequence) <= _BASES:
+            bad = sorted(set(sequence) - _BASES)[:5]
+            raise NeoagInputError(
+                f"HLA reference {path}, line {line} ({name}): the sequence must be A, C, G, T only "
+                f"(found {', '.join(bad) or 'nothing'})."
+            )
+        by_sequence.setdefault((locus, sequence), []).append(name)
+    if not by_sequence:
+        raise NeoagInputError(
+            f"HLA reference {path}: no HLA-A, -B or -C allele found. Use a class I allele FASTA such as the "
+            "one built by the download_hla_reference rule."
+        )
+    entries = sorted(
+        ((locus, seq, tuple(sorted(names, key=allele_sort_key))) for (locus, seq), names in by_sequence.items()),
+        key=lambda entry: allele_sort_key(entry[2][0]),
+    )
+    return HlaReference(
+        sequences=tuple(e[1] for e in entries),
+        loci=tuple(e[0] for e in entries),
+        names=tuple(e[2] for e in entries),
+        skipped=skipped,
+    )
+
+
+def write_mapping_fasta(reference: HlaReference, path: str | os.PathLike) -> None:
+    """The distinct sequences as FASTA named 0, 1, 2, ... (their index) for razers3."""
+    with open(path, "w") as handle:
+        for index, sequence in enumerate(reference.sequences):
+            handle.write(f">{index}\n{sequence}\n")
+
+
+# ----------------------------------------------------------------------------
+# Reads and the k-mer prefilter
+# ----------------------------------------------------------------------------
+
+
+def reverse_complement(sequence: str) -> str:
+    return sequence.translate(_COMPLEMENT)[::-1]
+
+
+def reference_kmers(reference: HlaReference, k: int) -> frozenset[str]:
+    """Every k-mer of every distinct sequence, both strands."""
+    kmers: set[str] = set()
+    for sequence in reference.sequences:
+        for strand in (sequence, reverse_complement(sequence)):
+            kmers.update(strand[i : i + k] for i in range(len(strand) - k + 1))
+    return frozenset(kmers)
+
+
+def shares_kmer(sequence: str, kmers: frozenset[str], k: int, step: int) -> bool:
+    """Whether one of the read's k-mers at offsets 0, step, 2*step, ... (and its last) is in kmers."""
+    last = len(sequence) - k
+    if last < 0:
+        return False
+    offsets = list(range(0, last + 1, step))
+    if offsets[-1] != last:
+        offsets.append(last)
+    return any(sequence[i : i + k] in kmers for i in offsets)
+
+
+def read_fastq(path: str | os.PathLike) -> Iterator[tuple[str, str]]:
+    """(sequence, quality string) of each record of a FASTQ file (plain or gzip); sequence upper case."""
+    with _open_text(path) as handle:
+        while True:
+            header = handle.readline()
+            if not header:
+                return
+            sequence, plus, quality = handle.readline(), handle.readline(), handle.readline()
+            if not header.startswith("@") or not plus.startswith("+") or not quality:
+                raise NeoagInputError(f"{path}: not a FASTQ file (a record does not start with '@' or lacks '+').")
+            yield sequence.strip().upper(), quality.strip()
+
+
+def _paired(path1: str, path2: str) -> Iterator[tuple[tuple[str, str], tuple[str, str]]]:
+    first, second = read_fastq(path1), read_fastq(path2)
+    for one in first:
+        two = next(second, None)
+        if two is None:
+            raise NeoagInputError(f"{path1} has more reads than {path2}; the two files must hold mates in order.")
+        yield one, two
+    if next(second, None) is not None:
+        raise NeoagInputError(f"{path2} has more reads than {path1}; the two files must hold mates in order.")
+
+
+def mask_low_quality(sequence: str, quality: str, min_quality: int, offset: int = 33) -> str:
+    """The sequence with every base below min_quality (Phred) replaced by N.
+
+    razers3 then lets N match any base (--match-N), so a doubtful base neither
+    supports nor contradicts an allele: most sequencing errors sit on such
+    bases, and one error on a base where two alleles differ would otherwise
+    make a homozygous locus look heterozygous.
+    """
+    if not quality or min_quality <= 0:
+        return sequence
+    threshold = chr(min_quality + offset)
+    if min(quality) >= threshold:
+        return sequence
+    return "".join(base if q >= threshold else "N" for base, q in zip(sequence, quality))
+
+
+@dataclass
+class PrefilterResult:
+    """Reads written for mapping: read id (line order) -> fragment id."""
+
+    read_fragment: np.ndarray
+    fragments_in: int
+    fragments_kept: int
+
+
+def prefilter_fragments(
+    pairs: Iterable[tuple[tuple[str, str], tuple[str, str]]],
+    singles: Iterable[tuple[str, str]],
+    kmers: frozenset[str],
+    k: int,
+    step: int,
+    min_quality: int,
+    max_masked: float,
+    out_fasta: str | os.PathLike,
+) -> PrefilterResult:
+    """Write the mates of every fragment with a reference k-mer as FASTA named 0, 1, 2, ...
+
+    Input reads are (sequence, quality). A mate is written, its low-quality
+    bases masked (mask_low_quality), when it shares a k-mer with the reference
+    and no more than max_masked of its bases are masked; a fragment is kept
+    when one of its mates is.
+    """
+    read_fragment: list[int] = []
+    fragments_in = kept = 0
+    with open(out_fasta, "w") as out:
+        for mates in _fragments(pairs, singles):
+            fragments_in += 1
+            written = False
+            for sequence, quality in mates:
+                if not shares_kmer(sequence, kmers, k, step):
+                    continue
+                masked = mask_low_quality(sequence, quality, min_quality)
+                if masked.count("N") > max_masked * len(masked):
+                    continue
+                out.write(f">{len(read_fragment)}\n{masked}\n")
+                read_fragment.append(kept)
+                written = True
+            kept += written
+    return PrefilterResult(np.asarray(read_fragment, dtype=np.int64), fragments_in, kept)
+
+
+def _fragments(pairs, singles) -> Iterator[Sequence[tuple[str, str]]]:
+    yield from pairs
+    for single in singles:
+        yield (single,)
+
+
+# ----------------------------------------------------------------------------
+# Mapping with razers3
+# ----------------------------------------------------------------------------
+
+
+def find_razers3(configured: str = "razers3") -> str:
+    """The razers3 executable: the configured name or path, else Debian's seqan-apps location."""
+    for candidate in (configured, "/usr/lib/seqan/bin/razers3"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    raise NeoagInputError(
+        f"razers3 not found (hla.razers3 is '{configured}', and /usr/lib/seqan/bin/razers3 does not exist). "
+        "Install it (conda: bioconda razers3; Debian: apt-get install seqan-apps) or set hla.razers3 to its path."
+    )
+
+
+def run_razers3(
+    razers3: str,
+    reference_fasta: str | os.PathLike,
+    reads_fasta: str | os.PathLike,
+    out_path: str | os.PathLike,
+    min_identity: float,
+    distance_range: int,
+    max_hits: int,
+) -> None:
+    """razers3: every mate to every allele with >= min_identity % identity, razers format.
+
+    distance_range keeps only hits with at most that many errors more than the
+    mate's best hit; max_hits is set far above the number of alleles so that no
+    hit is dropped. razers3 runs single-threaded (--thread-count 0): its
+    parallel mode busy-waits and can stall for minutes when the node's cores
+    are oversubscribed (measured: 0.6 s alone, > 100 s beside two busy
+    processes on 2 cores), and one thread maps a sample's HLA reads in about a
+    second.
+    """
+    command = [
+        razers3,
+        "--percent-identity", f"{min_identity:g}",
+        "--match-N",
+        "--max-hits", str(max_hits),
+        "--distance-range", str(distance_range),
+        "--thread-count", "0",
+        "--output", str(out_path),
+        str(reference_fasta),
+        str(reads_fasta),
+    ]  # fmt: skip
+    print("running: " + " ".join(command), file=sys.stderr)
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"razers3 failed (exit {result.returncode}): {result.stderr[-2000:]}")
+
+
+def read_razers_hits(path: str | os.PathLike, min_identity: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(read id, allele sequence id, errors) of each hit in a razers-format file.
+
+    razers reports percent identity = 100 * (1 - errors / read length), so
+    errors = round(read length * (100 - identity) / 100). Hits with more than
+    (100 - min_identity) % errors are dropped.
+    """
+    import pandas as pd
+
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32))
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        return empty
+    table = pd.read_csv(
+        path,
+        sep="\t",
+        header=None,
+        usecols=[0, 1, 2, 4, 7],
+        names=["read", "begin", "end", "allele", "identity"],
+        dtype={"read": np.int64, "begin": np.int32, "end": np.int32, "allele": np.int32, "identity": np.float64},
+        engine="c",
+    )
+    length = (table["end"] - table["begin"]).to_numpy()
+    errors = np.rint(length * (100.0 - table["identity"].to_numpy()) / 100.0).astype(np.int32)
+    keep = errors <= np.floor(length * (100.0 - min_identity) / 100.0 + 1e-9)
+    return table["read"].to_numpy()[keep], table["allele"].to_numpy()[keep], errors[keep]
+
+
+# ----------------------------------------------------------------------------
+# Fragments -> classes of equally explained fragments
+# ----------------------------------------------------------------------------
+
+
+@dataclass
+class HitClasses:
+    """Fragments grouped by the set of alleles (sequence ids) that explain them best.
+
+    ``members[c]`` is a sorted int array of sequence ids, ``weights[c]`` the
+    number of fragments with exactly that best set, ``locus[c]`` its locus.
+    """
+
+    members: list[np.ndarray]
+    weights: np.ndarray
+    locus: list[str]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def fragment_classes(
+    read_ids: np.ndarray,
+    allele_ids: np.ndarray,
+    errors: np.ndarray,
+    read_fragment: np.ndarray,
+    allele_locus: Sequence[str],
+) -> HitClasses:
+    """Best-allele sets of the fragments, grouped.
+
+    For each fragment, an allele counts only if every mate of the fragment that
+    has a hit at all hits it; its score is the sum of those mates' errors (a
+    mate's best hit per allele); the fragment's best set is the alleles with
+    the lowest score. Fragments whose mates share no allele ('discordant') or
+    whose best set spans loci ('multi_locus') are dropped and counted.
+    """
+    counts = {"mapped": 0, "discordant": 0, "multi_locus": 0, "typed": 0}
+    if len(read_ids) == 0:
+        return HitClasses([], np.zeros(0, np.int64), [], counts)
+    locus_code = {locus: i for i, locus in enumerate(LOCI)}
+    allele_locus_code = np.array([locus_code[locus] for locus in allele_locus], dtype=np.int8)
+
+    # One row per (read, allele): the mate's fewest errors on that allele.
+    order = np.lexsort((errors, allele_ids, read_ids))
+    read_ids, allele_ids, errors = read_ids[order], allele_ids[order], errors[order]
+    first = np.ones(len(read_ids), dtype=bool)
+    first[1:] = (read_ids[1:] != read_ids[:-1]) | (allele_ids[1:] != allele_ids[:-1])
+    read_ids, allele_ids, errors = read_ids[first], allele_ids[first], errors[first]
+    fragments = read_fragment[read_ids]
+
+    # Mapped mates per fragment.
+    mapped_reads = np.unique(read_ids)
+    mapped_per_fragment = np.bincount(read_fragment[mapped_reads], minlength=int(read_fragment.max()) + 1)
+    counts["mapped"] = int(np.count_nonzero(mapped_per_fragment))
+
+    # Per (fragment, allele): how many mates hit it and their summed errors.
+    order = np.lexsort((allele_ids, fragments))
+    fragments, allele_ids, errors = fragments[order], allele_ids[order], errors[order]
+    starts = np.flatnonzero(np.r_[True, (fragments[1:] != fragments[:-1]) | (allele_ids[1:] != allele_ids[:-1])])
+    pair_fragment = fragments[starts]
+    pair_allele = allele_ids[starts]
+    pair_mates = np.diff(np.r_[starts, len(fragments)])
+    pair_errors = np.add.reduceat(errors.astype(np.int64), starts)
+    complete = pair_mates == mapped_per_fragment[pair_fragment]
+    counts["discordant"] = counts["mapped"] - len(np.unique(pair_fragment[complete]))
+    pair_fragment, pair_allele, pair_errors = pair_fragment[complete], pair_allele[complete], pair_errors[complete]
+    if len(pair_fragment) == 0:
+        return HitClasses([], np.zeros(0, np.int64), [], counts)
+
+    # Keep each fragment's lowest score.
+    group_starts = np.flatnonzero(np.r_[True, pair_fragment[1:] != pair_fragment[:-1]])
+    best = np.minimum.reduceat(pair_errors, group_starts)
+    group_sizes = np.diff(np.r_[group_starts, len(pair_fragment)])
+    keep = pair_errors == np.repeat(best, group_sizes)
+    pair_fragment, pair_allele = pair_fragment[keep], pair_allele[keep]
+
+    # Drop fragments whose best alleles span loci.
+    group_starts = np.flatnonzero(np.r_[True, pair_fragment[1:] != pair_fragment[:-1]])
+    codes = allele_locus_code[pair_allele]
+    one_locus = np.minimum.reduceat(codes, group_starts) == np.maximum.reduceat(codes, group_starts)
+    counts["multi_locus"] = int(np.count_nonzero(~one_locus))
+    counts["typed"] = int(np.count_nonzero(one_locus))
+
+    # Group fragments with identical best sets (exact, keyed by the member bytes).
+    bounds = np.r_[group_starts, len(pair_fragment)]
+    classes: dict[bytes, int] = {}
+    members: list[np.ndarray] = []
+    weights: list[int] = []
+    for g in np.flatnonzero(one_locus):
+        alleles = pair_allele[bounds[g] : bounds[g + 1]]
+        key = alleles.tobytes()
+        index = classes.get(key)
+        if index is None:
+            classes[key] = len(members)
+            members.append(alleles.copy())
+            weights.append(1)
+        else:
+            weights[index] += 1
+    loci = [allele_locus[int(m[0])] for m in members]
+    return HitClasses(members, np.asarray(weights, dtype=np.int64), loci, counts)
+
+
+# ----------------------------------------------------------------------------
+# The integer linear program, one locus at a time
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlleleCall:
+    """One chosen allele of a locus.
+
+    ``tied`` holds every candidate (sequence id) that explains as many of the
+    locus's fragments in its place, the chosen one included; ``reads`` the
+    fragments it explains, ``unique_reads`` those the locus's other chosen
+    allele does not explain, ``margin_reads`` how many fewer fragments the best
+    non-tied replacement would explain (None when there is no other candidate).
+    """
+
+    tied: tuple[int, ...]
+    reads: int
+    unique_reads: int
+    margin_reads: int | None
+
+
+@dataclass(frozen=True)
+class LocusCall:
+    """The ILP's choice at one locus: one allele (homozygous) or two."""
+
+    calls: tuple[AlleleCall, ...]
+    locus_reads: int
+    homozygous: bool
+    explained_reads: int
+
+
+def _membership(members: Sequence[np.ndarray], columns: np.ndarray):
+    """Sparse class x column 0/1 matrix (CSC), columns indexed by position in ``columns``."""
+    from scipy.sparse import csr_matrix
+
+    position = {int(c): i for i, c in enumerate(columns)}
+    indptr = np.zeros(len(members) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(m) for m in members])
+    indices = np.fromiter((position[int(a)] for m in members for a in m), dtype=np.int64, count=int(indptr[-1]))
+    data = np.ones(len(indices), dtype=np.int64)
+    return csr_matrix((data, indices, indptr), shape=(len(members), len(columns))).tocsc()
+
+
+def _undominated(matrix, candidates: np.ndarray, probes: int = 25) -> np.ndarray:
+    """Columns of candidates not covered by another column's set of classes.
+
+    A column whose classes are a subset of another column's can be swapped for
+    that column without losing a fragment, so some optimal choice avoids it.
+    Columns with identical class sets must be merged before (keep one each).
+    First every column is tested against the ``probes`` largest ones (cheap),
+    then the survivors against each other.
+    """
+    sizes = np.asarray(matrix.getnnz(axis=0))
+    alive = np.ones(len(candidates), dtype=bool)
+    sub = matrix[:, candidates]
+    sub_sizes = sizes[candidates]
+    largest = np.argsort(-sub_sizes, kind="stable")[:probes]
+    for j in largest:
+        overlap = np.asarray((sub.T @ sub[:, [j]]).todense()).ravel()
+        covered = (overlap == sub_sizes) & (sub_sizes < sub_sizes[j])
+        alive &= ~covered
+    survivors = np.flatnonzero(alive)
+    if len(survivors) > 1:
+        small = sub[:, survivors]
+        overlap = np.asarray((small.T @ small).todense())
+        own = sub_sizes[survivors]
+        contained = (overlap == own[:, None]) & (own[:, None] < own[None, :])
+        survivors = survivors[~contained.any(axis=1)]
+    return candidates[survivors]
+
+
+def _solve_ilp(matrix, weights: np.ndarray, penalty: float) -> list[int]:
+    """max sum w_c y_c - penalty * h  s.t.  sum x = 1 + h,  y_c <= sum_{a in c} x_a; x, h binary."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_matrix, hstack, identity
+
+    n_classes, n_columns = matrix.shape
+    if n_columns == 1:
+        return [0]
+    objective = np.concatenate([np.zeros(n_columns), [penalty], -weights.astype(float)])
+    choose = csr_matrix(np.concatenate([np.ones(n_columns), [-1.0], np.zeros(n_classes)])[None, :])
+    explain = hstack(
+        [-matrix.astype(float), csr_matrix((n_classes, 1)), identity(n_classes, format="csr")], format="csr"
+    )
+    result = milp(
+        objective,
+        constraints=[LinearConstraint(choose, 1, 1), LinearConstraint(explain, -np.inf, 0)],
+        integrality=np.concatenate([np.ones(n_columns + 1), np.zeros(n_classes)]),
+        bounds=Bounds(0, 1),
+        options={"disp": False, "time_limit": 600},
+    )
+    if result.x is None:
+        raise RuntimeError(f"the HLA typing ILP found no solution: {result.message}")
+    return [int(i) for i in np.flatnonzero(result.x[:n_columns] > 0.5)]
+
+
+def solve_locus(
+    members: Sequence[np.ndarray],
+    weights: np.ndarray,
+    het_penalty: float,
+    min_het_reads: float,
+    min_allele_balance: float = 0.0,
+) -> LocusCall:
+    """Choose one or two alleles for a locus from its classes of fragments.
+
+    Parameters
+    ----------
+    members : sequence of int arrays
+        For each class, the alleles (any integer ids) that explain its fragments best.
+    weights : int array
+        Fragments in each class.
+    het_penalty : float
+        A second allele costs max(het_penalty * locus fragments, min_het_reads)
+        explained fragments: it is chosen only if it explains more than that
+        which the first one does not.
+    min_het_reads : float
+        See het_penalty.
+    min_allele_balance : float
+        A heterozygous choice stands only if the allele with fewer unique
+        fragments (explained by it and not by the other) has at least this
+        fraction of both alleles' unique fragments; else the locus is called
+        homozygous for the best-supported allele. Sequencing errors, paralog
+        and contaminating reads that favour another allele are a small
+        minority of the fragments that tell two alleles apart; a real second
+        allele gives about half of them.
+
+    Returns the chosen alleles with their ties: every allele that, put in
+    place of a chosen one, explains exactly as many fragments of the locus,
+    and as many on its own. (Beside the other allele b, an allele u can
+    explain as many fragments as the true a when it differs from a only where
+    b equals a; a then explains more fragments on its own, and u would have
+    had to leave no read at those positions. Such a u is not a tie; it sets
+    margin_reads to 0.)
+    """
+    weights = np.asarray(weights, dtype=np.int64)
+    total = int(weights.sum())
+    columns = np.unique(np.concatenate(list(members))) if members else np.zeros(0, np.int64)
+    if total == 0 or len(columns) == 0:
+        return LocusCall((), 0, False, 0)
+    matrix = _membership(members, columns)
+
+    # Columns with identical class sets are one candidate for the ILP.
+    signature: dict[bytes, int] = {}
+    representative = []
+    for j in range(matrix.shape[1]):
+        key = matrix.indices[matrix.indptr[j] : matrix.indptr[j + 1]].tobytes()
+        if key not in signature:
+            signature[key] = j
+            representative.append(j)
+    candidates = _undominated(matrix, np.asarray(representative, dtype=np.int64))
+
+    # Classes over the candidates; those holding every candidate are explained anyway.
+    sub = matrix[:, candidates].tocsr()
+    per_class = np.asarray(sub.getnnz(axis=1))
+    varying = per_class < len(candidates)
+    rows = sub[varying]
+    keys: dict[bytes, int] = {}
+    merged_rows, merged_weights = [], []
+    for i, weight in zip(range(rows.shape[0]), weights[varying]):
+        key = rows.indices[rows.indptr[i] : rows.indptr[i + 1]].tobytes()
+        if key in keys:
+            merged_weights[keys[key]] += int(weight)
+        else:
+            keys[key] = len(merged_rows)
+            merged_rows.append(i)
+            merged_weights.append(int(weight))
+    ilp_matrix = rows[merged_rows] if merged_rows else rows
+    penalty = max(het_penalty * total, min_het_reads)
+    if merged_rows:
+        chosen = [int(candidates[i]) for i in _solve_ilp(ilp_matrix.tocsc(), np.asarray(merged_weights), penalty)]
+    else:
+        chosen = [int(candidates[0])]  # every class holds every candidate: nothing to tell them apart
+
+    # Fragments explained, ties and margins, over all columns.
+    column_weight = np.asarray(matrix.T @ weights).ravel()
+    if len(chosen) == 2:
+
+        def beside(b: int, a: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """Fragments explained by {u, b} for every u; u tied with a; u eligible (not b)."""
+            with_b = np.asarray(matrix.T @ (weights * np.asarray(matrix[:, b].todense()).ravel())).ravel()
+            cover = column_weight + column_weight[b] - with_b
+            eligible = np.ones(len(columns), dtype=bool)
+            eligible[b] = False
+            # Equally good beside b; of those, the ones with the most fragments of their own: an
+            # allele that loses fragments to b only (b explains them too) is less likely present.
+            tied = eligible & (cover == cover[a])
+            tied &= column_weight == column_weight[tied].max()
+            return cover, tied, eligible
+
+        pair = list(chosen)
+        for _ in range(4):  # each slot's best representative given the other's, until stable
+            before = list(pair)
+            for i in (0, 1):
+                pair[i] = int(np.flatnonzero(beside(pair[1 - i], pair[i])[1])[0])
+            if pair == before:
+                break
+        calls = []
+        for a, b in (pair, pair[::-1]):
+            cover, tied, eligible = beside(b, a)
+            others = cover[eligible & ~tied]
+            margin = int(cover[a] - others.max()) if len(others) else None
+            unique = int(cover[a] - column_weight[b])
+            indices = np.flatnonzero(tied)
+            calls.append(AlleleCall(tuple(int(columns[t]) for t in indices), int(column_weight[a]), unique, margin))
+        unique = [c.unique_reads for c in calls]
+        if min(unique) >= min_allele_balance * sum(unique):
+            return LocusCall(tuple(calls), total, False, int(unique[0] + column_weight[pair[1]]))
+    # Homozygous: the allele explaining the most fragments (what the ILP maximises without a second one).
+    a = int(np.argmax(column_weight))
+    tied = np.flatnonzero(column_weight == column_weight[a])
+    others = column_weight[column_weight != column_weight[a]]
+    margin = int(column_weight[a] - others.max()) if len(others) else None
+    call = AlleleCall(tuple(int(columns[t]) for t in tied), int(column_weight[a]), int(column_weight[a]), margin)
+    return LocusCall((call,), total, True, int(column_weight[a]))
+
+
+# ----------------------------------------------------------------------------
+# The whole typer
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypingSettings:
+    """Settings of the built-in typer (config key hla.builtin; see config/README.md)."""
+
+    mapping_identity: float = 95.0
+    min_identity: float = 97.0
+    distance_range: int = 1
+    het_penalty: float = 0.03
+    min_het_reads: float = 2.5
+    min_allele_balance: float = 0.15
+    min_locus_reads: int = 20
+    kmer: int = 20
+    kmer_step: int = 10
+    min_base_quality: int = 20
+    max_masked_fraction: float = 0.2
+    max_hits: int = 100000
+    razers3: str = "razers3"
+
+
+@dataclass
+class TypingResult:
+    """Per locus the ILP's call (None when no fragment reached the locus), and counts."""
+
+    loci: dict[str, LocusCall | None]
+    counts: dict[str, int]
+
+
+def type_reads(
+    reference: HlaReference,
+    pairs: Iterable[tuple[str, str]],
+    singles: Iterable[str],
+    settings: TypingSettings,
+    workdir: str | os.PathLike,
+) -> tuple[TypingResult, HitClasses]:
+    """Type HLA-A, -B and -C from read pairs and single reads (sequences)."""
+    workdir = Path(workdir)
+    kmers = reference_kmers(reference, settings.kmer)
+    reads_fasta, reference_fasta, hits_path = workdir / "reads.fa", workdir / "alleles.fa", workdir / "hits.razers"
+    kept = prefilter_fragments(
+        pairs,
+        singles,
+        kmers,
+        settings.kmer,
+        settings.kmer_step,
+        settings.min_base_quality,
+        settings.max_masked_fraction,
+        reads_fasta,
+    )
+    del kmers
+    counts = {"fragments": kept.fragments_in, "prefiltered": kept.fragments_kept}
+    print(
+        f"prefilter: {kept.fragments_kept} of {kept.fragments_in} fragments share a {settings.kmer}-mer "
+        "with the reference",
+        file=sys.stderr,
+    )
+    if kept.fragments_kept:
+        write_mapping_fasta(reference, reference_fasta)
+        run_razers3(
+            find_razers3(settings.razers3),
+            reference_fasta,
+            reads_fasta,
+            hits_path,
+            settings.mapping_identity,
+            settings.distance_range,
+            settings.max_hits,
+        )
+    read_ids, allele_ids, errors = read_razers_hits(hits_path, settings.min_identity)
+    print(f"razers3: {len(read_ids)} hits of {len(np.unique(read_ids))} reads", file=sys.stderr)
+    classes = fragment_classes(read_ids, allele_ids, errors, kept.read_fragment, reference.loci)
+    del read_ids, allele_ids, errors
+    counts.update(classes.counts)
+    loci: dict[str, LocusCall | None] = {}
+    for locus in LOCI:
+        chosen = [i for i, class_locus in enumerate(classes.locus) if class_locus == locus]
+        counts[f"fragments_{locus}"] = int(classes.weights[chosen].sum()) if chosen else 0
+        if not chosen:
+            loci[locus] = None
+            continue
+        loci[locus] = solve_locus(
+            [classes.members[i] for i in chosen],
+            classes.weights[chosen],
+            settings.het_penalty,
+            settings.min_het_reads,
+            settings.min_allele_balance,
+        )
+    return TypingResult(loci, counts), classes
+
+
+def call_rows(result: TypingResult, reference: HlaReference, min_locus_reads: int) -> list[dict[str, str]]:
+    """Rows of the typing table (columns.HLA_TYPING), loci in order, alleles by name within a locus.
+
+    The allele of a row is the lowest-numbered two-field name among its ties.
+    """
+    from neoag.hla import normalise_allele
+
+    rows = []
+    for locus in LOCI:
+        call = result.loci.get(locus)
+        if call is None or not call.calls:
+            row = dict.fromkeys(HLA_TYPING, "")
+            row.update(locus=f"HLA-{locus}", locus_reads="0", flags="not_typed")
+            rows.append(row)
+            continue
+        locus_rows = []
+        for allele_call in call.calls:
+            records = sorted((n for s in allele_call.tied for n in reference.names[s]), key=allele_sort_key)
+            two_field = list(dict.fromkeys(two_field_name(n) for n in records))
+            two_field = [normalise_allele(n, "HLA reference") for n in two_field]
+            flags = []
+            if call.homozygous:
+                flags.append("homozygous")
+            if len(two_field) > 1:
+                flags.append("tie")
+            if call.locus_reads < min_locus_reads:
+                flags.append("low_coverage")
+            locus_rows.append(
+                {
+                    "locus": f"HLA-{locus}",
+                    "allele": two_field[0],
+                    "copies": "2" if call.homozygous else "1",
+                    "tied_alleles": ",".join(two_field) if len(two_field) > 1 else "",
+                    "matched_records": ",".join(records),
+                    "reads": str(allele_call.reads),
+                    "unique_reads": str(allele_call.unique_reads),
+                    "margin_reads": "" if allele_call.margin_reads is None else str(allele_call.margin_reads),
+                    "locus_reads": str(call.locus_reads),
+                    "flags": ",".join(flags),
+                    "_key": allele_sort_key(records[0]),
+                }
+            )
+        for row in sorted(locus_rows, key=lambda r: r.pop("_key")):
+            rows.append(row)
+    return rows
+
+
+def _log_candidates(classes: HitClasses, reference: HlaReference, top: int = 5) -> None:
+    """The best-supported candidates of each locus (fragments explained), for the log."""
+    for locus in LOCI:
+        support: dict[int, int] = {}
+        for members, weight, class_locus in zip(classes.members, classes.weights, classes.locus):
+            if class_locus == locus:
+                for allele in members:
+                    support[int(allele)] = support.get(int(allele), 0) + int(weight)
+        best = sorted(support.items(), key=lambda item: (-item[1], item[0]))[:top]
+        text = ", ".join(f"{reference.names[a][0]} ({n})" for a, n in best)
+        print(f"HLA-{locus} best-supported candidates (fragments): {text or 'none'}", file=sys.stderr)
+
+
+def run_builtin_typing(
+    reads_1: str, reads_2: str, reads_single: str, reference_fasta: str, out_tsv: str, settings: dict
+) -> list[dict[str, str]]:
+    """The built-in typer on extracted reads -> the typing table (TSV, columns.HLA_TYPING)."""
+    import pandas as pd
+
+    from neoag.tables import write_table
+
+    options = TypingSettings(**settings)
+    reference = read_hla_reference(reference_fasta)
+    print(
+        f"reference {reference_fasta}: {sum(len(n) for n in reference.names)} alleles, "
+        f"{len(reference)} distinct sequences (skipped: {reference.skipped})",
+        file=sys.stderr,
+    )
+    with tempfile.TemporaryDirectory(prefix="neoag_hla_") as workdir:
+        result, classes = type_reads(reference, _paired(reads_1, reads_2), read_fastq(reads_single), options, workdir)
+    print(f"fragments: {result.counts}", file=sys.stderr)
+    _log_candidates(classes, reference)
+    rows = call_rows(result, reference, options.min_locus_reads)
+    write_table(pd.DataFrame(rows, columns=list(HLA_TYPING)), out_tsv, columns=HLA_TYPING)
+    for row in rows:
+        print(f"{row['locus']}: {row['allele'] or '-'} {row['flags']}", file=sys.stderr)
+    return rows
