@@ -110,8 +110,11 @@ def _join_scores(table: pd.DataFrame, scores: pd.DataFrame, prefix: str) -> pd.D
 
 def variant_clonality(evidence: pd.DataFrame, clonality: Clonality, tiers: TierSettings) -> pd.DataFrame:
     """variant_id, ccf, clonal of every variant of evidence.tsv (clonality.py); the
-    highest VAF among the somatic variants stands for a clonal VAF without a purity."""
-    somatic_vaf = evidence.tumor_dna_vaf[evidence.somatic_status == "somatic"]
+    highest VAF among the somatic variants (all rows when there is no somatic_status
+    column) stands for a clonal VAF without a purity."""
+    somatic_vaf = evidence.tumor_dna_vaf
+    if "somatic_status" in evidence.columns:
+        somatic_vaf = somatic_vaf[evidence.somatic_status == "somatic"]
     max_vaf = float(somatic_vaf.max()) if len(somatic_vaf) else float("nan")
     ccf, clonal = clonal_calls(evidence.tumor_dna_vaf.astype(float), clonality, tiers.min_clonal_ccf, max_vaf)
     return pd.DataFrame({"variant_id": evidence.variant_id, "ccf": ccf, "clonal": clonal.astype(bool)})
