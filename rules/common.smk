@@ -10,34 +10,33 @@ from snakemake.utils import validate
 # The library imports inside the Snakefile too (preflight checks before any job).
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from neoag.errors import NeoagInputError  # noqa: E402
-from neoag.preflight import check_sample_sheet  # noqa: E402
+from neoag.preflight import check_config_schema, run_preflight  # noqa: E402
 from neoag.regions import plan_regions  # noqa: E402
 
-validate(config, schema="../config/schemas/config.schema.yaml", set_default=True)
+CONFIG_SCHEMA = Path(workflow.basedir) / "config/schemas/config.schema.yaml"
 
 
-def load_samples(path):
-    """The sample sheet, validated; text cells stay text (no NaN for empty rna_bam).
+def preflight_config(config):
+    """The config against its schema, with a message naming the key (before Snakemake's validation,
+    which fills in the defaults)."""
+    import yaml
+
+    try:
+        check_config_schema(config, yaml.safe_load(CONFIG_SCHEMA.read_text()))
+    except NeoagInputError as error:
+        sys.exit(f"neoag: error: {error}")
+
+
+def load_samples(config):
+    """The preflight checks (docs/preflight.md) and the validated sample sheet; text cells stay text.
 
     Bad input ends the run here, before any job, with one paragraph (sys.exit
     prints it without a stack trace).
     """
     try:
-        sheet = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment=None)
-        check_sample_sheet(
-            sheet,
-            path,
-            require_hla=config["hla"]["typer"] == "sample_sheet",
-            annotation_source=config["annotation"]["source"],
-        )
+        sheet = run_preflight(config)
     except NeoagInputError as error:
         sys.exit(f"neoag: error: {error}")
-    except (OSError, pd.errors.ParserError) as error:
-        sys.exit(
-            f"neoag: error: the sample sheet {path} cannot be read ({error}). It must be a "
-            "tab-separated file with a header row: sample, tumor_bam, normal_bam, rna_bam, hla_alleles "
-            "(optional columns: vcf, expression)."
-        )
     if "hla_alleles" not in sheet.columns:
         sheet["hla_alleles"] = ""  # optional when a typer runs (checked above)
     for _, row in sheet.iterrows():
@@ -45,7 +44,9 @@ def load_samples(path):
     return sheet.set_index("sample", drop=False)
 
 
-samples = load_samples(config["samples"])
+preflight_config(config)
+validate(config, schema="../config/schemas/config.schema.yaml", set_default=True)
+samples = load_samples(config)
 
 
 wildcard_constraints:

@@ -95,6 +95,7 @@ rule hla_alleles:
         alleles=hla_alleles,
         source=config["samples"],
         models=config["mhcflurry"]["models"],
+        unsupported=config["hla"]["unsupported_alleles"],
     localrule: True
     conda:
         "../envs/neoag.yaml"
