@@ -1,6 +1,7 @@
 # Helpers shared by the rules: configuration, the sample sheet, input functions.
 import os
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -189,11 +190,11 @@ def mutect2_options(wildcards):
     options = config["calling"]["mutect2"]
     arguments = []
     if options["germline_resource"]:
-        arguments.append(f"--germline-resource {options['germline_resource']}")
+        arguments.append(f"--germline-resource {shlex.quote(options['germline_resource'])}")
     if options["panel_of_normals"]:
-        arguments.append(f"--panel-of-normals {options['panel_of_normals']}")
+        arguments.append(f"--panel-of-normals {shlex.quote(options['panel_of_normals'])}")
     if options["extra"]:
-        arguments.append(options["extra"])
+        arguments.append(options["extra"])  # no shell syntax (checked by the preflight)
     return " ".join(arguments)
 
 
@@ -204,8 +205,8 @@ def java_heap(wildcards, resources):
 
 def mutect2_gather_arguments(wildcards, input):
     """-I/--stats lists of the per-region Mutect2 outputs, for MergeVcfs and MergeMutectStats."""
-    vcfs = " ".join(f"-I {path}" for path in input.vcfs)
-    stats = " ".join(f"--stats {path}" for path in input.stats)
+    vcfs = " ".join(f"-I {shlex.quote(path)}" for path in input.vcfs)
+    stats = " ".join(f"--stats {shlex.quote(path)}" for path in input.stats)
     return {"vcfs": vcfs, "stats": stats}
 
 
@@ -218,7 +219,7 @@ def manta_indels(wildcards):
 
 def strelka2_options(wildcards, input):
     """configureStrelkaSomaticWorkflow.py options: Manta indel candidates, exome mode."""
-    arguments = [f"--indelCandidates {path}" for path in input.indels]
+    arguments = [f"--indelCandidates {shlex.quote(path)}" for path in input.indels]
     if config["calling"]["strelka2"]["exome"]:
         arguments.append("--exome")
     return " ".join(arguments)
