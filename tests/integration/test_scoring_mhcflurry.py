@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from neoag.columns import ANNOTATION_TABLE, EVIDENCE
 from neoag.errors import NeoagInputError
 from neoag.ranking import Filters, build_all_epitopes
 from neoag.scoring import Scorer, gather_scores, plan_scoring, score_chunk, unique_peptides
@@ -189,14 +190,15 @@ def test_presentation_scores_carry_flanks_into_ranking(tmp_path, presentation_mo
     sample = write_sample(tmp_path / "p", table, ["HLA-A*02:01", "HLA-C*07:01"])
     scores = read_scores(run_scoring(sample, presentation_models, 7))
     assert (scores.n_flank != "").any() and scores.presentation_score.notna().all()
-    evidence = pd.DataFrame({"variant_id": table.variant_id.unique(), "tumor_dna_depth": 50, "tumor_dna_vaf": 0.4})
-    for name in ("tumor_dna_alt_count", "normal_dna_depth", "normal_dna_alt_count", "normal_dna_vaf",
-                 "tumor_rna_depth", "tumor_rna_alt_count", "tumor_rna_vaf"):  # fmt: skip
+    # Evidence and annotation tables with every registered column (empty where the test does not care).
+    evidence = pd.DataFrame({"variant_id": table.variant_id.unique()})
+    for name in EVIDENCE:
         evidence[name] = np.nan
+    evidence["tumor_dna_depth"], evidence["tumor_dna_vaf"] = 50, 0.4
     annotations = pd.DataFrame({"variant_id": table.variant_id.unique(), "transcript_id": "T1"})
-    for name in ("chrom", "pos", "ref", "alt", "variant_type", "gene_id", "gene_name", "consequence",
-                 "protein_change", "protein_position", "cds_position"):  # fmt: skip
-        annotations[name] = ""
+    for name in ANNOTATION_TABLE:
+        if name not in annotations:
+            annotations[name] = ""
     epitopes = build_all_epitopes("p", table, annotations, evidence, scores, Filters())
     assert len(epitopes) == 2 * len(table)
     assert epitopes.mt_presentation_score.notna().all() and epitopes.wt_affinity_nm.notna().all()
