@@ -265,7 +265,18 @@ VCF_INFO = {
     "NEOAG_CLONAL": ("0", "Flag", "the variant is called clonal (variants.tsv clonal)"),
 }
 
+SKIPPED = {
+    "chrom": VARIANT_KEY["chrom"],
+    "pos": VARIANT_KEY["pos"],
+    "ref": VARIANT_KEY["ref"],
+    "alt": "the ALT allele as the VCF writes it (one per row)",
+    "caller": "the VCF's source: a caller of calling.callers, or 'vcf' (the sample sheet's VCF)",
+    "skip_reason": "why the allele cannot be scored: symbolic allele, breakend, spanning deletion '*', "
+    "N or IUPAC code in REF/ALT",
+}
+
 TABLES = {
+    "calls/*/skipped.tsv": SKIPPED,
     "evidence.tsv": EVIDENCE_TABLE,
     "annotations.tsv": ANNOTATION_TABLE,
     "peptides.tsv": PEPTIDE_TABLE,

@@ -234,7 +234,11 @@ def render_report(
     parts.append("<h2>Tiers</h2><p>Candidates are ranked by tier first (definitions: docs/output.md, Tiers).</p>")
     parts.append(_tier_table(tier_counts(epitopes, candidates, variants if variants is not None else pd.DataFrame())))
 
-    if epitopes.empty:
+    if not (evidence.somatic_status == "somatic").any():
+        parts.append(f"<div class='empty' id='no-somatic'>No somatic variants: none of the {len(evidence)} candidate "
+                     "alleles passed the somatic filters, so there are no peptides and nothing to rank. The result "
+                     "tables are empty (headers only).</div>")  # fmt: skip
+    elif epitopes.empty:
         parts.append("<div class='empty' id='no-epitopes'>No somatic variant of this sample changes a protein "
                      "in a way that makes new peptides, so there is nothing to rank.</div>")  # fmt: skip
     else:
