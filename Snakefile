@@ -26,6 +26,7 @@ rule all:
             table=["all_epitopes", "candidates", "variants"],
         ),
         expand("results/{sample}/calls/germline.vcf.gz", sample=samples.index),
+        expand("results/{sample}/somatic.neoag.vcf.gz", sample=samples.index),
         expand("results/{sample}/report.html", sample=samples.index),
         "results/cohort/summary.tsv",
         "results/cohort/shared_neoantigens.tsv",

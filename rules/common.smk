@@ -238,6 +238,20 @@ def normalised_expression(wildcards):
     return []
 
 
+def sample_clonality(wildcards):
+    """The sample sheet's purity and copy_number of the sample (None when not given)."""
+    row = samples.loc[wildcards.sample]
+    return {
+        column: float(row[column]) if row.get(column, "") else None for column in ("purity", "copy_number")
+    }
+
+
+def anchor_positions_file(wildcards):
+    """The per-allele anchor positions TSV (config tiers.anchor_positions), or nothing."""
+    path = config["tiers"]["anchor_positions"]
+    return [path] if path else []
+
+
 def manifest_inputs(wildcards):
     """Every input file of the run, by role, for the manifest's checksums."""
     files = {
@@ -251,6 +265,8 @@ def manifest_inputs(wildcards):
                 files[f"{sample}.{column}"] = row[column]
     if config["calling"]["regions"]:
         files["calling_regions"] = config["calling"]["regions"]
+    if config["tiers"]["anchor_positions"]:
+        files["anchor_positions"] = config["tiers"]["anchor_positions"]
     for key in ("germline_resource", "panel_of_normals"):
         if config["calling"]["mutect2"][key]:
             files[f"mutect2_{key}"] = config["calling"]["mutect2"][key]

@@ -20,6 +20,28 @@ rule expression:
         "../scripts/expression.py"
 
 
+rule reference_proteome:
+    # Translations of every coding transcript of the GTF, built once per run; mutant
+    # peptides found verbatim in it are flagged (or removed: filters.reference_match).
+    input:
+        gtf=config["reference"]["gtf"],
+        fasta=config["reference"]["fasta"],
+    output:
+        "results/reference/proteome.fa",
+    log:
+        "logs/reference_proteome.log",
+    benchmark:
+        "benchmarks/reference_proteome.tsv"
+    threads: 1
+    resources:
+        mem_mb=scaled(4000),
+        runtime=scaled(30),
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/reference_proteome.py"
+
+
 rule rank:
     input:
         peptides="results/{sample}/peptides/peptides.tsv",
@@ -27,14 +49,20 @@ rule rank:
         evidence="results/{sample}/calls/evidence.tsv",
         scores="results/{sample}/scores/scores.tsv",
         expression=normalised_expression,
+        proteome="results/reference/proteome.fa",
+        anchors=anchor_positions_file,
     output:
         all_epitopes="results/{sample}/all_epitopes.tsv",
         candidates="results/{sample}/candidates.tsv",
         variants="results/{sample}/variants.tsv",
     log:
         "logs/rank/{sample}.log",
+    benchmark:
+        "benchmarks/rank/{sample}.tsv"
     params:
         filters=config["filters"],
+        tiers=config["tiers"],
+        clonality=sample_clonality,
     threads: 1
     resources:
         mem_mb=scaled(4000),

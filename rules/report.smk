@@ -1,12 +1,35 @@
 # Per-sample HTML report, the cohort summary and the run manifest.
 
 
+rule annotate_somatic_vcf:
+    # The somatic VCF with the variant's best tier, peptide, allele and counts in INFO (NEOAG_*).
+    input:
+        vcf="results/{sample}/somatic.vcf.gz",
+        variants="results/{sample}/variants.tsv",
+    output:
+        vcf="results/{sample}/somatic.neoag.vcf.gz",
+        index="results/{sample}/somatic.neoag.vcf.gz.tbi",
+    log:
+        "logs/annotate_somatic_vcf/{sample}.log",
+    threads: 1
+    resources:
+        mem_mb=scaled(1000),
+        runtime=scaled(30),
+    group:
+        "results"
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/annotate_somatic_vcf.py"
+
+
 rule report:
     input:
         evidence="results/{sample}/calls/evidence.tsv",
         annotations="results/{sample}/annotation/annotations.tsv",
         all_epitopes="results/{sample}/all_epitopes.tsv",
         candidates="results/{sample}/candidates.tsv",
+        variants="results/{sample}/variants.tsv",
         alleles="results/{sample}/hla/alleles.tsv",
         models=config["mhcflurry"]["models"],
     output:
@@ -19,6 +42,7 @@ rule report:
         "logs/report/{sample}.log",
     params:
         filters=config["filters"],
+        tiers=config["tiers"],
     threads: 1
     resources:
         mem_mb=scaled(2000),

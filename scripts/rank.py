@@ -4,8 +4,10 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
+from neoag.clonality import Clonality
 from neoag.ranking import Filters, write_rankings
 from neoag.step import run_step
+from neoag.tiers import TierSettings
 
 run_step(
     write_rankings,
@@ -19,4 +21,7 @@ run_step(
     candidates_tsv=snakemake.output.candidates,
     variants_tsv=snakemake.output.variants,
     expression_tsv=snakemake.input.expression[0] if snakemake.input.expression else None,
+    proteome_fasta=snakemake.input.proteome,
+    tiers=TierSettings(**snakemake.params.tiers),
+    clonality=Clonality(**snakemake.params.clonality),
 )

@@ -18,4 +18,6 @@ run_step(
     models_dir=snakemake.input.models,
     filters=snakemake.params.filters,
     out_html=snakemake.output[0],
+    variants_tsv=snakemake.input.variants,
+    tiers=snakemake.params.tiers,
 )

@@ -10,6 +10,7 @@ import pandas as pd
 from neoag.columns import COHORT_SUMMARY, SHARED_NEOANTIGENS
 from neoag.consequences import PEPTIDE_CONSEQUENCES
 from neoag.tables import read_table, write_table
+from neoag.tiers import TIERS
 from neoag.transcripts import Transcript, read_gtf
 
 # Somatic changes inside a CDS; they make the numerator of TMB (synonymous
@@ -47,7 +48,14 @@ def summarise_sample(sample: str, variants: pd.DataFrame, candidates: pd.DataFra
         "candidates": len(candidates),
         "callable_mb": callable_mb,
         "tmb_per_mb": coding / callable_mb if callable_mb else None,
+        **tier_columns(variants),
     }
+
+
+def tier_columns(variants: pd.DataFrame) -> dict[str, int]:
+    """tier_pass, tier_anchor, ...: somatic variants by best tier (variants.tsv tier)."""
+    tiers = variants["tier"] if "tier" in variants.columns else pd.Series(dtype=str)
+    return {f"tier_{tier.lower()}": int((tiers == tier).sum()) for tier in TIERS}
 
 
 def shared_neoantigens(candidates_by_sample: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Bumped whenever a column is added, renamed or changes meaning; recorded in
 # results/manifest.json next to the tables.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 VARIANT_KEY = {
     "variant_id": "chrom:pos:ref:alt, the join key of all tables",
@@ -139,6 +139,26 @@ SCORES = {
     "max_affinity_percentile (config filters)",
 }
 
+CLONALITY = {
+    "ccf": "cancer cell fraction, VAF * (purity * CN + 2 * (1 - purity)) / purity clipped at 1 (sample sheet "
+    "purity and copy_number, CN default 2); empty without a purity",
+    "clonal": "true when ccf >= tiers.min_clonal_ccf; without a purity, when tumor_dna_vaf >= min_clonal_ccf "
+    "times the sample's highest somatic VAF",
+}
+
+FLAGS = {
+    "anchor_mutation": "true when every mutated position of the peptide is an anchor position of the allele "
+    "(default 2 and the last residue; tiers.anchor_positions overrides)",
+    "in_reference_proteome": "true when the mutant peptide occurs verbatim in a protein of the reference "
+    "proteome (all coding transcripts of the GTF)",
+    "problematic_residues": "residues of filters.problematic_residues found in the mutant peptide, "
+    "comma-separated; empty when none",
+}
+
+TIER = {
+    "tier": "Pass, Anchor, Subclonal, LowExpr, NoExpr or Poor (definitions in docs/output.md)",
+}
+
 ALL_EPITOPES = {
     "sample": "sample ID from the sample sheet",
     **VARIANT_KEY,
@@ -147,13 +167,17 @@ ALL_EPITOPES = {
     **SCORES,
     **EVIDENCE,
     **EXPRESSION,
+    **CLONALITY,
+    **FLAGS,
     "passes_filters": "true when the row passes every config filter (then it is in candidates.tsv)",
     "filter_reasons": "the filters the row fails, comma-separated; empty when it passes",
+    **TIER,
 }
 
 CANDIDATES = {
-    "rank": "1 = best; order: presentation (or affinity) percentile, then affinity, then IDs",
-    **{name: text for name, text in ALL_EPITOPES.items() if name not in ("passes_filters", "filter_reasons")},
+    "rank": "1 = best; order: tier, then presentation (or affinity) percentile, then affinity, then IDs",
+    **TIER,
+    **{name: text for name, text in ALL_EPITOPES.items() if name not in ("passes_filters", "filter_reasons", *TIER)},
 }
 
 VARIANTS = {
@@ -162,12 +186,14 @@ VARIANTS = {
     **ANNOTATION,
     **EVIDENCE,
     **EXPRESSION,
+    **CLONALITY,
     "n_peptides": "mutant peptides (all lengths, all transcripts) scored for the variant",
     "n_candidates": "rows of candidates.tsv from the variant",
     "best_peptide": "the variant's best-ranked mutant peptide (empty when none is scored)",
     "best_allele": "allele of best_peptide",
     "best_mt_affinity_nm": "affinity of best_peptide to best_allele, nM",
     "best_mt_affinity_percentile": "its affinity percentile rank",
+    "tier": "tier of best_peptide, the variant's best tier (empty when no peptide is scored)",
 }
 
 COHORT_SUMMARY = {
@@ -179,6 +205,12 @@ COHORT_SUMMARY = {
     "candidates": "rows of candidates.tsv",
     "callable_mb": "territory TMB is divided by, Mb (config cohort.callable_mb, else the GTF's coding bases)",
     "tmb_per_mb": "coding_variants / callable_mb",
+    "tier_pass": "somatic variants whose best tier (variants.tsv tier) is Pass",
+    "tier_anchor": "... is Anchor",
+    "tier_subclonal": "... is Subclonal",
+    "tier_lowexpr": "... is LowExpr",
+    "tier_noexpr": "... is NoExpr",
+    "tier_poor": "... is Poor",
 }
 
 SHARED_NEOANTIGENS = {
@@ -218,6 +250,19 @@ TYPING_REPORT = {
     "typer": "builtin, optitype or sample_sheet (config hla.typer)",
     "sample_sheet_alleles": "the sample sheet's alleles at this locus, comma-separated; empty when it gives none",
     "used_for_scoring": "true when the row's allele is in alleles.tsv (scored), false when the other source won",
+}
+
+# INFO fields of results/{sample}/somatic.neoag.vcf.gz (vcf_annotation.py): name -> (Number, Type, Description).
+VCF_INFO = {
+    "NEOAG_TIER": ("1", "String", "neoag tier of the variant's best peptide (variants.tsv tier)"),
+    "NEOAG_BEST_PEPTIDE": ("1", "String", "the variant's best-ranked mutant peptide"),
+    "NEOAG_BEST_ALLELE": ("1", "String", "HLA allele of the best peptide"),
+    "NEOAG_BEST_AFFINITY": ("1", "Float", "predicted affinity of the best peptide to that allele, nM"),
+    "NEOAG_N_CANDIDATES": ("1", "Integer", "rows of candidates.tsv from the variant"),
+    "NEOAG_GENE": ("1", "String", "gene of the variant's main transcript"),
+    "NEOAG_PROTEIN_CHANGE": ("1", "String", "HGVS-style protein change on the main transcript"),
+    "NEOAG_CCF": ("1", "Float", "cancer cell fraction (needs the sample's purity)"),
+    "NEOAG_CLONAL": ("0", "Flag", "the variant is called clonal (variants.tsv clonal)"),
 }
 
 SKIPPED = {

@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from neoag import __version__
-from neoag.columns import SCHEMA_VERSION, TABLES
+from neoag.columns import SCHEMA_VERSION, TABLES, VCF_INFO
 
 PYTHON_PACKAGES = ("snakemake", "pysam", "pandas", "numpy", "mhcflurry", "torch", "mhcgnomes", "pyyaml")
 TOOLS = {
@@ -73,6 +73,7 @@ def build_manifest(config: dict, samples: list[dict], inputs: dict[str, list[str
         "schema_version": SCHEMA_VERSION,
         "neoag_version": __version__,
         "tables": {name: list(columns) for name, columns in TABLES.items()},
+        "vcf_info": {"somatic.neoag.vcf.gz": list(VCF_INFO)},
         "config": config,
         "samples": samples,
         "inputs": {

@@ -22,7 +22,7 @@ from neoag.errors import NeoagInputError
 from neoag.hla import check_supported, model_supported_alleles, parse_allele_list
 
 REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam")
-OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression")
+OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression", "purity", "copy_number")
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 # Config strings that are passed to a shell as extra tool options: no shell syntax.
 SHELL_OPTION_KEYS = (("calling", "mutect2", "extra"), ("hla", "optitype", "extra"))
@@ -302,6 +302,37 @@ def check_alignment_file(path: str, where: str) -> None:
         )
 
 
+def check_clonality_columns(row: dict, where: str) -> None:
+    """purity in (0, 1] and copy_number >= 1 when given; copy_number only with purity."""
+    values = {}
+    for column, low, high, example in (("purity", 0.0, 1.0, "0.7"), ("copy_number", 1.0, 1000.0, "2")):
+        text = (row.get(column, "") or "").strip()
+        if not text:
+            continue
+        try:
+            values[column] = float(text)
+        except ValueError:
+            values[column] = float("nan")
+        value = values[column]
+        if not (low < value <= high if column == "purity" else low <= value <= high):
+            allowed = "a number above 0 and at most 1" if column == "purity" else "a number of at least 1"
+            raise NeoagInputError(
+                f"{where}, column {column}: '{text}' is not {allowed} (e.g. {example}). "
+                + (
+                    "Purity is the fraction of cancer cells in the tumor sample (70% -> 0.7); leave the cell "
+                    "empty when it is not known."
+                    if column == "purity"
+                    else "It is the total copy number of the cancer cells at the variants (2 for a diploid "
+                    "tumor); leave the cell empty for 2."
+                )
+            )
+    if "copy_number" in values and "purity" not in values:
+        raise NeoagInputError(
+            f"{where}: copy_number is given without purity, but it is used only to compute the cancer "
+            "cell fraction from the purity. Add the sample's purity or leave copy_number empty."
+        )
+
+
 def check_sample_rows(sheet: pd.DataFrame, path: str, require_hla: bool = True, annotation_source: str = "gtf") -> None:
     """Columns, IDs, files and HLA names of the sample sheet; raises NeoagInputError.
 
@@ -353,6 +384,7 @@ def check_sample_rows(sheet: pd.DataFrame, path: str, require_hla: bool = True, 
                 "column 'vcf' (VEP with --plugin Wildtype --plugin Frameshift, as for pVACseq). Add the "
                 "column and the path, or set annotation.source to 'gtf'."
             )
+        check_clonality_columns(row, where)
         alleles = row.get("hla_alleles", "") or ""
         if require_hla and not alleles.strip():
             raise NeoagInputError(

@@ -8,12 +8,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from neoag.clonality import Clonality, clonal_calls
 from neoag.columns import ALL_EPITOPES, ANNOTATION, CANDIDATES, EVIDENCE, VARIANT_KEY, VARIANTS
 from neoag.consequences import PEPTIDE_CONSEQUENCES
 from neoag.expression import add_expression
 from neoag.tables import read_table, write_table
+from neoag.tiers import (
+    TIER_ORDER,
+    TierSettings,
+    anchor_mutation,
+    assign_tiers,
+    expression_state,
+    problematic_residues,
+    read_anchor_overrides,
+)
 
 EVIDENCE_NUMERIC = tuple(EVIDENCE)
+DEFAULT_TIERS = TierSettings()
+NO_PURITY = Clonality()
 SCORE_NUMERIC = (
     "affinity_nm",
     "affinity_percentile",
@@ -32,6 +44,8 @@ class Filters:
     min_tumor_dna_depth: int = 10
     min_tumor_dna_vaf: float = 0.05
     min_tumor_rna_alt_count: int = 0  # 0: RNA support not required
+    reference_match: str = "flag"  # MT peptide found in the reference proteome: flag or remove
+    problematic_residues: tuple[str, ...] = ("C",)  # flagged in MT peptides (column problematic_residues)
 
 
 def agretopicity(wt_affinity_nm: pd.Series, mt_affinity_nm: pd.Series) -> pd.Series:
@@ -53,24 +67,27 @@ def filter_reasons(table: pd.DataFrame, filters: Filters) -> pd.Series:
     if filters.min_tumor_rna_alt_count > 0:
         # Without an RNA BAM the column is empty and the filter cannot pass.
         checks["no_tumor_rna_support"] = ~(table.tumor_rna_alt_count >= filters.min_tumor_rna_alt_count)
+    if filters.reference_match == "remove":
+        checks["in_reference_proteome"] = table.in_reference_proteome.astype(bool)
     failed = pd.DataFrame(checks, index=table.index)
     return failed.apply(lambda row: ",".join(name for name, bad in row.items() if bad), axis=1).astype(str)
 
 
 def rank_order(table: pd.DataFrame) -> pd.DataFrame:
-    """Best first: presentation percentile when the models give one, else
-    affinity percentile; then affinity; then IDs, so ties are deterministic."""
+    """Best first: tier (TIERS order); then presentation percentile when the
+    models give one, else affinity percentile; then affinity; then IDs, so ties
+    are deterministic."""
     primary = table.mt_presentation_percentile.where(
         table.mt_presentation_percentile.notna(), table.mt_affinity_percentile
     )
     return (
-        table.assign(_primary=primary)
+        table.assign(_tier=table.tier.map(TIER_ORDER), _primary=primary)
         .sort_values(
-            ["_primary", "mt_affinity_nm", "variant_id", "mt_peptide", "allele", "transcript_id"],
+            ["_tier", "_primary", "mt_affinity_nm", "variant_id", "mt_peptide", "allele", "transcript_id"],
             kind="stable",
             na_position="last",
         )
-        .drop(columns="_primary")
+        .drop(columns=["_tier", "_primary"])
     )
 
 
@@ -91,6 +108,18 @@ def _join_scores(table: pd.DataFrame, scores: pd.DataFrame, prefix: str) -> pd.D
     return table.merge(keyed, on=keys, how="left", validate="many_to_one")
 
 
+def variant_clonality(evidence: pd.DataFrame, clonality: Clonality, tiers: TierSettings) -> pd.DataFrame:
+    """variant_id, ccf, clonal of every variant of evidence.tsv (clonality.py); the
+    highest VAF among the somatic variants (all rows when there is no somatic_status
+    column) stands for a clonal VAF without a purity."""
+    somatic_vaf = evidence.tumor_dna_vaf
+    if "somatic_status" in evidence.columns:
+        somatic_vaf = somatic_vaf[evidence.somatic_status == "somatic"]
+    max_vaf = float(somatic_vaf.max()) if len(somatic_vaf) else float("nan")
+    ccf, clonal = clonal_calls(evidence.tumor_dna_vaf.astype(float), clonality, tiers.min_clonal_ccf, max_vaf)
+    return pd.DataFrame({"variant_id": evidence.variant_id, "ccf": ccf, "clonal": clonal.astype(bool)})
+
+
 def build_all_epitopes(
     sample: str,
     peptides: pd.DataFrame,
@@ -98,8 +127,17 @@ def build_all_epitopes(
     evidence: pd.DataFrame,
     scores: pd.DataFrame,
     filters: Filters,
+    tiers: TierSettings = DEFAULT_TIERS,
+    clonality: Clonality = NO_PURITY,
+    expression: pd.DataFrame | None = None,
+    reference_peptides: set[str] = frozenset(),
+    anchor_overrides: dict | None = None,
 ) -> pd.DataFrame:
-    """Every MT peptide x allele with its WT counterpart, scores and evidence."""
+    """Every MT peptide x allele with its WT counterpart, scores, evidence, flags and tier.
+
+    reference_peptides: the MT peptides found in the reference proteome
+    (proteome.found_in_proteome); anchor_overrides: tiers.read_anchor_overrides.
+    """
     alleles = sorted(scores.allele.unique())
     annotation_columns = ["variant_id", "transcript_id", *[c for c in ANNOTATION if c != "transcript_id"]]
     table = peptides.merge(
@@ -110,13 +148,22 @@ def build_all_epitopes(
     table = table.merge(pd.DataFrame({"allele": pd.Series(alleles, dtype=scores.allele.dtype)}), how="cross")
     table = _join_scores(table, scores, "mt")
     table = _join_scores(table, scores, "wt")
+    table = add_expression(table, expression)
+    table = table.merge(variant_clonality(evidence, clonality, tiers), on="variant_id", how="left")
     table["sample"] = sample
     table["agretopicity"] = agretopicity(table.wt_affinity_nm, table.mt_affinity_nm)
     table["binder"] = (table.mt_affinity_nm <= filters.max_affinity_nm) | (
         table.mt_affinity_percentile <= filters.max_affinity_percentile
     )
+    table["in_reference_proteome"] = table.mt_peptide.isin(reference_peptides)
+    table["problematic_residues"] = problematic_residues(table.mt_peptide, list(filters.problematic_residues))
+    table["anchor_mutation"] = anchor_mutation(table, anchor_overrides)
     table["filter_reasons"] = filter_reasons(table, filters) if len(table) else pd.Series(dtype=str)
     table["passes_filters"] = table.filter_reasons == ""
+    wt_binds = table.wt_affinity_nm <= filters.max_affinity_nm
+    table["tier"] = assign_tiers(
+        table.passes_filters, table.anchor_mutation & wt_binds, table.clonal, expression_state(table, tiers)
+    )
     return rank_order(table).reset_index(drop=True)
 
 
@@ -135,8 +182,10 @@ def build_variants(
     evidence: pd.DataFrame,
     all_epitopes: pd.DataFrame,
     candidates: pd.DataFrame,
+    tiers: TierSettings = DEFAULT_TIERS,
+    clonality: Clonality = NO_PURITY,
 ) -> pd.DataFrame:
-    """One row per somatic variant: its main annotation, evidence and best peptide."""
+    """One row per somatic variant: its main annotation, evidence, clonality, best peptide and its tier."""
     somatic = evidence[evidence.somatic_status == "somatic"]
     # Main annotation: a peptide-making consequence first, then transcript ID.
     ordered = annotations.assign(_makes=~annotations.consequence.isin(PEPTIDE_CONSEQUENCES)).sort_values(
@@ -146,6 +195,7 @@ def build_variants(
     table = somatic[["variant_id", *[c for c in VARIANT_KEY if c != "variant_id"], *EVIDENCE]].merge(
         main, on="variant_id", how="left"
     )
+    table = table.merge(variant_clonality(evidence, clonality, tiers), on="variant_id", how="left")
     best = all_epitopes.drop_duplicates("variant_id", keep="first").set_index("variant_id")
     table["n_peptides"] = table.variant_id.map(all_epitopes.groupby("variant_id").mt_peptide.nunique()).fillna(0)
     table["n_candidates"] = table.variant_id.map(candidates.groupby("variant_id").size()).fillna(0)
@@ -155,6 +205,7 @@ def build_variants(
     table["best_allele"] = table.variant_id.map(best.allele)
     table["best_mt_affinity_nm"] = table.variant_id.map(best.mt_affinity_nm)
     table["best_mt_affinity_percentile"] = table.variant_id.map(best.mt_affinity_percentile)
+    table["tier"] = table.variant_id.map(best.tier).fillna("")
     table["sample"] = sample
     return table.sort_values(["chrom", "pos", "ref", "alt"], kind="stable")
 
@@ -170,24 +221,40 @@ def write_rankings(
     candidates_tsv: str,
     variants_tsv: str,
     expression_tsv: str | None = None,
+    proteome_fasta: str | None = None,
+    tiers: TierSettings = DEFAULT_TIERS,
+    clonality: Clonality = NO_PURITY,
 ) -> None:
-    """The three result tables of one sample (with expression when expression_tsv is given)."""
+    """The three result tables of one sample (with expression when expression_tsv is given,
+    reference-proteome matches when proteome_fasta is given)."""
+    from neoag.proteome import found_in_proteome, read_proteome
+
     peptides = read_table(peptides_tsv, numeric=("peptide_length", "peptide_start"))
     annotations = read_table(annotations_tsv, numeric=("pos", "protein_position", "cds_position"))
     evidence = read_table(evidence_tsv, numeric=("pos", *EVIDENCE_NUMERIC))
     scores = read_table(scores_tsv, numeric=SCORE_NUMERIC)
     expression = read_table(expression_tsv, numeric=("tpm",)) if expression_tsv else None
-
-    all_epitopes = add_expression(
-        build_all_epitopes(sample, peptides, annotations, evidence, scores, filters), expression
+    reference_peptides = (
+        found_in_proteome(peptides.mt_peptide, read_proteome(proteome_fasta)) if proteome_fasta else set()
     )
+    overrides = read_anchor_overrides(tiers.anchor_positions) if tiers.anchor_positions else None
+
+    all_epitopes = build_all_epitopes(
+        sample, peptides, annotations, evidence, scores, filters, tiers, clonality, expression,
+        reference_peptides, overrides,
+    )  # fmt: skip
     candidates = build_candidates(all_epitopes)
-    variants = add_expression(build_variants(sample, annotations, evidence, all_epitopes, candidates), expression)
+    variants = add_expression(
+        build_variants(sample, annotations, evidence, all_epitopes, candidates, tiers, clonality), expression
+    )
     write_table(all_epitopes, all_epitopes_tsv, ALL_EPITOPES)
     write_table(candidates, candidates_tsv, CANDIDATES)
     write_table(variants, variants_tsv, VARIANTS)
+    tier_counts = candidates.tier.value_counts().reindex(TIER_ORDER, fill_value=0)
     print(
         f"{sample}: {len(variants)} somatic variants, {len(all_epitopes)} peptide-allele rows, "
-        f"{int(all_epitopes.binder.sum()) if len(all_epitopes) else 0} binders, {len(candidates)} candidates",
+        f"{int(all_epitopes.binder.sum()) if len(all_epitopes) else 0} binders, {len(candidates)} candidates "
+        f"({', '.join(f'{t} {n}' for t, n in tier_counts.items())}); {len(reference_peptides)} mutant peptides "
+        f"found in the reference proteome ({filters.reference_match})",
         file=sys.stderr,
     )

@@ -18,10 +18,12 @@ import pandas as pd
 
 from neoag.ranking import EVIDENCE_NUMERIC
 from neoag.tables import read_table
+from neoag.tiers import TIERS
 
 TOP_ROWS = 50
 TABLE_COLUMNS = (
     "rank",
+    "tier",
     "gene_name",
     "protein_change",
     "consequence",
@@ -35,9 +37,24 @@ TABLE_COLUMNS = (
     "mt_presentation_percentile",
     "tumor_dna_vaf",
     "tumor_rna_vaf",
+    "ccf",
+    "clonal",
+    "anchor_mutation",
+    "in_reference_proteome",
+    "problematic_residues",
 )
 NUMERIC = ("mt_affinity_nm", "mt_affinity_percentile", "wt_affinity_nm", "agretopicity",
-           "mt_presentation_score", "mt_presentation_percentile", *EVIDENCE_NUMERIC)  # fmt: skip
+           "mt_presentation_score", "mt_presentation_percentile", "ccf", *EVIDENCE_NUMERIC)  # fmt: skip
+
+# What each tier means, in one line (docs/output.md has the full definitions).
+TIER_MEANING = {
+    "Pass": "passes every filter; no soft criterion fails",
+    "Anchor": "only anchor residues are mutated and the wild type binds too",
+    "Subclonal": "the variant is in only part of the cancer cells (below tiers.min_clonal_ccf)",
+    "LowExpr": "weak expression or RNA support",
+    "NoExpr": "the tumor does not express the mutant allele",
+    "Poor": "fails a filter, or two or more of the criteria above",
+}
 
 
 def _png(figure) -> str:
@@ -109,6 +126,33 @@ def _table(candidates: pd.DataFrame) -> str:
     return f"<div class='scroll'>{table}</div>"
 
 
+def tier_counts(epitopes: pd.DataFrame, candidates: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
+    """Rows per tier (TIERS order) of all_epitopes, candidates and variants (best tier)."""
+
+    def count(table: pd.DataFrame) -> pd.Series:
+        column = table["tier"] if "tier" in table.columns else pd.Series(dtype=str)
+        return column.value_counts().reindex(TIERS, fill_value=0).astype(int)
+
+    return pd.DataFrame(
+        {
+            "variants (best tier)": count(variants),
+            "candidates": count(candidates),
+            "peptide x allele rows": count(epitopes),
+        }
+    )
+
+
+def _tier_table(counts: pd.DataFrame) -> str:
+    head = "<th>tier</th><th>meaning</th>" + "".join(f"<th>{html.escape(c)}</th>" for c in counts.columns)
+    rows = [
+        f"<tr class='tier-{tier}'><td>{tier}</td><td>{html.escape(TIER_MEANING[tier])}</td>"
+        + "".join(f"<td>{n}</td>" for n in row)
+        + "</tr>"
+        for tier, row in zip(counts.index, counts.itertuples(index=False))
+    ]
+    return f"<table id='tiers'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
 def _summary(evidence: pd.DataFrame, annotations: pd.DataFrame, epitopes: pd.DataFrame, candidates) -> list:
     somatic = evidence[evidence.somatic_status == "somatic"]
     statuses = evidence.somatic_status.value_counts().sort_index()
@@ -135,6 +179,7 @@ td,th{border:1px solid #ddd;padding:3px 6px;white-space:nowrap}
 th{background:#f4f6f7;cursor:pointer;user-select:none}th:hover{background:#e5e8e8}
 .plots{display:flex;flex-wrap:wrap;gap:1em}.plot{border:1px solid #eee}
 dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:600}
+#tiers{margin-bottom:1em}.tier-Pass td:first-child{background:#d5f5e3}.tier-Poor td:first-child{background:#f2f3f4}
 """
 
 # Sorting by a click on a header; numbers sort as numbers. On the load event (images
@@ -155,6 +200,7 @@ window.addEventListener('load',function(){
   var ok=Array.from(document.images).filter(function(img){return img.complete&&img.naturalWidth>0;}).length;
   document.body.dataset.plots=ok;
   document.body.dataset.rows=document.querySelectorAll('#candidates tbody tr').length;
+  document.body.dataset.tiers=document.querySelectorAll('#tiers tbody tr').length;
   document.body.dataset.ready='yes';
 });
 """
@@ -169,6 +215,8 @@ def render_report(
     alleles: list[str],
     demo_label: str | None,
     filters: dict,
+    variants: pd.DataFrame | None = None,
+    tiers: dict | None = None,
 ) -> str:
     """The report's HTML text."""
     parts = [f"<h1>neoag report: {html.escape(sample)}</h1>",
@@ -179,7 +227,12 @@ def render_report(
     for name, value in _summary(evidence, annotations, epitopes, candidates):
         parts.append(f"<dt>{html.escape(name)}</dt><dd>{html.escape(str(value))}</dd>")
     parts.append(f"<dt>HLA alleles</dt><dd>{html.escape(', '.join(alleles))}</dd>")
-    parts.append(f"<dt>filters</dt><dd><code>{html.escape(json.dumps(filters, sort_keys=True))}</code></dd></dl>")
+    parts.append(f"<dt>filters</dt><dd><code>{html.escape(json.dumps(filters, sort_keys=True))}</code></dd>")
+    if tiers is not None:
+        parts.append(f"<dt>tier thresholds</dt><dd><code>{html.escape(json.dumps(tiers, sort_keys=True))}</code></dd>")
+    parts.append("</dl>")
+    parts.append("<h2>Tiers</h2><p>Candidates are ranked by tier first (definitions: docs/output.md, Tiers).</p>")
+    parts.append(_tier_table(tier_counts(epitopes, candidates, variants if variants is not None else pd.DataFrame())))
 
     if not (evidence.somatic_status == "somatic").any():
         parts.append(f"<div class='empty' id='no-somatic'>No somatic variants: none of the {len(evidence)} candidate "
@@ -216,6 +269,8 @@ def write_report(
     models_dir: str,
     filters: dict,
     out_html: str,
+    variants_tsv: str | None = None,
+    tiers: dict | None = None,
 ) -> None:
     from neoag.scoring import demo_model_info
 
@@ -233,5 +288,7 @@ def write_report(
         read_table(alleles_tsv).allele.tolist(),
         demo.get("label", "DEMO MODEL") if demo else None,
         filters,
+        read_table(variants_tsv) if variants_tsv else None,
+        tiers,
     )
     Path(out_html).write_text(text)

@@ -138,6 +138,60 @@ def test_candidates_are_ranked_binders(demo_runs):
     assert binders.all()
 
 
+TIERS = ["Pass", "Anchor", "Subclonal", "LowExpr", "NoExpr", "Poor"]
+
+
+def test_candidates_are_ranked_by_tier_first(demo_runs):
+    candidates = read(demo_runs[0] / "candidates.tsv")
+    order = candidates.tier.map(TIERS.index)
+    assert order.notna().all() and order.is_monotonic_increasing
+    assert (candidates.tier == "Pass").sum() > 0
+
+
+def test_variants_without_rna_reads_are_never_pass(demo_runs):
+    # The demo's RNA reads leave gene DMG6 out: its variants have RNA depth 0 (NoExpr, or Poor
+    # when another criterion fails too); the others are expressed.
+    variants = read(demo_runs[0] / "variants.tsv")
+    silent = variants[variants.tumor_rna_depth == "0"]
+    assert set(silent.gene_name) == {"DMG6"}
+    assert set(silent.tier) <= {"NoExpr", "Poor"} and "NoExpr" in set(silent.tier)
+    assert not variants[variants.tumor_rna_depth != "0"].tier.isin(["NoExpr", "LowExpr"]).any()
+    # Without a purity, subclonal = VAF below half the highest somatic VAF.
+    vaf = variants.tumor_dna_vaf.astype(float)
+    assert list(variants.clonal == "True") == list(vaf >= 0.5 * vaf.max())
+
+
+def test_reference_proteome_holds_the_wild_type_proteins(demo_runs):
+    from neoag.proteome import read_proteome
+
+    proteome = set(read_proteome(demo_runs[0].parent / "reference" / "proteome.fa"))
+    annotations = read(demo_runs[0] / "annotation" / "annotations.tsv")
+    own = annotations[(annotations.cis_variants == "") & (annotations.wt_protein != "")]
+    assert len(own) > 0 and set(own.wt_protein) <= proteome
+    epitopes = read(demo_runs[0] / "all_epitopes.tsv")
+    assert set(epitopes.in_reference_proteome) <= {"True", "False"}
+
+
+def test_annotated_vcf_is_valid_and_carries_the_tiers(demo_runs):
+    vcf = demo_runs[0] / "somatic.neoag.vcf.gz"
+    assert (demo_runs[0] / "somatic.neoag.vcf.gz.tbi").exists()
+    header = subprocess.run(["bcftools", "view", "-h", str(vcf)], capture_output=True, text=True, check=True)
+    assert "##INFO=<ID=NEOAG_TIER," in header.stdout
+    query = subprocess.run(
+        ["bcftools", "query", "-f", "%CHROM:%POS:%REF:%ALT\t%NEOAG_TIER\t%NEOAG_BEST_PEPTIDE\n", str(vcf)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    in_vcf = {line.split("\t")[0]: line.split("\t")[1:] for line in query.stdout.splitlines()}
+    variants = read(demo_runs[0] / "variants.tsv")
+    assert in_vcf == {
+        v: [t or ".", p or "."] for v, t, p in zip(variants.variant_id, variants.tier, variants.best_peptide)
+    }
+    # Same records as the somatic VCF.
+    plain = subprocess.run(["bcftools", "view", "-H", str(demo_runs[0] / "somatic.vcf.gz")], capture_output=True,
+                           text=True, check=True)  # fmt: skip
+    assert len(plain.stdout.splitlines()) == len(in_vcf)
+
+
 def test_second_run_from_scratch_gives_byte_identical_tables(demo_runs):
     first, second = demo_runs
     tables = sorted(p.relative_to(first) for p in first.rglob("*.tsv"))

@@ -52,6 +52,9 @@ def test_report_renders_plots_and_table_in_chromium(chromium, report, tmp_path):
     rows = int(re.search(r'data-rows="(\d+)"', body).group(1))
     assert rows == 50
     assert 'id="demo-warning"' in dom
+    assert 'data-tiers="6"' in body, "the tier table does not list the six tiers"
+    pass_row = re.search(r'<tr class="tier-Pass"><td>Pass</td><td>[^<]*</td><td>(\d+)</td><td>(\d+)</td>', dom)
+    assert pass_row and int(pass_row.group(2)) > 0, "no Pass candidate counted in the tier table"
 
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / "report-demo.png"

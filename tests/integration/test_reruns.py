@@ -49,8 +49,9 @@ def with_config(workdir: Path, text: str) -> tuple[str, ...]:
     return ("--configfile", str(REPO / "config" / "config.yaml"), str(extra))
 
 
-# What follows the result tables: reports, cohort summary, and the manifest (which records the config).
-REPORTING = {"all", "report", "cohort_summary", "manifest"}
+# What follows the result tables: reports, the annotated VCF, cohort summary, and the manifest
+# (which records the config).
+REPORTING = {"all", "report", "annotate_somatic_vcf", "cohort_summary", "manifest"}
 
 
 def test_changing_a_filter_reruns_only_the_ranking(complete_run):

@@ -40,9 +40,14 @@ def test_demo_runs_through_slurm_and_matches_a_local_run(slurm_cluster, tmp_path
     )
     assert on_slurm.returncode == 0, on_slurm.stderr[-5000:]
     # The jobs really went through SLURM: the plugin keeps a log folder per submitted rule or
-    # group; rank and report of a sample run as one group job.
+    # group; rank, the annotated VCF and report of a sample run as one group job.
     slurm_logs = {p.name for p in (tmp_path / "slurm" / ".snakemake" / "slurm_logs").iterdir()}
-    expected = {"rule_call_freebayes", "rule_select_somatic", "rule_score_chunk", "group_results_rank_report"}
+    expected = {
+        "rule_call_freebayes",
+        "rule_select_somatic",
+        "rule_score_chunk",
+        "group_results_annotate_somatic_vcf_rank_report",
+    }
     assert expected <= slurm_logs
 
     local = run_snakemake(tmp_path / "local")

@@ -24,3 +24,10 @@ def test_docs_list_no_column_that_no_table_has():
     section = text[text.index("## Columns") :]
     documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE))
     assert documented - written == set()
+
+
+def test_every_vcf_info_field_is_documented():
+    from neoag.columns import VCF_INFO
+
+    documented = set(re.findall(r"^\| `(NEOAG_[A-Z_]+)` \|", DOCS.read_text(), flags=re.MULTILINE))
+    assert documented == set(VCF_INFO)

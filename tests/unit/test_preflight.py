@@ -64,3 +64,23 @@ def test_hla_alleles_optional_when_typed_but_still_checked():
     check_sample_sheet(_sheet(hla_alleles=""), "s.tsv", require_hla=False)
     with pytest.raises(NeoagInputError, match="line 2.*not an HLA allele name"):
         check_sample_sheet(_sheet(hla_alleles="HLA-Z*99:99"), "s.tsv", require_hla=False)
+
+
+@pytest.mark.parametrize("purity, copy_number", [("0.7", ""), ("1", "3"), (".35", "2.5"), ("", ""), ("1.0", "1")])
+def test_purity_and_copy_number_accepted(purity, copy_number):
+    check_sample_sheet(_sheet(hla_alleles="HLA-A*02:01", purity=purity, copy_number=copy_number), "s.tsv")
+
+
+@pytest.mark.parametrize(
+    "purity, copy_number, message",
+    [
+        ("70", "", "column purity: '70' is not a number above 0 and at most 1"),
+        ("0", "", "column purity: '0' is not"),
+        ("high", "", "column purity: 'high' is not"),
+        ("0.5", "0", "column copy_number: '0' is not a number of at least 1"),
+        ("", "3", "copy_number is given without purity"),
+    ],
+)
+def test_bad_purity_or_copy_number_is_named(purity, copy_number, message):
+    with pytest.raises(NeoagInputError, match=message):
+        check_sample_sheet(_sheet(hla_alleles="HLA-A*02:01", purity=purity, copy_number=copy_number), "s.tsv")

@@ -50,6 +50,36 @@ def test_report_of_a_sample_without_epitopes_says_so():
     assert json.dumps({"a": 1}) in text.replace("&quot;", '"')
 
 
+def test_tier_counts_cover_every_tier_in_order():
+    from neoag.report import tier_counts
+
+    epitopes = pd.DataFrame({"tier": ["Pass", "Poor", "Poor", "NoExpr"]})
+    candidates = pd.DataFrame({"tier": ["Pass", "NoExpr"]})
+    variants = pd.DataFrame({"tier": ["Pass", ""]})
+    counts = tier_counts(epitopes, candidates, variants)
+    assert list(counts.index) == ["Pass", "Anchor", "Subclonal", "LowExpr", "NoExpr", "Poor"]
+    assert counts["peptide x allele rows"].tolist() == [1, 0, 0, 0, 1, 2]
+    assert counts["candidates"].tolist() == [1, 0, 0, 0, 1, 0]
+    assert counts["variants (best tier)"].tolist() == [1, 0, 0, 0, 0, 0]
+
+
+def test_report_shows_the_tier_table():
+    evidence = pd.DataFrame({"variant_id": ["v"], "somatic_status": ["somatic"]})
+    annotations = pd.DataFrame({"variant_id": [], "consequence": []})
+    epitopes = pd.DataFrame(columns=["mt_peptide", "binder", "mt_presentation_percentile", "tier"])
+    variants = pd.DataFrame({"variant_id": ["v"], "tier": [""]})
+    text = render_report("s1", evidence, annotations, epitopes, epitopes, ["HLA-A*02:01"], None, {}, variants, {})
+    assert "<table id='tiers'>" in text and text.count("<tr class='tier-") == 6
+
+
+def test_cohort_summary_counts_variants_by_best_tier():
+    variants = pd.DataFrame(
+        {"variant_id": list("abcd"), "consequence": ["missense"] * 4, "tier": ["Pass", "Pass", "Anchor", ""]}
+    )
+    row = summarise_sample("s", variants, pd.DataFrame({"variant_id": []}), callable_mb=1.0)
+    assert (row["tier_pass"], row["tier_anchor"], row["tier_poor"]) == (2, 1, 0)
+
+
 def test_report_of_a_sample_without_somatic_variants_says_so():
     evidence = pd.DataFrame({"variant_id": ["v"], "somatic_status": ["germline"]})
     annotations = pd.DataFrame({"variant_id": [], "consequence": []})
