@@ -20,15 +20,15 @@ rule annotate:
         "logs/annotate/{sample}.log",
     benchmark:
         "benchmarks/annotate/{sample}.tsv"
-    params:
-        annotation=config["annotation"],
-        evidence=config["evidence"],
-        peptides=config["peptides"],
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(60),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        annotation=config["annotation"],
+        evidence=config["evidence"],
+        peptides=config["peptides"],
     script:
         "../scripts/annotate.py"

@@ -15,11 +15,11 @@ rule region_bed:
         index="results/regions/{region}.bed.gz.tbi",
     log:
         "logs/region_bed/{region}.log",
-    params:
-        bed=region_bed,
     localrule: True
     conda:
         "../envs/neoag.yaml"
+    params:
+        bed=region_bed,
     script:
         "../scripts/region_bed.py"
 
@@ -37,17 +37,17 @@ rule call_freebayes:
         "logs/call_freebayes/{sample}/{region}.log",
     benchmark:
         "benchmarks/call_freebayes/{sample}/{region}.tsv"
+    conda:
+        "../envs/calling.yaml"
+    threads: 1
+    resources:
+        mem_mb=scaled(4000),
+        runtime=scaled(120),
     params:
         fraction=config["calling"]["freebayes"]["min_alternate_fraction"],
         alt_count=config["calling"]["freebayes"]["min_alternate_count"],
         mapq=config["calling"]["freebayes"]["min_mapping_quality"],
         baseq=config["calling"]["freebayes"]["min_base_quality"],
-    threads: 1
-    resources:
-        mem_mb=scaled(4000),
-        runtime=scaled(120),
-    conda:
-        "../envs/calling.yaml"
     shell:
         "(freebayes --fasta-reference {input.fasta:q} --targets {input.bed:q}"
         " --pooled-continuous --haplotype-length 0"
@@ -73,25 +73,25 @@ rule call_bcftools:
         "logs/call_bcftools/{sample}/{region}.log",
     benchmark:
         "benchmarks/call_bcftools/{sample}/{region}.tsv"
+    conda:
+        "../envs/calling.yaml"
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(120),
     params:
         alt_count=config["calling"]["bcftools"]["min_alternate_count"],
         fraction=config["calling"]["bcftools"]["min_alternate_fraction"],
         mapq=config["calling"]["bcftools"]["min_mapping_quality"],
         baseq=config["calling"]["bcftools"]["min_base_quality"],
         max_depth=config["calling"]["bcftools"]["max_depth"],
-    threads: 1
-    resources:
-        mem_mb=scaled(2000),
-        runtime=scaled(120),
-    conda:
-        "../envs/calling.yaml"
     shell:
         "(bcftools mpileup --no-version --fasta-ref {input.fasta:q} --regions-file {input.bed:q}"
         " --annotate FORMAT/AD,FORMAT/DP --min-MQ {params.mapq} --min-BQ {params.baseq}"
         " --max-depth {params.max_depth} --output-type u {input.tumor:q} {input.normal:q}"
         " | bcftools norm --no-version --multiallelics -any --output-type u"
         " | bcftools view --no-version --output-type z --output {output.vcf:q}"
-        " --include 'ALT!=\"<*>\" && FMT/AD[0:1]>={params.alt_count}"
+        ' --include \'ALT!="<*>" && FMT/AD[0:1]>={params.alt_count}'
         " && FMT/AD[0:1]>={params.fraction}*FMT/DP[0]'"
         " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
 
@@ -138,18 +138,18 @@ rule call_mutect2:
         "logs/call_mutect2/{sample}/{region}.log",
     benchmark:
         "benchmarks/call_mutect2/{sample}/{region}.tsv"
-    params:
-        options=mutect2_options,
-        java=java_heap,
+    conda:
+        "../envs/gatk4.yaml"
     threads: 2
     resources:
         mem_mb=scaled(8000),
         runtime=scaled(480),
-    conda:
-        "../envs/gatk4.yaml"
+    params:
+        options=mutect2_options,
+        java=java_heap,
     shell:
         "gatk --java-options {params.java} Mutect2 --reference {input.fasta:q}"
-        " --input {input.tumor:q} --input {input.normal:q} --normal-sample \"$(cat {input.normal_name:q})\""
+        ' --input {input.tumor:q} --input {input.normal:q} --normal-sample "$(cat {input.normal_name:q})"'
         " --intervals {input.bed:q} --native-pair-hmm-threads {threads} {params.options}"
         " --output {output.vcf:q} > {log:q} 2>&1"
 
@@ -169,14 +169,14 @@ rule filter_mutect2:
         "logs/filter_mutect2/{sample}.log",
     benchmark:
         "benchmarks/filter_mutect2/{sample}.tsv"
-    params:
-        gather=mutect2_gather_arguments,
+    conda:
+        "../envs/gatk4.yaml"
     threads: 1
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(120),
-    conda:
-        "../envs/gatk4.yaml"
+    params:
+        gather=mutect2_gather_arguments,
     shell:
         "(gatk MergeVcfs {params.gather[vcfs]} --OUTPUT {output.unfiltered:q}"
         " && gatk MergeMutectStats {params.gather[stats]} --output {output.stats:q}"
@@ -197,14 +197,14 @@ rule call_manta:
         "logs/call_manta/{sample}.log",
     benchmark:
         "benchmarks/call_manta/{sample}.tsv"
-    params:
-        rundir="results/{sample}/calls/manta/run",
+    conda:
+        "../envs/manta.yaml"
     threads: 4
     resources:
         mem_mb=scaled(8000),
         runtime=scaled(480),
-    conda:
-        "../envs/manta.yaml"
+    params:
+        rundir="results/{sample}/calls/manta/run",
     shell:
         "(rm -rf {params.rundir:q}"
         " && configManta.py --normalBam {input.normal:q} --tumorBam {input.tumor:q}"
@@ -231,15 +231,15 @@ rule call_strelka2:
         "logs/call_strelka2/{sample}/{region}.log",
     benchmark:
         "benchmarks/call_strelka2/{sample}/{region}.tsv"
-    params:
-        rundir="results/{sample}/calls/strelka2/scatter/{region}.run",
-        options=strelka2_options,
+    conda:
+        "../envs/strelka2.yaml"
     threads: 4
     resources:
         mem_mb=scaled(8000),
         runtime=scaled(480),
-    conda:
-        "../envs/strelka2.yaml"
+    params:
+        rundir="results/{sample}/calls/strelka2/scatter/{region}.run",
+        options=strelka2_options,
     shell:
         "(rm -rf {params.rundir:q}"
         " && configureStrelkaSomaticWorkflow.py --normalBam {input.normal:q} --tumorBam {input.tumor:q}"
@@ -264,12 +264,12 @@ rule gather_calls:
         "logs/gather_calls/{sample}/{caller}.log",
     wildcard_constraints:
         caller="freebayes|bcftools|strelka2",
+    conda:
+        "../envs/calling.yaml"
     threads: 1
     resources:
         mem_mb=scaled(1000),
         runtime=scaled(60),
-    conda:
-        "../envs/calling.yaml"
     shell:
         "(bcftools concat --no-version --allow-overlaps --remove-duplicates"
         " --output-type z --output {output.vcf:q} {input.vcfs:q}"
@@ -290,14 +290,14 @@ rule prepare_calls:
         skipped="results/{sample}/calls/{caller}/skipped.tsv",
     log:
         "logs/prepare_calls/{sample}/{caller}.log",
-    params:
-        pass_filters=config["calling"]["pass_filters"],
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(60),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        pass_filters=config["calling"]["pass_filters"],
     script:
         "../scripts/prepare_calls.py"
 
@@ -312,12 +312,12 @@ rule normalise_calls:
         index="results/{sample}/calls/{caller}/candidates.vcf.gz.tbi",
     log:
         "logs/normalise_calls/{sample}/{caller}.log",
+    conda:
+        "../envs/calling.yaml"
     threads: 1
     resources:
         mem_mb=scaled(1000),
         runtime=scaled(60),
-    conda:
-        "../envs/calling.yaml"
     shell:
         "(bcftools norm --no-version --multiallelics -any --fasta-ref {input.fasta:q} --check-ref e"
         " --output-type z --output {output.vcf:q} {input.vcf:q}"
@@ -333,15 +333,15 @@ rule consensus:
         index="results/{sample}/calls/candidates.vcf.gz.tbi",
     log:
         "logs/consensus/{sample}.log",
-    params:
-        callers=candidate_callers,
-        min_callers=min_callers,
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(30),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        callers=candidate_callers,
+        min_callers=min_callers,
     script:
         "../scripts/consensus.py"
 
@@ -362,15 +362,15 @@ rule select_somatic:
         "logs/select_somatic/{sample}.log",
     benchmark:
         "benchmarks/select_somatic/{sample}.tsv"
-    params:
-        evidence=config["evidence"],
-        somatic=config["somatic"],
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(60),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        evidence=config["evidence"],
+        somatic=config["somatic"],
     script:
         "../scripts/select_somatic.py"
 
@@ -384,11 +384,11 @@ rule germline_targets:
         "results/{sample}/calls/germline/targets.bed",
     log:
         "logs/germline_targets/{sample}.log",
-    params:
-        flank=config["germline"]["flank"],
     localrule: True
     conda:
         "../envs/neoag.yaml"
+    params:
+        flank=config["germline"]["flank"],
     script:
         "../scripts/germline_targets.py"
 
@@ -407,15 +407,15 @@ rule call_germline:
         "logs/call_germline/{sample}.log",
     benchmark:
         "benchmarks/call_germline/{sample}.tsv"
-    params:
-        mapq=config["calling"]["freebayes"]["min_mapping_quality"],
-        baseq=config["calling"]["freebayes"]["min_base_quality"],
+    conda:
+        "../envs/calling.yaml"
     threads: 1
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(120),
-    conda:
-        "../envs/calling.yaml"
+    params:
+        mapq=config["calling"]["freebayes"]["min_mapping_quality"],
+        baseq=config["calling"]["freebayes"]["min_base_quality"],
     shell:
         "(if [ -s {input.bed:q} ]; then"
         " freebayes --fasta-reference {input.fasta:q} --targets {input.bed:q} --haplotype-length 0"
@@ -440,15 +440,15 @@ rule select_germline:
         "logs/select_germline/{sample}.log",
     benchmark:
         "benchmarks/select_germline/{sample}.tsv"
-    params:
-        evidence=config["evidence"],
-        somatic=config["somatic"],
-        germline=config["germline"],
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(60),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        evidence=config["evidence"],
+        somatic=config["somatic"],
+        germline=config["germline"],
     script:
         "../scripts/select_germline.py"

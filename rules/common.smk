@@ -241,9 +241,7 @@ def normalised_expression(wildcards):
 def sample_clonality(wildcards):
     """The sample sheet's purity and copy_number of the sample (None when not given)."""
     row = samples.loc[wildcards.sample]
-    return {
-        column: float(row[column]) if row.get(column, "") else None for column in ("purity", "copy_number")
-    }
+    return {column: float(row[column]) if row.get(column, "") else None for column in ("purity", "copy_number")}
 
 
 def anchor_positions_file(wildcards):

@@ -17,16 +17,16 @@ rule hla_reads:
         "logs/hla_reads/{sample}.log",
     benchmark:
         "benchmarks/hla_reads/{sample}.tsv"
-    params:
-        region=config["hla"]["region"],
-        contigs=config["hla"]["contigs"],
-        unmapped=config["hla"]["unmapped"],
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(120),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        region=config["hla"]["region"],
+        contigs=config["hla"]["contigs"],
+        unmapped=config["hla"]["unmapped"],
     script:
         "../scripts/hla_reads.py"
 
@@ -43,14 +43,14 @@ rule hla_type_builtin:
         "logs/hla_type_builtin/{sample}.log",
     benchmark:
         "benchmarks/hla_type_builtin/{sample}.tsv"
-    params:
-        settings=config["hla"]["builtin"],
+    conda:
+        "../envs/hla_typing.yaml"
     threads: 1
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(30),
-    conda:
-        "../envs/hla_typing.yaml"
+    params:
+        settings=config["hla"]["builtin"],
     script:
         "../scripts/hla_type.py"
 
@@ -66,15 +66,15 @@ rule hla_optitype:
         "logs/hla_optitype/{sample}.log",
     benchmark:
         "benchmarks/hla_optitype/{sample}.tsv"
-    params:
-        outdir=optitype_outdir,
-        extra=config["hla"]["optitype"]["extra"],
+    conda:
+        "../envs/optitype.yaml"
     threads: config["hla"]["optitype"]["threads"]
     resources:
         mem_mb=scaled(config["hla"]["optitype"]["mem_mb"]),
         runtime=scaled(240),
-    conda:
-        "../envs/optitype.yaml"
+    params:
+        outdir=optitype_outdir,
+        extra=config["hla"]["optitype"]["extra"],
     shell:
         "OptiTypePipeline.py --input {input.reads_1:q} {input.reads_2:q} --dna"
         " --outdir {params.outdir:q} --prefix {wildcards.sample:q} --verbose {params.extra}"
@@ -89,6 +89,9 @@ rule hla_alleles:
         report="results/{sample}/hla/typing_report.tsv",
     log:
         "logs/hla_alleles/{sample}.log",
+    localrule: True
+    conda:
+        "../envs/neoag.yaml"
     params:
         typer=config["hla"]["typer"],
         prefer=config["hla"]["prefer"],
@@ -96,9 +99,6 @@ rule hla_alleles:
         source=config["samples"],
         models=config["mhcflurry"]["models"],
         unsupported=config["hla"]["unsupported_alleles"],
-    localrule: True
-    conda:
-        "../envs/neoag.yaml"
     script:
         "../scripts/hla_alleles.py"
 
@@ -110,11 +110,11 @@ rule download_hla_reference:
         f"{config['hla']['download']['dir']}/hla_class1_exon2-3_{config['hla']['download']['release']}.fasta",
     log:
         "logs/download_hla_reference.log",
-    params:
-        release=config["hla"]["download"]["release"],
-        url=config["hla"]["download"]["url"],
     localrule: True
     conda:
         "../envs/neoag.yaml"
+    params:
+        release=config["hla"]["download"]["release"],
+        url=config["hla"]["download"]["url"],
     script:
         "../scripts/download_hla_reference.py"

@@ -9,14 +9,14 @@ rule peptides:
         "results/{sample}/peptides/peptides.tsv",
     log:
         "logs/peptides/{sample}.log",
-    params:
-        lengths=config["peptides"]["lengths"],
-        flank_length=config["peptides"]["flank_length"],
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(30),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        lengths=config["peptides"]["lengths"],
+        flank_length=config["peptides"]["flank_length"],
     script:
         "../scripts/peptides.py"

@@ -10,12 +10,12 @@ rule expression:
         "results/{sample}/expression/expression.tsv",
     log:
         "logs/expression/{sample}.log",
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(30),
-    conda:
-        "../envs/neoag.yaml"
     script:
         "../scripts/expression.py"
 
@@ -32,12 +32,12 @@ rule reference_proteome:
         "logs/reference_proteome.log",
     benchmark:
         "benchmarks/reference_proteome.tsv"
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(30),
-    conda:
-        "../envs/neoag.yaml"
     script:
         "../scripts/reference_proteome.py"
 
@@ -59,19 +59,19 @@ rule rank:
         "logs/rank/{sample}.log",
     benchmark:
         "benchmarks/rank/{sample}.tsv"
-    params:
-        filters=config["filters"],
-        tiers=config["tiers"],
-        clonality=sample_clonality,
-    threads: 1
-    resources:
-        mem_mb=scaled(4000),
-        runtime=scaled(30),
     group:
         # On a cluster the small ranking and report jobs run as one job. Only rules that
         # always rerun together are grouped: a group reruns as a whole.
         "results"
     conda:
         "../envs/neoag.yaml"
+    threads: 1
+    resources:
+        mem_mb=scaled(4000),
+        runtime=scaled(30),
+    params:
+        filters=config["filters"],
+        tiers=config["tiers"],
+        clonality=sample_clonality,
     script:
         "../scripts/rank.py"

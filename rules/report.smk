@@ -11,14 +11,14 @@ rule annotate_somatic_vcf:
         index="results/{sample}/somatic.neoag.vcf.gz.tbi",
     log:
         "logs/annotate_somatic_vcf/{sample}.log",
-    threads: 1
-    resources:
-        mem_mb=scaled(1000),
-        runtime=scaled(30),
     group:
         "results"
     conda:
         "../envs/neoag.yaml"
+    threads: 1
+    resources:
+        mem_mb=scaled(1000),
+        runtime=scaled(30),
     script:
         "../scripts/annotate_somatic_vcf.py"
 
@@ -40,17 +40,17 @@ rule report:
         ),
     log:
         "logs/report/{sample}.log",
-    params:
-        filters=config["filters"],
-        tiers=config["tiers"],
-    threads: 1
-    resources:
-        mem_mb=scaled(2000),
-        runtime=scaled(30),
     group:
         "results"
     conda:
         "../envs/report.yaml"
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(30),
+    params:
+        filters=config["filters"],
+        tiers=config["tiers"],
     script:
         "../scripts/report.py"
 
@@ -69,15 +69,15 @@ rule cohort_summary:
         ),
     log:
         "logs/cohort_summary.log",
-    params:
-        samples=list(samples.index),
-        callable_mb=config["cohort"]["callable_mb"],
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(2000),
         runtime=scaled(30),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        samples=list(samples.index),
+        callable_mb=config["cohort"]["callable_mb"],
     script:
         "../scripts/cohort_summary.py"
 
@@ -89,14 +89,14 @@ rule manifest:
         "results/manifest.json",
     log:
         "logs/manifest.log",
-    params:
-        config=config,
-        samples=samples.to_dict("records"),
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(1000),
         runtime=scaled(60),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        config=config,
+        samples=samples.to_dict("records"),
     script:
         "../scripts/manifest.py"

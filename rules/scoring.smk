@@ -11,14 +11,14 @@ checkpoint plan_scoring:
         directory("results/{sample}/scores/chunks"),
     log:
         "logs/plan_scoring/{sample}.log",
-    params:
-        chunk_size=config["mhcflurry"]["chunk_size"],
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(30),
-    conda:
-        "../envs/neoag.yaml"
+    params:
+        chunk_size=config["mhcflurry"]["chunk_size"],
     script:
         "../scripts/plan_scoring.py"
 
@@ -34,17 +34,17 @@ rule score_chunk:
         "logs/score_chunk/{sample}/{chunk}.log",
     benchmark:
         "benchmarks/score_chunk/{sample}/{chunk}.tsv"
-    params:
-        gpus=config["mhcflurry"]["gpu"],
-        cache=config["mhcflurry"]["cache"],
-        cpu_batch_size=config["mhcflurry"]["cpu_batch_size"],
+    conda:
+        "../envs/mhcflurry.yaml"
     threads: config["mhcflurry"]["threads"]
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(120),
         gpu=config["mhcflurry"]["gpu"],
-    conda:
-        "../envs/mhcflurry.yaml"
+    params:
+        gpus=config["mhcflurry"]["gpu"],
+        cache=config["mhcflurry"]["cache"],
+        cpu_batch_size=config["mhcflurry"]["cpu_batch_size"],
     script:
         "../scripts/score.py"
 
@@ -57,12 +57,12 @@ rule gather_scores:
         "results/{sample}/scores/scores.tsv",
     log:
         "logs/score/{sample}.log",
+    conda:
+        "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=scaled(1000),
         runtime=scaled(30),
-    conda:
-        "../envs/neoag.yaml"
     script:
         "../scripts/gather_scores.py"
 
@@ -73,11 +73,11 @@ rule download_mhcflurry_models:
         directory(f"{config['mhcflurry']['download_dir']}/models_class1_presentation"),
     log:
         "logs/download_mhcflurry_models.log",
-    params:
-        downloads_dir=output_parent,
     localrule: True
     conda:
         "../envs/mhcflurry.yaml"
+    params:
+        downloads_dir=output_parent,
     shell:
         "MHCFLURRY_DOWNLOADS_DIR={params.downloads_dir:q}"
         " mhcflurry-downloads fetch models_class1_presentation > {log:q} 2>&1"

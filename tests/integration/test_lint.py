@@ -17,3 +17,10 @@ def test_snakemake_lint_is_clean():
     )  # fmt: skip
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "Congratulations" in completed.stdout + completed.stderr
+
+
+def test_snakefmt_is_clean():
+    # snakefmt reads its settings (line length 120) from pyproject.toml.
+    snakefmt = [sys.executable, "-m", "snakefmt", "--check", "Snakefile", "rules"]
+    completed = subprocess.run(snakefmt, cwd=REPO, capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
