@@ -287,6 +287,7 @@ rule prepare_calls:
     output:
         vcf="results/{sample}/calls/{caller}/accepted.vcf.gz",
         index="results/{sample}/calls/{caller}/accepted.vcf.gz.tbi",
+        skipped="results/{sample}/calls/{caller}/skipped.tsv",
     log:
         "logs/prepare_calls/{sample}/{caller}.log",
     params:

@@ -1,6 +1,7 @@
 # Helpers shared by the rules: configuration, the sample sheet, input functions.
 import os
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -10,34 +11,33 @@ from snakemake.utils import validate
 # The library imports inside the Snakefile too (preflight checks before any job).
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from neoag.errors import NeoagInputError  # noqa: E402
-from neoag.preflight import check_sample_sheet  # noqa: E402
+from neoag.preflight import check_config_schema, run_preflight  # noqa: E402
 from neoag.regions import plan_regions  # noqa: E402
 
-validate(config, schema="../config/schemas/config.schema.yaml", set_default=True)
+CONFIG_SCHEMA = Path(workflow.basedir) / "config/schemas/config.schema.yaml"
 
 
-def load_samples(path):
-    """The sample sheet, validated; text cells stay text (no NaN for empty rna_bam).
+def preflight_config(config):
+    """The config against its schema, with a message naming the key (before Snakemake's validation,
+    which fills in the defaults)."""
+    import yaml
+
+    try:
+        check_config_schema(config, yaml.safe_load(CONFIG_SCHEMA.read_text()))
+    except NeoagInputError as error:
+        sys.exit(f"neoag: error: {error}")
+
+
+def load_samples(config):
+    """The preflight checks (docs/preflight.md) and the validated sample sheet; text cells stay text.
 
     Bad input ends the run here, before any job, with one paragraph (sys.exit
     prints it without a stack trace).
     """
     try:
-        sheet = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, comment=None)
-        check_sample_sheet(
-            sheet,
-            path,
-            require_hla=config["hla"]["typer"] == "sample_sheet",
-            annotation_source=config["annotation"]["source"],
-        )
+        sheet = run_preflight(config)
     except NeoagInputError as error:
         sys.exit(f"neoag: error: {error}")
-    except (OSError, pd.errors.ParserError) as error:
-        sys.exit(
-            f"neoag: error: the sample sheet {path} cannot be read ({error}). It must be a "
-            "tab-separated file with a header row: sample, tumor_bam, normal_bam, rna_bam, hla_alleles "
-            "(optional columns: vcf, expression)."
-        )
     if "hla_alleles" not in sheet.columns:
         sheet["hla_alleles"] = ""  # optional when a typer runs (checked above)
     for _, row in sheet.iterrows():
@@ -45,7 +45,9 @@ def load_samples(path):
     return sheet.set_index("sample", drop=False)
 
 
-samples = load_samples(config["samples"])
+preflight_config(config)
+validate(config, schema="../config/schemas/config.schema.yaml", set_default=True)
+samples = load_samples(config)
 
 
 wildcard_constraints:
@@ -188,11 +190,11 @@ def mutect2_options(wildcards):
     options = config["calling"]["mutect2"]
     arguments = []
     if options["germline_resource"]:
-        arguments.append(f"--germline-resource {options['germline_resource']}")
+        arguments.append(f"--germline-resource {shlex.quote(options['germline_resource'])}")
     if options["panel_of_normals"]:
-        arguments.append(f"--panel-of-normals {options['panel_of_normals']}")
+        arguments.append(f"--panel-of-normals {shlex.quote(options['panel_of_normals'])}")
     if options["extra"]:
-        arguments.append(options["extra"])
+        arguments.append(options["extra"])  # no shell syntax (checked by the preflight)
     return " ".join(arguments)
 
 
@@ -203,8 +205,8 @@ def java_heap(wildcards, resources):
 
 def mutect2_gather_arguments(wildcards, input):
     """-I/--stats lists of the per-region Mutect2 outputs, for MergeVcfs and MergeMutectStats."""
-    vcfs = " ".join(f"-I {path}" for path in input.vcfs)
-    stats = " ".join(f"--stats {path}" for path in input.stats)
+    vcfs = " ".join(f"-I {shlex.quote(path)}" for path in input.vcfs)
+    stats = " ".join(f"--stats {shlex.quote(path)}" for path in input.stats)
     return {"vcfs": vcfs, "stats": stats}
 
 
@@ -217,7 +219,7 @@ def manta_indels(wildcards):
 
 def strelka2_options(wildcards, input):
     """configureStrelkaSomaticWorkflow.py options: Manta indel candidates, exome mode."""
-    arguments = [f"--indelCandidates {path}" for path in input.indels]
+    arguments = [f"--indelCandidates {shlex.quote(path)}" for path in input.indels]
     if config["calling"]["strelka2"]["exome"]:
         arguments.append("--exome")
     return " ".join(arguments)

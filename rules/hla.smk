@@ -77,7 +77,7 @@ rule hla_optitype:
         "../envs/optitype.yaml"
     shell:
         "OptiTypePipeline.py --input {input.reads_1:q} {input.reads_2:q} --dna"
-        " --outdir {params.outdir:q} --prefix {wildcards.sample} --verbose {params.extra}"
+        " --outdir {params.outdir:q} --prefix {wildcards.sample:q} --verbose {params.extra}"
         " > {log:q} 2>&1"
 
 
@@ -95,6 +95,7 @@ rule hla_alleles:
         alleles=hla_alleles,
         source=config["samples"],
         models=config["mhcflurry"]["models"],
+        unsupported=config["hla"]["unsupported_alleles"],
     localrule: True
     conda:
         "../envs/neoag.yaml"

@@ -18,4 +18,5 @@ run_step(
     models_dir=snakemake.params.models,
     out_alleles=snakemake.output.alleles,
     out_report=snakemake.output.report,
+    unsupported=snakemake.params.unsupported,
 )

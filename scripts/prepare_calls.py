@@ -16,4 +16,5 @@ run_step(
     tumor_bam=snakemake.input.tumor,
     normal_bam=snakemake.input.normal,
     pass_filters=snakemake.params.pass_filters,
+    skipped_path=snakemake.output.skipped,
 )

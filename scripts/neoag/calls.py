@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from neoag.errors import NeoagInputError
+from neoag.variants import unsupported_allele_reason
 
 TUMOR_NAMES = ("TUMOR", "TUMOUR")
 NORMAL_NAMES = ("NORMAL",)
@@ -200,14 +201,16 @@ def read_calls(
     tumor_names: Iterable[str],
     normal_names: Iterable[str],
     pass_filters: Sequence[str],
-) -> tuple[list[Candidate], SampleColumns, dict[str, int]]:
+) -> tuple[list[Candidate], SampleColumns, dict[str, int], list[dict[str, str]]]:
     """The accepted, normalised ALT alleles of one caller's VCF.
 
     fasta is an open pysam.FastaFile: REF alleles must match it. Records whose
     FILTER is not in pass_filters ('.' = no filter applied) are dropped; the
-    returned counts say how many for which reason. Raises NeoagInputError for a
-    VCF that cannot be read, an unknown contig or a REF that differs from the
-    reference.
+    returned counts say how many for which reason. Alleles that are valid VCF
+    but cannot be scored (symbolic, breakend, '*', N or IUPAC codes) are
+    returned as skipped rows (chrom, pos, ref, alt, caller, skip_reason).
+    Raises NeoagInputError for a VCF that cannot be read, an unknown contig, a
+    record beyond the contig's end or a REF that differs from the reference.
     """
     import pysam
 
@@ -219,8 +222,8 @@ def read_calls(
             "with a '##fileformat=VCF' header; compress it with bgzip, not gzip."
         ) from None
     accepted = set(pass_filters)
-    counts = {"records": 0, "kept": 0, "filtered": 0, "no_alt": 0}
-    candidates = []
+    counts = {"records": 0, "kept": 0, "filtered": 0, "no_alt": 0, "skipped": 0}
+    candidates, skipped = [], []
     contigs = set(fasta.references)
     with vcf:
         columns = detect_sample_columns(
@@ -239,19 +242,36 @@ def read_calls(
                         f"{where}: contig '{record.chrom}' is not in the reference FASTA. The VCF must be "
                         "called on the same reference as the BAMs (same contig names, e.g. 'chr1' vs '1')."
                     )
+                length = fasta.get_reference_length(record.chrom)
+                if record.pos - 1 + len(record.ref) > length:
+                    raise NeoagInputError(
+                        f"{where}: REF '{record.ref}' reaches beyond the end of contig {record.chrom} "
+                        f"({length} bp in the reference FASTA). The VCF was made on another reference build or "
+                        "assembly; call it on the configured reference, or remove the record."
+                    )
                 reference = fasta.fetch(record.chrom, record.pos - 1, record.pos - 1 + len(record.ref)).upper()
                 if reference != record.ref.upper() and not set(record.ref.upper()) <= {"N"}:
                     raise NeoagInputError(
                         f"{where}: REF '{record.ref}' differs from the reference genome ('{reference}'). The VCF "
                         "was made on another reference build; call it on the configured reference or lift it over."
                     )
-                alleles = [
-                    (number, alt)
-                    for number, alt in enumerate(record.alts or (), start=1)
-                    if alt not in (".", "*", "<*>", "<NON_REF>")
-                ]
+                alleles = []
+                for number, alt in enumerate(record.alts or (), start=1):
+                    if alt in (".", "<*>", "<NON_REF>"):  # placeholders, not alleles
+                        continue
+                    reason = unsupported_allele_reason(record.ref.upper(), alt)
+                    if reason:
+                        skipped.append(
+                            {"chrom": record.chrom, "pos": str(record.pos), "ref": record.ref, "alt": alt,
+                             "caller": caller, "skip_reason": reason}
+                        )  # fmt: skip
+                        print(f"  skipped {record.chrom}:{record.pos} {record.ref}>{alt}: {reason}", file=sys.stderr)
+                        counts["skipped"] += 1
+                        continue
+                    alleles.append((number, alt))
                 if not alleles:
-                    counts["no_alt"] += 1
+                    if not any(row["pos"] == str(record.pos) and row["chrom"] == record.chrom for row in skipped[-1:]):
+                        counts["no_alt"] += 1
                     continue
                 counts["kept"] += 1
                 for number, alt in alleles:
@@ -266,12 +286,14 @@ def read_calls(
                             normal_vaf=caller_vaf(record, columns.normal, number),
                         )
                     )
+        except NeoagInputError:
+            raise
         except (OSError, ValueError) as error:
             raise NeoagInputError(
                 f"{vcf_path}: a record after number {counts['records']} cannot be parsed ({error}). Fix or "
                 f"remove it; 'bcftools view {vcf_path}' shows where parsing stops."
             ) from None
-    return candidates, columns, counts
+    return candidates, columns, counts, skipped
 
 
 def merge_calls(
@@ -347,20 +369,29 @@ def prepare_calls(
     tumor_bam: str,
     normal_bam: str,
     pass_filters: Sequence[str],
+    skipped_path: str | None = None,
 ) -> list[Candidate]:
-    """One caller's VCF -> its accepted ALT alleles (sites-only VCF, sorted, indexed)."""
+    """One caller's VCF -> its accepted ALT alleles (sites-only VCF, sorted, indexed), and the
+    alleles that cannot be scored, with the reason, in skipped_path (TSV)."""
+    import pandas as pd
     import pysam
+
+    from neoag.columns import SKIPPED
+    from neoag.tables import write_table
 
     with pysam.FastaFile(fasta_path) as fasta:
         contigs = list(zip(fasta.references, fasta.lengths))
-        candidates, columns, counts = read_calls(
+        candidates, columns, counts, skipped = read_calls(
             vcf_path, caller, fasta, bam_sample_names(tumor_bam), bam_sample_names(normal_bam), pass_filters
         )
     candidates = merge_calls([candidates], 1, [name for name, _ in contigs])
     write_candidates(candidates, out_path, contigs)
+    if skipped_path:
+        write_table(pd.DataFrame(skipped, columns=list(SKIPPED)), skipped_path, SKIPPED)
     print(
         f"{caller}: {counts['records']} records; {counts['filtered']} with a FILTER not in "
-        f"{list(pass_filters)}, {counts['no_alt']} without an ALT allele; {len(candidates)} candidate "
+        f"{list(pass_filters)}, {counts['no_alt']} without an ALT allele; skipped {counts['skipped']} "
+        f"allele(s) that cannot be scored (see skipped.tsv); {len(candidates)} candidate "
         f"alleles. Tumor column: {columns.tumor}, normal column: {columns.normal} ({columns.how}).",
         file=sys.stderr,
     )

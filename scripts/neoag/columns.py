@@ -220,7 +220,18 @@ TYPING_REPORT = {
     "used_for_scoring": "true when the row's allele is in alleles.tsv (scored), false when the other source won",
 }
 
+SKIPPED = {
+    "chrom": VARIANT_KEY["chrom"],
+    "pos": VARIANT_KEY["pos"],
+    "ref": VARIANT_KEY["ref"],
+    "alt": "the ALT allele as the VCF writes it (one per row)",
+    "caller": "the VCF's source: a caller of calling.callers, or 'vcf' (the sample sheet's VCF)",
+    "skip_reason": "why the allele cannot be scored: symbolic allele, breakend, spanning deletion '*', "
+    "N or IUPAC code in REF/ALT",
+}
+
 TABLES = {
+    "calls/*/skipped.tsv": SKIPPED,
     "evidence.tsv": EVIDENCE_TABLE,
     "annotations.tsv": ANNOTATION_TABLE,
     "peptides.tsv": PEPTIDE_TABLE,

@@ -244,6 +244,23 @@ def choose_alleles(
     return alleles, typer, report
 
 
+def skip_unsupported(
+    alleles: list[str], report: list[dict[str, str]], supported: set[str] | None, models_dir: str
+) -> list[str]:
+    """The alleles the models can score (all when their list is unknown); the others are
+    logged as skipped and flagged not_supported_by_model in the typing report rows."""
+    if supported is None:
+        return alleles
+    skipped = [allele for allele in alleles if allele not in supported]
+    for allele in skipped:
+        print(f"skipped HLA allele {allele}: not supported by the models in {models_dir}", file=sys.stderr)
+    for row in report:
+        if row["allele"] in skipped:
+            _add_flag(row, "not_supported_by_model")
+            row["used_for_scoring"] = "false"
+    return [allele for allele in alleles if allele in supported]
+
+
 def finalise_alleles(
     sample: str,
     typer: str,
@@ -254,6 +271,7 @@ def finalise_alleles(
     models_dir: str,
     out_alleles: str,
     out_report: str,
+    unsupported: str = "error",
 ) -> list[str]:
     """alleles.tsv (scored alleles) and typing_report.tsv of one sample.
 
@@ -270,6 +288,9 @@ def finalise_alleles(
     models_dir : str
         MHCflurry models directory, to prefer supported names among tied ones
         and flag unsupported ones (skipped when its allele list cannot be read).
+    unsupported : str
+        'error' (the scoring step stops at an allele the models cannot score) or
+        'skip' (such alleles are left out, logged and flagged not_supported_by_model).
     """
     import pandas as pd
 
@@ -291,6 +312,8 @@ def finalise_alleles(
     if typer != "sample_sheet" and supported is None:
         print(f"note: no allele list found in {models_dir}; the scoring step checks the alleles", file=sys.stderr)
     alleles, source, report = choose_alleles(sample, typer, rows, sheet, prefer, supported)
+    if unsupported == "skip":
+        alleles = skip_unsupported(alleles, report, model_supported_alleles(models_dir), models_dir)
     if not alleles:
         raise NeoagInputError(
             f"sample {sample}: {typer} typed no HLA allele (see {out_report} and the typing log: too few HLA "

@@ -106,7 +106,8 @@ def build_all_epitopes(
         annotations[[*VARIANT_KEY, *annotation_columns[1:]]], on=["variant_id", "transcript_id"], how="left"
     )
     table = table.merge(evidence[["variant_id", *EVIDENCE]], on="variant_id", how="left")
-    table = table.merge(pd.DataFrame({"allele": alleles}), how="cross")
+    # dtype of the scores' allele column: an empty sample's cross join must still merge on text
+    table = table.merge(pd.DataFrame({"allele": pd.Series(alleles, dtype=scores.allele.dtype)}), how="cross")
     table = _join_scores(table, scores, "mt")
     table = _join_scores(table, scores, "wt")
     table["sample"] = sample

@@ -181,7 +181,11 @@ def render_report(
     parts.append(f"<dt>HLA alleles</dt><dd>{html.escape(', '.join(alleles))}</dd>")
     parts.append(f"<dt>filters</dt><dd><code>{html.escape(json.dumps(filters, sort_keys=True))}</code></dd></dl>")
 
-    if epitopes.empty:
+    if not (evidence.somatic_status == "somatic").any():
+        parts.append(f"<div class='empty' id='no-somatic'>No somatic variants: none of the {len(evidence)} candidate "
+                     "alleles passed the somatic filters, so there are no peptides and nothing to rank. The result "
+                     "tables are empty (headers only).</div>")  # fmt: skip
+    elif epitopes.empty:
         parts.append("<div class='empty' id='no-epitopes'>No somatic variant of this sample changes a protein "
                      "in a way that makes new peptides, so there is nothing to rank.</div>")  # fmt: skip
     else:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-_BASES = re.compile(r"^[ACGTN]+$")
+_BASES = re.compile(r"^[ACGT]+$")
 
 
 @dataclass(frozen=True, order=True)
@@ -73,8 +73,8 @@ def normalized_key(variant: Variant, fetch: Callable[[str, int, int], str]) -> t
 def unsupported_allele_reason(ref: str, alt: str | None) -> str | None:
     """Why an allele cannot be turned into a protein change, or None if it can.
 
-    Symbolic alleles (<DEL>), breakends, the spanning-deletion star and IUPAC
-    ambiguity codes cannot be applied to a sequence.
+    Symbolic alleles (<DEL>), breakends, the spanning-deletion star, unknown
+    bases (N) and IUPAC ambiguity codes cannot be applied to a sequence.
     """
     if alt is None or alt == ".":
         return "no ALT allele"
@@ -86,7 +86,7 @@ def unsupported_allele_reason(ref: str, alt: str | None) -> str | None:
         return f"breakend allele {alt}"
     for name, allele in (("REF", ref), ("ALT", alt)):
         if not _BASES.match(allele.upper()):
-            return f"{name} '{allele}' has letters other than A, C, G, T, N"
+            return f"{name} '{allele}' has letters other than A, C, G, T (N or an IUPAC ambiguity code)"
     if ref.upper() == alt.upper():
         return "ALT equals REF"
     return None

@@ -28,12 +28,18 @@ def by_allele(candidates):
 
 
 def test_mutect2_dialect(genome):
-    candidates, columns, counts = read_calls(
+    candidates, columns, counts, _ = read_calls(
         str(DATA / "mutect2_demo.vcf"), "vcf", genome, ["demo_tumor"], ["demo_normal"], ["PASS"]
     )
     assert (columns.tumor, columns.normal) == ("demo_tumor", "demo_normal")
     assert "header lines" in columns.how
-    assert counts == {"records": 8, "kept": 6, "filtered": 2, "no_alt": 0}  # germline; strand_bias;weak_evidence
+    assert counts == {
+        "records": 8,
+        "kept": 6,
+        "filtered": 2,
+        "no_alt": 0,
+        "skipped": 0,
+    }  # germline; strand_bias;weak_evidence
     calls = by_allele(candidates)
     assert sorted(calls) == [
         "chr1:2412:G:T", "chr1:3066:G:A", "chr1:3066:G:T", "chr1:3359:A:AAAG", "chr1:6640:A:C",
@@ -47,7 +53,7 @@ def test_mutect2_dialect(genome):
 
 
 def test_strelka2_dialect_tier_counts(genome):
-    candidates, columns, counts = read_calls(
+    candidates, columns, counts, _ = read_calls(
         str(DATA / "strelka2_demo.vcf"), "vcf", genome, ["demo_tumor"], ["demo_normal"], ["PASS"]
     )
     assert (columns.tumor, columns.normal) == ("TUMOR", "NORMAL")
@@ -62,7 +68,7 @@ def test_strelka2_dialect_tier_counts(genome):
 
 
 def test_filters_are_configurable(genome):
-    candidates, _, counts = read_calls(str(DATA / "mutect2_demo.vcf"), "vcf", genome, [], [], ["PASS", "germline"])
+    candidates, _, counts, _ = read_calls(str(DATA / "mutect2_demo.vcf"), "vcf", genome, [], [], ["PASS", "germline"])
     assert counts["filtered"] == 1
     assert "chr2:3458:A:C" in by_allele(candidates)
 
@@ -88,7 +94,7 @@ def test_varscan2_and_freebayes_dialects(tmp_path, genome):
         [("RO", 1, "Integer"), ("AO", "A", "Integer")],
     )
     for path, vaf in ((varscan, 0.2222), (freebayes, 0.25)):
-        (call,), _, _ = read_calls(path, "x", genome, [], [], ["PASS", "."])
+        (call,), _, _, _ = read_calls(path, "x", genome, [], [], ["PASS", "."])
         assert call.tumor_vaf == pytest.approx(vaf)
 
 
@@ -97,7 +103,7 @@ def test_a_sites_only_vcf_has_no_caller_vafs(tmp_path, genome):
     path.write_text(
         "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr1\t3066\t.\tG\tA\t.\t.\t.\n"
     )
-    (call,), columns, _ = read_calls(str(path), "x", genome, [], [], ["."])
+    (call,), columns, _, _ = read_calls(str(path), "x", genome, [], [], ["."])
     assert (call.tumor_vaf, columns.tumor) == (None, None)
 
 

@@ -42,9 +42,17 @@ def test_directory_checksum_sees_names_and_bytes(tmp_path):
 
 
 def test_report_of_a_sample_without_epitopes_says_so():
-    evidence = pd.DataFrame({"variant_id": ["v"], "somatic_status": ["germline"]})
-    annotations = pd.DataFrame({"variant_id": [], "consequence": []})
+    evidence = pd.DataFrame({"variant_id": ["v"], "somatic_status": ["somatic"]})
+    annotations = pd.DataFrame({"variant_id": ["v"], "consequence": ["intron"]})
     epitopes = pd.DataFrame(columns=["mt_peptide", "binder", "mt_presentation_percentile"])
     text = render_report("s1", evidence, annotations, epitopes, epitopes, ["HLA-A*02:01"], None, {"a": 1})
     assert "id='no-epitopes'" in text and "demo-warning" not in text
     assert json.dumps({"a": 1}) in text.replace("&quot;", '"')
+
+
+def test_report_of_a_sample_without_somatic_variants_says_so():
+    evidence = pd.DataFrame({"variant_id": ["v"], "somatic_status": ["germline"]})
+    annotations = pd.DataFrame({"variant_id": [], "consequence": []})
+    epitopes = pd.DataFrame(columns=["mt_peptide", "binder", "mt_presentation_percentile"])
+    text = render_report("s1", evidence, annotations, epitopes, epitopes, ["HLA-A*02:01"], None, {})
+    assert "id='no-somatic'" in text and "No somatic variants" in text and "no-epitopes" not in text

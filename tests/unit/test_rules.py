@@ -47,3 +47,32 @@ def test_conda_envs_pin_every_package(env):
             assert all("==" in package for package in dependency["pip"]), f"{env.name}: unpinned pip package"
         else:
             assert re.match(r"^[\w.-]+ ?=", dependency), f"{env.name}: '{dependency}' is not pinned"
+
+
+SHELL = re.compile(r"^\s+shell:\n((?:\s+\".*\"\n?)+)", re.MULTILINE)
+# Unquoted placeholders that are safe, and why: numbers validated by the config schema, and
+# option strings built in rules/common.smk with shlex.quote around every path (the user's
+# 'extra' options are checked for shell syntax by the preflight).
+SAFE_UNQUOTED = {
+    "threads", "params.fraction", "params.alt_count", "params.mapq", "params.baseq", "params.max_depth",
+    "params.java", "params.options", "params.gather[vcfs]", "params.gather[stats]", "params.extra",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("path, name, body", RULES, ids=[name for _, name, _ in RULES])
+def test_shell_commands_quote_every_path_and_name(path, name, body):
+    """No shell injection through sample names, paths or config strings: every {input}, {output},
+    {log}, {wildcards} and {params} placeholder of a shell command is quoted with :q, unless it
+    is known to be safe (SAFE_UNQUOTED)."""
+    shell = SHELL.search(body)
+    if not shell:
+        return
+    placeholders = re.findall(r"(?<!\{)\{([^{}]+)\}(?!\})", shell.group(1))
+    unsafe = [p for p in placeholders if not p.endswith(":q") and p not in SAFE_UNQUOTED]
+    assert not unsafe, f"{path}: rule {name} has unquoted placeholders {unsafe}: add :q"
+
+
+def test_the_shell_scan_sees_an_unquoted_sample_name():
+    body = '    shell:\n        "tool --prefix {wildcards.sample} {input.bam:q} > {log:q}"\n'
+    placeholders = re.findall(r"(?<!\{)\{([^{}]+)\}(?!\})", SHELL.search(body).group(1))
+    assert [p for p in placeholders if not p.endswith(":q")] == ["wildcards.sample"]
