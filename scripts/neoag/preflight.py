@@ -31,6 +31,15 @@ SHELL_METACHARACTERS = re.compile(r"[;&|`$<>(){}\\\n\r'\"*?!#~]")
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
+def ends_with_bgzf_eof(path: str) -> bool:
+    """The file ends with BGZF's end-of-file block (complete BAMs and bgzip files do; truncated ones
+    and plain gzip do not)."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, handle.tell() - len(BGZF_EOF)))
+        return handle.read() == BGZF_EOF
+
+
 def warn(message: str) -> None:
     """A preflight warning: printed, the run goes on."""
     print(f"neoag: warning: {message}", file=sys.stderr)
@@ -285,17 +294,12 @@ def check_alignment_file(path: str, where: str) -> None:
             f"{where}: '{path}' has no index (.bai/.csi/.crai) beside it. Sort and index it: "
             f"samtools sort -o sorted.bam {path} && samtools index sorted.bam"
         )
-    if not path.endswith(".cram"):
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - len(BGZF_EOF)))
-            if handle.read() != BGZF_EOF:
-                raise NeoagInputError(
-                    f"{where}: '{path}' is truncated or not a BAM file (it lacks the end-of-file marker; "
-                    "an interrupted copy or download?). Copy it again and compare checksums; 'samtools quickcheck "
-                    f"{path}' tells whether it is complete."
-                )
+    if not path.endswith(".cram") and not ends_with_bgzf_eof(path):
+        raise NeoagInputError(
+            f"{where}: '{path}' is truncated or not a BAM file (it lacks the end-of-file marker; "
+            "an interrupted copy or download?). Copy it again and compare checksums; 'samtools quickcheck "
+            f"{path}' tells whether it is complete."
+        )
 
 
 def check_sample_rows(sheet: pd.DataFrame, path: str, require_hla: bool = True, annotation_source: str = "gtf") -> None:
@@ -484,16 +488,11 @@ def vcf_header(path: str, where: str):
 
     with open(path, "rb") as handle:
         start = handle.read(2)
-    if start == b"\x1f\x8b":
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - len(BGZF_EOF)))
-            if handle.read() != BGZF_EOF:
-                raise NeoagInputError(
-                    f"{where}: '{path}' is gzip-compressed but not with bgzip, or truncated. Recompress it: "
-                    f"zcat {path} | bgzip > fixed.vcf.gz"
-                )
+    if start == b"\x1f\x8b" and not ends_with_bgzf_eof(path):
+        raise NeoagInputError(
+            f"{where}: '{path}' is gzip-compressed but not with bgzip, or truncated. Recompress it: "
+            f"zcat {path} | bgzip > fixed.vcf.gz"
+        )
     try:
         with pysam.VariantFile(path) as vcf:
             return vcf.header.copy()
