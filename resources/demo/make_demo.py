@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
+import math
 import random
 import shutil
 import subprocess
@@ -1273,8 +1274,221 @@ def _art(
     (workdir / f"{run}.fa").unlink()
 
 
+def _art_pairs(workdir: Path, records: Sequence[tuple[str, str]], coverage: float, run: str) -> list[SimulatedPair]:
+    """Simulate read pairs from records with ART, with where each read came from (ART's ALN files)."""
+    write_fasta(workdir / f"{run}.fa", records)
+    args = [a for a in ART_ARGS if a != "-na"]  # keep the ALN files
+    command = ["art_illumina", *args, *ART_PAIRED, "-f", f"{coverage:g}", "-rs", _seed(run)]
+    _run([*command, "-i", f"{run}.fa", "-o", f"{run}_"], workdir)
+    mates = []
+    for mate in ("1", "2"):
+        positions = parse_art_aln((workdir / f"{run}_{mate}.aln").read_text())
+        lines = (workdir / f"{run}_{mate}.fq").read_text().splitlines(keepends=True)
+        records_by_name = {lines[i][1:].split("/")[0]: "".join(lines[i : i + 4]) for i in range(0, len(lines), 4)}
+        mates.append((positions, records_by_name))
+        for suffix in ("aln", "fq"):
+            (workdir / f"{run}_{mate}.{suffix}").unlink()
+    (workdir / f"{run}.fa").unlink()
+    (first, fastq1), (second, fastq2) = mates
+    return [
+        SimulatedPair(name, first[name][0], (first[name][1:], second[name][1:]), (fastq1[name], fastq2[name]))
+        for name in fastq1
+    ]
+
+
+def thin_to_planted_shares(
+    pairs: dict[str, list[SimulatedPair]],
+    planted: Sequence[Planted],
+    components: dict[str, tuple[int, int]],
+    excess: float,
+    run: str,
+) -> tuple[dict[str, list[bool]], list[dict[str, int]]]:
+    """Which simulated pairs each component keeps, and the kept pairs per variant and component.
+
+    pairs[c] are component c's pairs, simulated at excess times its coverage;
+    components maps c to (haplotype, percent). See select_pairs and depth_targets.
+    """
+    covers = {
+        c: [covered_windows(pair, variant_windows(planted, c, hap)) for pair in pairs[c]]
+        for c, (hap, _) in components.items()
+    }
+    available = {c: [sum(v in cov for cov in covers[c]) for v in range(len(planted))] for c in components}
+    targets = depth_targets(available, {c: percent for c, (_, percent) in components.items()}, excess)
+    kept = {
+        c: select_pairs(covers[c], targets[c], 1 / excess, random.Random(int(_seed(run, c, "thin"))))
+        for c in components
+    }
+    realized = [
+        {c: sum(k and v in cov for k, cov in zip(kept[c], covers[c])) for c in components} for v in range(len(planted))
+    ]
+    return kept, realized
+
+
 def component_edits(planted: Sequence[Planted], component: str, haplotype: int) -> list[Edit]:
     return [p.edit for p in planted if p.carried_by(component, haplotype)]
+
+
+# ----------------------------------------------------------------------------
+# Thinning: the DNA reads realize the planted VAFs
+# ----------------------------------------------------------------------------
+#
+# ART draws read positions at random, so a component's share of the fragments
+# that cover a variant is binomial: at 200x a planted VAF of 0.50 came out as
+# 0.43 in the simulated tumor reads. So each DNA component's chr1/chr2 reads
+# are simulated at THIN_EXCESS times its coverage and its read pairs are
+# thinned: at every planted variant (somatic and germline) each component
+# keeps exactly its percent of a target number D of pairs covering the variant
+# (D a multiple of 100 / gcd(percents), so every share is a whole number of
+# pairs); pairs that cover no planted variant are kept at random with
+# probability 1 / THIN_EXCESS. A pair covering several nearby variants counts
+# toward each of them (greedy selection, then exchanges). ART's ALN files say
+# where each read came from. chr6 and the RNA are not thinned.
+
+THIN_EXCESS = 1.5  # ART's coverage of chr1 and chr2, as a multiple of the wanted one
+THIN_MARGIN = 2  # a read covers a variant if it covers its bases and this many on each side
+
+
+@dataclass(frozen=True)
+class SimulatedPair:
+    """One ART read pair: its FASTQ records and where its reads lie on the component's haplotype."""
+
+    name: str  # ART's name without the mate suffix, e.g. "chr1-48"
+    contig: str
+    reads: tuple[tuple[int, int], ...]  # [start, end) of each read on the haplotype's forward strand
+    fastq: tuple[str, str]  # the two FASTQ records, 4 lines each
+
+
+def parse_art_aln(text: str) -> dict[str, tuple[str, int, int]]:
+    """Pair name ("chr1-48") -> (contig, start, end) of the read, from one of ART's ALN files.
+
+    ART gives the 0-based start on the strand the read came from, so for a '-'
+    read it counts from the end of the source sequence (whose length the @SQ
+    line gives). The reference line holds '-' where the read has an inserted base.
+    """
+    lengths: dict[str, int] = {}
+    positions = {}
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("@SQ"):
+            _, contig, length = line.split("\t")[:3]
+            lengths[contig] = int(length)
+        elif line.startswith(">"):
+            contig, name, start, strand = line[1:].split("\t")
+            span = len(lines[i + 1]) - lines[i + 1].count("-")
+            begin = int(start) if strand == "+" else lengths[contig] - int(start) - span
+            positions[name.split("/")[0]] = (contig, begin, begin + span)
+    return positions
+
+
+def variant_windows(
+    planted: Sequence[Planted], component: str, haplotype: int, margin: int = THIN_MARGIN
+) -> list[tuple[str, int, int]]:
+    """Where each planted variant lies on a component's haplotype: (contig, start, end), planted order.
+
+    The interval holds the variant's REF bases, or its ALT bases if the
+    component carries it (an indel's padding base included), widened by margin.
+    """
+    edits = component_edits(planted, component, haplotype)
+    windows = []
+    for p in planted:
+        on_contig = [e for e in edits if e.contig == p.edit.contig]
+        start = lift(p.edit.pos0, on_contig)
+        length = len(p.edit.alt) if p.carried_by(component, haplotype) else len(p.edit.ref)
+        windows.append((p.edit.contig, start - margin, start + length + margin))
+    return windows
+
+
+def covered_windows(pair: SimulatedPair, windows: Sequence[tuple[str, int, int]]) -> tuple[int, ...]:
+    """Indices of the windows that one read of the pair covers entirely."""
+    return tuple(
+        i
+        for i, (contig, start, end) in enumerate(windows)
+        if contig == pair.contig and any(a <= start and end <= b for a, b in pair.reads)
+    )
+
+
+def depth_targets(available: dict[str, list[int]], percents: dict[str, int], excess: float) -> dict[str, list[int]]:
+    """Fragments each component keeps at each variant: its percent of D, D a multiple of the unit.
+
+    available[c][v] counts component c's simulated pairs covering variant v.
+    D is the total available divided by excess, or less where a component has
+    fewer pairs than its share, rounded down to a multiple of 100 / gcd(percents),
+    the smallest D that every share divides.
+    """
+    unit = 100 // math.gcd(*percents.values())
+    n_variants = len(next(iter(available.values())))
+    depth = []
+    for v in range(n_variants):
+        limit = min(
+            sum(counts[v] for counts in available.values()) / excess,
+            *(available[c][v] * 100 / percent for c, percent in percents.items()),
+        )
+        depth.append(unit * math.floor(limit / unit + 1e-9))
+    return {c: [d * percent // 100 for d in depth] for c, percent in percents.items()}
+
+
+def select_pairs(
+    covers: Sequence[tuple[int, ...]], targets: Sequence[int], keep: float, rng: random.Random
+) -> list[bool]:
+    """Which read pairs of one component to keep.
+
+    Parameters
+    ----------
+    covers : sequence of tuple of int
+        For each pair, the variants it covers (indices into targets, ascending).
+    targets : sequence of int
+        How many kept pairs should cover each variant.
+    keep : float
+        Probability of keeping a pair that covers no variant.
+    rng : random.Random
+        Seeded; the order in which pairs are tried and the draws come from it.
+
+    Greedy: for each variant in turn, pairs in a shuffled order are kept while
+    none of the variants they cover has reached its target. A variant left
+    short (the pairs it still could take cover a neighbour that is full) then
+    takes such a pair in exchange for a kept pair that covers exactly those
+    full neighbours and not it. A variant's count never exceeds its target;
+    it falls short only if no exchange exists.
+    """
+    order = list(range(len(covers)))
+    rng.shuffle(order)
+    kept = [False] * len(covers)
+    count = [0] * len(targets)
+    by_variant: list[list[int]] = [[] for _ in targets]
+    for i in order:
+        for v in covers[i]:
+            by_variant[v].append(i)
+
+    def take(i: int, sign: int = 1) -> None:
+        kept[i] = sign > 0
+        for v in covers[i]:
+            count[v] += sign
+
+    for v, candidates in enumerate(by_variant):
+        for i in candidates:
+            if count[v] >= targets[v]:
+                break
+            if not kept[i] and all(count[w] < targets[w] for w in covers[i]):
+                take(i)
+    progress = True
+    while progress:
+        progress = False
+        for v, candidates in enumerate(by_variant):
+            for i in candidates:
+                if count[v] >= targets[v]:
+                    break
+                if kept[i]:
+                    continue
+                full = tuple(w for w in covers[i] if count[w] >= targets[w])
+                swap = next((j for j in by_variant[full[0]] if kept[j] and covers[j] == full), None) if full else None
+                if full and swap is None:
+                    continue
+                if swap is not None:
+                    take(swap, -1)
+                take(i)
+                progress = True
+    draws = [rng.random() for _ in covers]
+    return [k or (not covers[i] and draws[i] < keep) for i, k in enumerate(kept)]
 
 
 def simulate_dna(
@@ -1284,22 +1498,36 @@ def simulate_dna(
     hla: HlaDesign,
     sample: str,
     out_bam: Path,
-) -> None:
+) -> list[dict[str, int]]:
     """ART reads from every component of a sample, aligned with bwa mem.
 
-    chr1 and chr2 reads are simulated and aligned exactly as before chr6 (the
-    HLA genes) was added; chr6's reads come from separate ART runs at
-    HLA_COVERAGE and a separate bwa run, so adding them changed no other read
-    or alignment.
+    chr1 and chr2 read pairs are simulated at THIN_EXCESS times the coverage and
+    thinned so that every planted variant gets exactly each component's share
+    (thin_to_planted_shares); returns, per planted variant, the kept pairs
+    covering it by component.
+
+    chr6's reads (the HLA genes) come from separate ART runs at HLA_COVERAGE,
+    not thinned, and a separate bwa run, so they do not change the reads or
+    alignments on chr1 and chr2 (nor these theirs).
     """
     components, total = (
         (NORMAL_COMPONENTS, NORMAL_COVERAGE) if sample == "normal" else (TUMOR_COMPONENTS, TUMOR_COVERAGE)
     )
+    haplotypes = {}
+    for name, (hap, _) in components.items():
+        edits = component_edits(planted, name, hap)
+        haplotypes[name] = [(c, apply_edits(seq, [e for e in edits if e.contig == c])) for c, seq in contigs.items()]
+    pairs = {
+        name: _art_pairs(workdir, haplotypes[name], total * percent / 100 * THIN_EXCESS, f"{sample}.{name}")
+        for name, (_, percent) in components.items()
+    }
+    kept, realized = thin_to_planted_shares(pairs, planted, components, THIN_EXCESS, sample)
     with open(workdir / f"{sample}_1.fq", "w") as r1, open(workdir / f"{sample}_2.fq", "w") as r2:
-        for name, (hap, percent) in components.items():
-            edits = component_edits(planted, name, hap)
-            records = [(c, apply_edits(seq, [e for e in edits if e.contig == c])) for c, seq in contigs.items()]
-            _art(workdir, records, total * percent / 100, f"{sample}.{name}", f"{sample}.{name}.", (r1, r2))
+        for name in components:
+            for pair, keep in zip(pairs[name], kept[name]):
+                if keep:
+                    r1.write(f"@{sample}.{name}.{pair.fastq[0][1:]}")
+                    r2.write(f"@{sample}.{name}.{pair.fastq[1][1:]}")
     with open(workdir / f"{sample}_hla_1.fq", "w") as r1, open(workdir / f"{sample}_hla_2.fq", "w") as r2:
         for name, (hap, percent) in components.items():
             records = [("chr6", hla.haplotypes[hap])]
@@ -1312,6 +1540,7 @@ def simulate_dna(
         sam.writelines(line for line in extra if not line.startswith("@"))
     (workdir / f"{sample}_hla.sam").unlink()
     _sort_index(workdir, f"{sample}.sam", out_bam)
+    return realized
 
 
 def simulate_rna(
@@ -1396,12 +1625,19 @@ FILES = (
 )
 
 
+VARIANT_TABLE_HEADER = (
+    "chrom:pos", "ref>alt", "origin", "class", "gene", "protein_change", "tumor VAF", "tumor reads",
+    "normal VAF", "normal reads", "carried by",
+)  # fmt: skip
+
+
 def readme_text(
     genes: Sequence[Gene],
     rows: Sequence[dict[str, str]],
     hla: HlaDesign,
     sizes: dict[str, int],
     depths: dict[str, str],
+    realized: dict[str, dict[str, tuple[float, int]]],
 ) -> str:
     """README.md of the demo, from the design and the files written."""
     gene_table = _table(
@@ -1424,7 +1660,7 @@ def readme_text(
         ),
     )
     variant_table = _table(
-        ("chrom:pos", "ref>alt", "origin", "class", "gene", "protein_change", "tumor VAF", "normal VAF", "carried by"),
+        VARIANT_TABLE_HEADER,
         (
             (
                 f"{r['chrom']}:{r['pos']}",
@@ -1434,7 +1670,9 @@ def readme_text(
                 f"{r['gene_name']} ({r['strand']})",
                 r["protein_change"],
                 r["tumor_vaf"],
+                "{:.3f} of {}".format(*realized["tumor"][f"{r['chrom']}:{r['pos']}"]),
                 r["normal_vaf"],
+                "{:.3f} of {}".format(*realized["normal"][f"{r['chrom']}:{r['pos']}"]),
                 r["tumor_components"],
             )
             for r in rows
@@ -1471,6 +1709,8 @@ def readme_text(
     )
     return README_TEMPLATE.format(
         seed=SEED,
+        excess=f"{THIN_EXCESS:g}",
+        margin=THIN_MARGIN,
         hla_genes=hla_genes,
         hla_alleles=hla_alleles,
         hla_coverage=HLA_COVERAGE,
@@ -1521,6 +1761,29 @@ not a phylogeny: a few somatic variants sit on both Ta (hap1) and Tb (hap2) to
 reach VAF 0.6.
 
 {components}
+
+The DNA reads realize these fractions exactly at every planted variant, not
+just on average. ART draws read positions at random, so simulating each
+component at its share of the coverage gives each variant a binomial share of
+reads from the components that carry it (at 200x a planted VAF of 0.50 came
+out at 0.43). So each component's chr1/chr2 reads are simulated at
+{excess}x its coverage and then thinned, read pair by read pair: at every
+planted variant (somatic and germline) each component keeps exactly its
+percent of D pairs covering the variant, where D is the number of simulated
+pairs covering it divided by {excess} (less where a component has fewer than
+its share), rounded down to a multiple of 10 in the tumor and of 2 in the
+normal; pairs that cover no planted variant are kept at random with
+probability 1/{excess}. A pair covers a variant when one of its reads covers
+the variant's bases and {margin} more on each side, on the source sequence
+(ART's ALN files say where each read came from); a pair that covers several
+nearby variants counts for each (greedy selection, then exchanges). The
+selection is seeded, like everything else. "tumor reads" and "normal reads"
+in the table of planted variants below give, for the kept pairs covering each
+variant, the share that come from a read source carrying it and how many
+there are. Measured on the aligned reads (soft clips, mapping quality and
+which reads are informative differ a little), a VAF is then off only by a few
+fragments: `bench/calling.py` reports it. The chr6 (HLA) and RNA reads are
+not thinned.
 
 The tumor RNA comes from the same tumor components in the same proportions
 (DMG6 is not expressed; 30 % of DMG3's RNA is its exon-skipping isoform). Read
@@ -1614,7 +1877,7 @@ Columns of truth.tsv:
 
 It needs `art_illumina` (ART 2.5.8, Debian package art-nextgen-simulation-tools),
 `bwa` 0.7.17, `minimap2` 2.24 and `samtools` 1.16 on PATH and Python 3.11
-(standard library only), and takes about 10 seconds. FASTQ files, the bwa index
+(standard library only), and takes about 15 seconds. FASTQ files, the bwa index
 and the haplotype sequences stay in a temporary directory (`--keep-workdir`
 keeps it). The output is deterministic: with the same tool versions a rerun
 gives byte-identical files, including the BAMs, whose headers hold no paths,
@@ -1646,6 +1909,20 @@ def truth_text(rows: Sequence[dict[str, str]]) -> str:
     """truth.tsv content."""
     lines = ["\t".join(TRUTH_COLUMNS)] + ["\t".join(row[c] for c in TRUTH_COLUMNS) for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def realized_vafs(
+    planted: Sequence[Planted], kept: Sequence[dict[str, int]], components: dict[str, tuple[int, int]]
+) -> dict[str, tuple[float, int]]:
+    """Variant ("chrom:pos", 1-based) -> (share of a sample's kept pairs covering it that carry it, pairs).
+
+    kept is what simulate_dna returns for the sample; sorted by chrom and pos, as truth.tsv.
+    """
+    out = {}
+    for p, counts in sorted(zip(planted, kept), key=lambda x: (x[0].edit.contig, x[0].edit.pos0)):
+        carriers = sum(n for c, n in counts.items() if p.carried_by(c, components[c][0]))
+        out[f"{p.edit.contig}:{p.edit.pos0 + 1}"] = (carriers / sum(counts.values()), sum(counts.values()))
+    return out
 
 
 def _depths(out: Path) -> dict[str, str]:
@@ -1699,8 +1976,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         shutil.copy(out / "genome.fa", workdir / "genome.fa")
         _run(["bwa", "index", "genome.fa"], workdir)
-        for sample in ("normal", "tumor"):
-            simulate_dna(workdir, contigs, planted, hla, sample, (out / f"{sample}.bam").resolve())
+        realized = {}
+        for sample, components in (("normal", NORMAL_COMPONENTS), ("tumor", TUMOR_COMPONENTS)):
+            kept = simulate_dna(workdir, contigs, planted, hla, sample, (out / f"{sample}.bam").resolve())
+            realized[sample] = realized_vafs(planted, kept, components)
         simulate_rna(workdir, contigs, genes, planted, (out / "tumor_rna.bam").resolve())
     finally:
         if args.keep_workdir:
@@ -1711,7 +1990,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     names = ["genome.fa", "genome.fa.fai", "annotation.gtf", "truth.tsv", "hla_reference.fa", "hla_truth.tsv"]
     names += [f for b in ("normal", "tumor", "tumor_rna") for f in (f"{b}.bam", f"{b}.bam.bai")]
     sizes = {name: (out / name).stat().st_size for name in names}
-    (out / "README.md").write_text(readme_text(genes, rows, hla, sizes, _depths(out)))
+    (out / "README.md").write_text(readme_text(genes, rows, hla, sizes, _depths(out), realized))
+    for sample in ("normal", "tumor"):
+        worst = max(abs(vaf - float(r[f"{sample}_vaf"])) for r, (vaf, _) in zip(rows, realized[sample].values()))
+        print(f"make_demo: {sample} reads realize every planted VAF within {worst:.3f}", file=sys.stderr)
     print(f"make_demo: wrote {out} in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
 

@@ -207,3 +207,77 @@ def test_truth_rows(design):
     offset = int(germline_residue.group(1)) - int(somatic_residue.group(1))
     new_aa = next(k for k, v in md.THREE_LETTER.items() if v == germline_residue.group(2))
     assert s["mt_context"][10 + offset] == new_aa  # the germline change shows in the somatic peptide
+
+
+# ----------------------------------------------------------------------------
+# Thinning the simulated read pairs to the planted shares
+# ----------------------------------------------------------------------------
+
+
+def test_parse_art_aln_gives_forward_strand_intervals():
+    aln = (
+        "##ART_Illumina\tread_length\t4\n@CM\tart_illumina ...\n@SQ\tc1\t20\n##Header End\n"
+        ">c1\tc1-5/1-1\t3\t+\nACGT\nACGT\n"
+        ">c1\tc1-6/1-1\t2\t-\nAC-GT\nACTGT\n"  # '-' strand: 2 from the end; 4 reference bases
+    )
+    assert md.parse_art_aln(aln) == {"c1-5": ("c1", 3, 7), "c1-6": ("c1", 14, 18)}
+
+
+def _planted(contig, pos0, ref, alt, components):
+    return md.Planted(md.Edit(contig, pos0, ref, alt), md.Plan("missense", "G", components), None, 0, 0)
+
+
+def test_variant_windows_follow_each_haplotype():
+    planted = [_planted("c1", 10, "ACG", "A", ("Ta",)), _planted("c1", 30, "G", "T", ("Tb",))]
+    # Ta carries the 2-bp deletion: the SNV after it moves 2 bases left on Ta's haplotype
+    assert md.variant_windows(planted, "Ta", 1, margin=2) == [("c1", 8, 11 + 2), ("c1", 26, 31)]
+    assert md.variant_windows(planted, "Tb", 2, margin=2) == [("c1", 8, 15), ("c1", 28, 33)]
+
+
+def test_covered_windows_needs_one_read_over_the_whole_window():
+    pair = md.SimulatedPair("c1-1", "c1", ((0, 12), (20, 40)), ("", ""))
+    windows = [("c1", 8, 13), ("c1", 26, 31), ("c2", 0, 5), ("c1", 10, 25)]
+    assert md.covered_windows(pair, windows) == (1,)
+
+
+def test_depth_targets_are_whole_shares_of_the_thinned_depth():
+    available = {"A": [30, 9], "B": [31, 40]}
+    # v0: 61 / 1.5 = 40.7 -> 40; v1: A has only 9, at most 18 in all
+    assert md.depth_targets(available, {"A": 50, "B": 50}, 1.5) == {"A": [20, 9], "B": [20, 9]}
+    tumor = {"N1": [20], "N2": [21], "Ta": [60], "Tb": [61], "Tc": [40]}
+    assert md.depth_targets(tumor, {"N1": 10, "N2": 10, "Ta": 30, "Tb": 30, "Tc": 20}, 1.0) == {
+        "N1": [20], "N2": [20], "Ta": [60], "Tb": [60], "Tc": [40]
+    }  # fmt: skip
+
+
+def test_select_pairs_meets_every_target_with_an_exchange_when_needed():
+    # Variant 1 needs both pairs over it, so variant 0 must take its pair shared with 1:
+    # whenever the greedy pass takes pair 1 for variant 0 first, an exchange repairs it.
+    covers = [(0, 1), (0,), (1,), (), ()]
+    for seed in range(20):
+        kept = md.select_pairs(covers, [1, 2], keep=0.0, rng=md.random.Random(seed))
+        assert kept == [True, False, True, False, False], seed
+    assert md.select_pairs(covers, [1, 2], keep=1.0, rng=md.random.Random(0))[3:] == [True, True]
+
+
+def test_select_pairs_never_overshoots_and_keeps_free_pairs_at_the_rate():
+    rng = md.random.Random(1)
+    covers = [tuple(sorted(rng.sample(range(3), rng.randint(0, 2)))) for _ in range(3000)]
+    kept = md.select_pairs(covers, [100, 120, 90], keep=0.5, rng=md.random.Random(2))
+    counts = [sum(k and v in c for k, c in zip(kept, covers)) for v in range(3)]
+    assert counts == [100, 120, 90]
+    free = [k for k, c in zip(kept, covers) if not c]
+    assert 0.45 < sum(free) / len(free) < 0.55
+    assert kept == md.select_pairs(covers, [100, 120, 90], keep=0.5, rng=md.random.Random(2))  # seeded
+
+
+def test_thin_to_planted_shares_realizes_a_germline_het_exactly():
+    planted = [md.Planted(md.Edit("c1", 100, "G", "T"), md.Plan("germline_missense", "G", haplotype=1), None, 0, 0)]
+    pairs = {
+        "H1": [md.SimulatedPair(f"c1-{i}", "c1", ((50 + i, 175 + i), (400, 525)), ("", "")) for i in range(40)],
+        "H2": [md.SimulatedPair(f"c1-{i}", "c1", ((60 + i, 185 + i), (400, 525)), ("", "")) for i in range(25)],
+    }
+    # H1 covers the SNV (window 98-103) with 40 pairs (i <= 48), H2 with 25 (i <= 38)
+    kept, realized = md.thin_to_planted_shares(pairs, planted, md.NORMAL_COMPONENTS, 1.5, "test")
+    assert realized == [{"H1": 21, "H2": 21}]  # 65 / 1.5 = 43.3 -> 42, half each
+    assert sum(kept["H1"]) == 21 and sum(kept["H2"]) == 21
