@@ -3,38 +3,16 @@ expression, and the HPC callers' rules (dry-run and lint only: GATK and Strelka2
 not installed here)."""
 
 import gzip
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.integration.test_demo_workflow import REPO, run_snakemake
+
 pytestmark = pytest.mark.integration
 
-REPO = Path(__file__).resolve().parents[2]
 HLA = "HLA-A*02:01,HLA-A*11:01,HLA-B*07:02,HLA-B*15:01,HLA-C*04:01,HLA-C*07:01"
-
-
-def run_snakemake(workdir: Path, *extra: str, configs=(), timeout: int = 600) -> subprocess.CompletedProcess:
-    """snakemake in workdir (config/, resources/ and tests/ linked from the repo)."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    for name in ("config", "resources", "tests"):
-        if not (workdir / name).exists():
-            (workdir / name).symlink_to(REPO / name)
-    command = [
-        "timeout", "-k", "20", str(timeout),
-        sys.executable, "-m", "snakemake",
-        "--snakefile", str(REPO / "Snakefile"),
-        "--directory", str(workdir),
-        "--cores", "2",
-    ]  # fmt: skip
-    if configs:
-        command += ["--configfile", str(REPO / "config" / "config.yaml"), *map(str, configs)]
-    command += list(extra)
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
-    return subprocess.run(command, capture_output=True, text=True, env=env)
 
 
 def read(path: Path) -> pd.DataFrame:

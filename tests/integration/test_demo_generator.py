@@ -1,25 +1,17 @@
 """The demo generator, run for real (ART, bwa, minimap2), reproduces the committed demo."""
 
 import csv
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.integration.test_demo_workflow import content_digest
+
 pytestmark = pytest.mark.integration
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
-
-
-def content_digest(path: Path) -> str:
-    """BAMs by their records and header (samtools view -h --no-PG), other files by their bytes."""
-    if path.suffix == ".bam":
-        data = subprocess.run(["samtools", "view", "-h", "--no-PG", str(path)], capture_output=True, check=True).stdout
-    else:
-        data = path.read_bytes()
-    return hashlib.sha256(data).hexdigest()
 
 
 def test_regenerated_demo_equals_the_committed_one(tmp_path):

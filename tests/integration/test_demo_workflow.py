@@ -20,10 +20,11 @@ RESULT_TABLES = ("all_epitopes.tsv", "candidates.tsv", "variants.tsv")
 PEPTIDE_CLASSES = ("missense", "inframe_insertion", "inframe_deletion", "frameshift", "stop_lost")
 
 
-def run_snakemake(workdir: Path, *extra: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    """snakemake on the demo config in workdir (config/ and resources/ linked from the repo)."""
+def run_snakemake(workdir: Path, *extra: str, configs=(), timeout: int = 900) -> subprocess.CompletedProcess:
+    """snakemake in workdir (config/, resources/ and tests/ linked from the repo), on the demo
+    config updated by the config files in `configs` (in order)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    for name in ("config", "resources"):
+    for name in ("config", "resources", "tests"):
         if not (workdir / name).exists():
             (workdir / name).symlink_to(REPO / name)
     command = [
@@ -32,10 +33,21 @@ def run_snakemake(workdir: Path, *extra: str, timeout: int = 900) -> subprocess.
         "--snakefile", str(REPO / "Snakefile"),
         "--directory", str(workdir),
         "--cores", "2",
-        *extra,
     ]  # fmt: skip
+    if configs:
+        command += ["--configfile", str(REPO / "config" / "config.yaml"), *map(str, configs)]
+    command += list(extra)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     return subprocess.run(command, capture_output=True, text=True, env=env)
+
+
+def content_digest(path: Path) -> str:
+    """BAMs by their records and header (samtools view -h --no-PG), other files by their bytes."""
+    if path.suffix == ".bam":
+        data = subprocess.run(["samtools", "view", "-h", "--no-PG", str(path)], capture_output=True, check=True).stdout
+    else:
+        data = path.read_bytes()
+    return hashlib.sha256(data).hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 and its generator reproducing the committed files."""
 
 import gzip
-import hashlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,27 +9,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.integration.test_demo_workflow import REPO, content_digest, run_snakemake
+
 pytestmark = pytest.mark.integration
 
-REPO = Path(__file__).resolve().parents[2]
 HARD = REPO / "resources" / "hard_patient"
 
 
 @pytest.fixture(scope="module")
 def hard_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("hard")
-    for name in ("config", "resources"):
-        (workdir / name).symlink_to(REPO / name)
-    command = [
-        "timeout", "-k", "20", "900",
-        sys.executable, "-m", "snakemake",
-        "--snakefile", str(REPO / "Snakefile"),
-        "--directory", str(workdir),
-        "--cores", "2",
-        "--configfile", str(REPO / "config" / "config.yaml"), str(REPO / "config" / "hard_patient" / "config.yaml"),
-    ]  # fmt: skip
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
-    completed = subprocess.run(command, capture_output=True, text=True, env=env)
+    completed = run_snakemake(workdir, configs=[REPO / "config" / "hard_patient" / "config.yaml"])
     assert completed.returncode == 0, completed.stderr[-5000:]
     return workdir / "results" / "hard"
 
@@ -90,14 +78,6 @@ def test_multiallelic_sites(hard_run, truth):
 def test_the_homopolymer_deletion_is_reported_left_aligned(hard_run, truth):
     (variant_id,) = truth.index[truth.category == "homopolymer"]
     assert variant_id in set(read(hard_run / "variants.tsv").variant_id)
-
-
-def content_digest(path: Path) -> str:
-    if path.suffix == ".bam":
-        data = subprocess.run(["samtools", "view", "-h", "--no-PG", str(path)], capture_output=True, check=True).stdout
-    else:
-        data = path.read_bytes()
-    return hashlib.sha256(data).hexdigest()
 
 
 def test_regenerated_hard_patient_equals_the_committed_one(tmp_path):
