@@ -20,6 +20,7 @@ import pandas as pd
 
 from neoag.errors import NeoagInputError
 from neoag.hla import check_supported, model_supported_alleles, parse_allele_list
+from neoag.regions import read_fai
 
 REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam")
 OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression", "purity", "copy_number")
@@ -115,15 +116,7 @@ def check_reference(fasta: str, gtf: str) -> list[tuple[str, int]]:
         raise NeoagInputError(
             f"config reference.fasta: '{fasta}' has no index '{fai}' beside it. Create it with: samtools faidx {fasta}"
         )
-    contigs = []
-    with open(fai) as handle:
-        for number, line in enumerate(handle, start=1):
-            fields = line.rstrip("\n").split("\t")
-            if len(fields) < 2 or not fields[1].isdigit():
-                raise NeoagInputError(
-                    f"{fai}, line {number}: not a samtools FASTA index line. Recreate it: samtools faidx {fasta}"
-                )
-            contigs.append((fields[0], int(fields[1])))
+    contigs = read_fai(fai)
     if not contigs:
         raise NeoagInputError(f"{fai}: the index lists no sequence. Recreate it: samtools faidx {fasta}")
     return contigs
