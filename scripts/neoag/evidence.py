@@ -304,6 +304,18 @@ def _splices_over(read, start: int, end: int) -> bool:
     return False
 
 
+def usable_read(read, filters: ReadFilters) -> bool:
+    """A primary, mapped, non-duplicate, QC-passed read of sufficient mapping quality."""
+    return not (
+        read.is_unmapped
+        or read.is_secondary
+        or read.is_supplementary
+        or read.is_duplicate
+        or read.is_qcfail
+        or read.mapping_quality < filters.min_mapping_quality
+    )
+
+
 def count_alleles(
     alignments, fasta, variant: Variant, filters: ReadFilters, others: Sequence[Variant] = ()
 ) -> AlleleCounts:
@@ -318,15 +330,7 @@ def count_alleles(
     votes: dict[str, int] = {}
     start, end = max(0, locus.left - MIN_ANCHOR - CLIP_REACH), locus.right + MIN_ANCHOR + CLIP_REACH
     for read in alignments.fetch(variant.chrom, start, end):
-        if (
-            read.is_unmapped
-            or read.is_secondary
-            or read.is_supplementary
-            or read.is_duplicate
-            or read.is_qcfail
-            or read.mapping_quality < filters.min_mapping_quality
-            or read.query_sequence is None
-        ):
+        if not usable_read(read, filters) or read.query_sequence is None:
             continue
         haplotype = read_haplotype(read, locus, filters.min_base_quality)
         if haplotype is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from neoag.evidence import ReadFilters, read_allele
+from neoag.evidence import ReadFilters, read_allele, usable_read
 from neoag.variants import Variant
 
 
@@ -48,17 +48,6 @@ def phase_call(counts: PhaseCounts, settings: PhaseSettings) -> str:
     return "unknown"
 
 
-def _usable(read, filters: ReadFilters) -> bool:
-    return not (
-        read.is_unmapped
-        or read.is_secondary
-        or read.is_supplementary
-        or read.is_duplicate
-        or read.is_qcfail
-        or read.mapping_quality < filters.min_mapping_quality
-    )
-
-
 def fragment_alleles(alignments, variants: Iterable[Variant], filters: ReadFilters) -> dict[str, list[str | None]]:
     """For each fragment covering any of the variants: the bases it carries at each.
 
@@ -71,7 +60,7 @@ def fragment_alleles(alignments, variants: Iterable[Variant], filters: ReadFilte
         start = variant.pos - 1
         end = start + len(variant.ref)
         for read in alignments.fetch(variant.chrom, max(0, start - 1), end + 1):
-            if not _usable(read, filters):
+            if not usable_read(read, filters):
                 continue
             allele = read_allele(read, start, end, filters.min_base_quality)
             if allele is None:
