@@ -25,6 +25,7 @@ rule all:
             sample=samples.index,
             table=["all_epitopes", "candidates", "variants"],
         ),
+        expand("results/{sample}/scores/scores.tsv", sample=samples.index),
         expand("results/{sample}/calls/germline.vcf.gz", sample=samples.index),
         expand("results/{sample}/somatic.neoag.vcf.gz", sample=samples.index),
         expand("results/{sample}/report.html", sample=samples.index),

@@ -47,7 +47,7 @@ rule rank:
         peptides="results/{sample}/peptides/peptides.tsv",
         annotations="results/{sample}/annotation/annotations.tsv",
         evidence="results/{sample}/calls/evidence.tsv",
-        scores="results/{sample}/scores/scores.tsv",
+        scores="results/{sample}/scores/scores.npz",
         expression=normalised_expression,
         proteome="results/reference/proteome.fa",
         anchors=anchor_positions_file,

@@ -29,7 +29,7 @@ rule score_chunk:
         alleles="results/{sample}/hla/alleles.tsv",
         models=config["mhcflurry"]["models"],
     output:
-        temp("results/{sample}/scores/parts/{chunk}.tsv"),
+        temp("results/{sample}/scores/parts/{chunk}.npz"),
     log:
         "logs/score_chunk/{sample}/{chunk}.log",
     benchmark:
@@ -54,7 +54,7 @@ rule gather_scores:
         parts=scored_chunks,
         models=config["mhcflurry"]["models"],
     output:
-        "results/{sample}/scores/scores.tsv",
+        "results/{sample}/scores/scores.npz",
     log:
         "logs/score/{sample}.log",
     conda:
@@ -65,6 +65,26 @@ rule gather_scores:
         runtime=scaled(30),
     script:
         "../scripts/gather_scores.py"
+
+
+rule export_scores:
+    # The text table for people; ranking reads scores.npz, so this runs beside it.
+    input:
+        "results/{sample}/scores/scores.npz",
+    output:
+        "results/{sample}/scores/scores.tsv",
+    log:
+        "logs/export_scores/{sample}.log",
+    group:
+        "results"
+    conda:
+        "../envs/neoag.yaml"
+    threads: 1
+    resources:
+        mem_mb=scaled(2000),
+        runtime=scaled(30),
+    script:
+        "../scripts/export_scores.py"
 
 
 rule download_mhcflurry_models:

@@ -1,4 +1,4 @@
-"""Snakemake adapter: the sample's scored chunks, in order -> scores.tsv."""
+"""Snakemake adapter: the sample's scored chunks, in order -> scores.npz."""
 
 import sys
 
@@ -10,6 +10,6 @@ from neoag.step import run_step
 run_step(
     gather_scores,
     parts=list(snakemake.input.parts),
-    out_tsv=snakemake.output[0],
+    out_path=snakemake.output[0],
     models_dir=snakemake.input.models,
 )

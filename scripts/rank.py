@@ -15,7 +15,7 @@ run_step(
     peptides_tsv=snakemake.input.peptides,
     annotations_tsv=snakemake.input.annotations,
     evidence_tsv=snakemake.input.evidence,
-    scores_tsv=snakemake.input.scores,
+    scores_npz=snakemake.input.scores,
     filters=Filters(**snakemake.params.filters),
     all_epitopes_tsv=snakemake.output.all_epitopes,
     candidates_tsv=snakemake.output.candidates,

@@ -12,7 +12,7 @@ run_step(
     chunk_tsv=snakemake.input.chunk,
     alleles_tsv=snakemake.input.alleles,
     models_dir=snakemake.input.models,
-    out_tsv=snakemake.output[0],
+    out_path=snakemake.output[0],
     threads=cpu_threads(snakemake.threads),
     gpus=snakemake.params.gpus,
     cache_path=snakemake.params.cache,

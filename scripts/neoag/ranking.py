@@ -12,6 +12,7 @@ from neoag.clonality import Clonality, clonal_calls
 from neoag.columns import ALL_EPITOPES, ANNOTATION, CANDIDATES, EVIDENCE, VARIANT_KEY, VARIANTS
 from neoag.consequences import PEPTIDE_CONSEQUENCES
 from neoag.expression import add_expression
+from neoag.scoring import SCORE_ARRAYS, score_table
 from neoag.tables import read_table, write_table
 from neoag.tiers import (
     TIER_ORDER,
@@ -26,13 +27,7 @@ from neoag.tiers import (
 EVIDENCE_NUMERIC = tuple(EVIDENCE)
 DEFAULT_TIERS = TierSettings()
 NO_PURITY = Clonality()
-SCORE_NUMERIC = (
-    "affinity_nm",
-    "affinity_percentile",
-    "processing_score",
-    "presentation_score",
-    "presentation_percentile",
-)
+SCORE_NUMERIC = SCORE_ARRAYS
 
 
 @dataclass(frozen=True)
@@ -215,7 +210,7 @@ def write_rankings(
     peptides_tsv: str,
     annotations_tsv: str,
     evidence_tsv: str,
-    scores_tsv: str,
+    scores_npz: str,
     filters: Filters,
     all_epitopes_tsv: str,
     candidates_tsv: str,
@@ -232,7 +227,7 @@ def write_rankings(
     peptides = read_table(peptides_tsv, numeric=("peptide_length", "peptide_start"))
     annotations = read_table(annotations_tsv, numeric=("pos", "protein_position", "cds_position"))
     evidence = read_table(evidence_tsv, numeric=("pos", *EVIDENCE_NUMERIC))
-    scores = read_table(scores_tsv, numeric=SCORE_NUMERIC)
+    scores = score_table(scores_npz)
     expression = read_table(expression_tsv, numeric=("tpm",)) if expression_tsv else None
     reference_peptides = (
         found_in_proteome(peptides.mt_peptide, read_proteome(proteome_fasta)) if proteome_fasta else set()

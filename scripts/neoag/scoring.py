@@ -16,9 +16,15 @@ The work is split in three steps (three Snakemake rules):
    (affinity on MHCflurry's cartesian pan-allele path or its per-allele path
    over one shared peptide encoding; processing once per (peptide, flanks);
    presentation from the two);
-3. `gather_scores`: the chunks' tables concatenated in chunk order. Chunks
-   are consecutive ranges of the sorted peptides, so scores.tsv is sorted by
-   (peptide, n_flank, c_flank, allele) whatever the number of chunks.
+3. `gather_scores`: the chunks' scores concatenated in chunk order into one
+   binary table, scores.npz (save_scores), which ranking reads. Chunks are
+   consecutive ranges of the sorted peptides, so it is sorted by
+   (peptide, n_flank, c_flank) whatever the number of chunks.
+
+Text is written once, off the critical path: `export_scores` turns scores.npz
+into scores.tsv (one row per peptide x allele, 6 significant digits) while
+ranking runs. Formatting floats as text costs about as much as scoring them
+with a small model, and ranking reads the binary table at full precision.
 """
 
 from __future__ import annotations
@@ -29,8 +35,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import zipfile
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -48,6 +53,8 @@ PEPTIDE_COLUMNS = ["mt_peptide", "mt_n_flank", "mt_c_flank", "wt_peptide", "wt_n
 CHUNK_SUFFIX = ".tsv"
 AMINO_ACIDS = frozenset("ACDEFGHIKLMNPQRSTVWY")
 STANDARD_PEPTIDES = re.compile("[ACDEFGHIKLMNPQRSTVWY]*")
+# The numeric columns of SCORE_TABLE: the arrays of a save_scores file.
+SCORE_ARRAYS = tuple(name for name in SCORE_TABLE if name not in (*SCORE_WORK, "allele"))
 
 
 def demo_model_info(models_dir: str) -> dict | None:
@@ -159,7 +166,9 @@ def plan_scoring(peptides_tsv: str, models_dir: str, out_dir: str, chunk_size: i
     """
     with_flanks = model_layout(models_dir) == "presentation"
     # Text columns as plain objects ('NA' stays a peptide): fast to deduplicate and iterate.
-    table = pd.read_csv(peptides_tsv, sep="\t", usecols=PEPTIDE_COLUMNS, dtype=object, na_filter=False)
+    # Flanks matter to presentation models only: read just what the mode uses.
+    columns = PEPTIDE_COLUMNS if with_flanks else ["mt_peptide", "wt_peptide"]
+    table = pd.read_csv(peptides_tsv, sep="\t", usecols=columns, dtype=object, na_filter=False)
     work = unique_peptides(table, with_flanks=with_flanks)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -272,14 +281,13 @@ class Scorer:
             self._model_key = f"sha256:{content}|mhcflurry:{mhcflurry.__version__}|{self.device}"
         return self._model_key
 
-    def affinity(self, peptides: list[str], alleles: list[str], on_column: Callable | None = None) -> np.ndarray:
+    def affinity(self, peptides: list[str], alleles: list[str]) -> np.ndarray:
         """Ensemble nM of each peptide (rows) x allele (columns), as MHCflurry's predict gives them.
 
         Merged pan-allele models (the released ones) take MHCflurry's
         cartesian path: the peptide stage of the network runs once per peptide
         for all alleles. Other models are called once per allele on one shared
         EncodableSequences, so the peptides are encoded once.
-        on_column(j, values) is called as soon as column j is known.
         """
         from mhcflurry.encodable_sequences import EncodableSequences
 
@@ -291,16 +299,9 @@ class Scorer:
                 peptides=encoded, alleles=list(alleles), model_kwargs=batch
             )
             if cartesian is not None:
-                result = np.asarray(cartesian, dtype=float)
-            else:
-                for j, allele in enumerate(alleles):
-                    result[:, j] = self.affinity_predictor.predict(peptides=encoded, allele=allele, model_kwargs=batch)
-                    if on_column is not None:
-                        on_column(j, result[:, j])
-                return result
-        if on_column is not None:
-            for j in range(len(alleles)):
-                on_column(j, result[:, j])
+                return np.asarray(cartesian, dtype=float)
+            for j, allele in enumerate(alleles):
+                result[:, j] = self.affinity_predictor.predict(peptides=encoded, allele=allele, model_kwargs=batch)
         return result
 
     def affinity_percentiles(self, affinity_nm: np.ndarray, alleles: list[str]) -> np.ndarray:
@@ -346,36 +347,12 @@ class Scorer:
         shape = (n_rows, n_alleles)
         return score.reshape(shape, order="F"), np.asarray(percentile, dtype=float).reshape(shape, order="F")
 
-    def score(
-        self, work: pd.DataFrame, alleles: list[str], cache=None, on_allele: Callable | None = None
-    ) -> ChunkScores:
+    def score(self, work: pd.DataFrame, alleles: list[str], cache=None) -> ChunkScores:
         """Scores of each row of work (unique, sorted SCORE_WORK rows) for each allele.
 
         With a cache (neoag.score_cache.ScoreCache) only the pairs it lacks are
-        predicted, and they are stored for later jobs. on_allele(j, scores) is
-        called once allele j's columns are final (while the next alleles are
-        still being predicted, where MHCflurry is called per allele), so that
-        writing can start early.
+        predicted, and they are stored for later jobs.
         """
-        if self.mode == "affinity" and cache is None:
-            shape = (len(work), len(alleles))
-            scores = ChunkScores(np.empty(shape), np.empty(shape))
-
-            def column_done(j: int, values: np.ndarray) -> None:
-                scores.affinity_nm[:, j] = values
-                scores.affinity_percentile[:, j] = self.affinity_predictor.percentile_ranks(values, allele=alleles[j])
-                if on_allele is not None:
-                    on_allele(j, scores)
-
-            self.affinity(work.peptide.tolist(), alleles, on_column=column_done)
-            return scores
-        scores = self._score_all(work, alleles, cache)
-        if on_allele is not None:
-            for j in range(len(alleles)):
-                on_allele(j, scores)
-        return scores
-
-    def _score_all(self, work: pd.DataFrame, alleles: list[str], cache) -> ChunkScores:
         if self.mode == "affinity":
             affinity_nm = self._cached_affinity(work.peptide.tolist(), alleles, cache)
             return ChunkScores(affinity_nm, self.affinity_percentiles(affinity_nm, alleles))
@@ -494,18 +471,91 @@ def score_header() -> str:
     return "\t".join(SCORE_TABLE) + "\n"
 
 
+def save_scores(path: str, work: pd.DataFrame, alleles: list[str], scores: ChunkScores) -> None:
+    """The binary score table that the scoring jobs hand to each other and to ranking.
+
+    An uncompressed .npz (numpy.load reads it): `alleles`, the work rows as
+    ASCII byte strings (`peptide`, `n_flank`, `c_flank`) and the float64 score
+    arrays that the models give (SCORE_ARRAYS: rows x alleles, processing_score
+    per row). Full precision, no text formatting (that is export_scores' job,
+    off the critical path), and the same bytes for the same scores.
+    """
+    _write_arrays(
+        path,
+        {
+            "alleles": np.array(alleles, dtype=str),
+            **{name: np.array(work[name].tolist(), dtype=bytes) for name in SCORE_WORK},
+            **{name: getattr(scores, name) for name in SCORE_ARRAYS if getattr(scores, name) is not None},
+        },
+    )
+
+
+def load_scores(path: str) -> tuple[pd.DataFrame, list[str], ChunkScores]:
+    """A save_scores file back: work rows (text columns), alleles, scores."""
+    arrays = _read_arrays(path)
+    work = pd.DataFrame({name: arrays[name].astype(str).tolist() for name in SCORE_WORK}, dtype=object)
+    scores = ChunkScores(**{name: arrays[name] for name in SCORE_ARRAYS if name in arrays})
+    return work, arrays["alleles"].tolist(), scores
+
+
+def _write_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
+    """An .npz as numpy.savez writes it, but with one fixed date on every entry: same arrays, same bytes."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name, array in arrays.items():
+            entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            with archive.open(entry, "w", force_zip64=True) as handle:
+                np.lib.format.write_array(handle, np.ascontiguousarray(array), allow_pickle=False)
+
+
+def _read_arrays(path: str) -> dict[str, np.ndarray]:
+    """The arrays of a save_scores file, checked for completeness."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {name: data[name] for name in data.files}
+    except (OSError, ValueError, zipfile.BadZipFile) as error:
+        raise NeoagInputError(
+            f"{path}: not a neoag score file ({type(error).__name__}: {error}); delete it and rerun the job "
+            "that writes it."
+        ) from None
+    scores = set(arrays) - {"alleles", *SCORE_WORK}
+    if not {"alleles", *SCORE_WORK} <= set(arrays) or scores not in (set(SCORE_ARRAYS[:2]), set(SCORE_ARRAYS)):
+        raise NeoagInputError(
+            f"{path}: not a complete neoag score file (arrays {sorted(arrays)}); delete it and rerun its job."
+        )
+    return arrays
+
+
+def score_table(path: str) -> pd.DataFrame:
+    """The scores of a save_scores file as one row per (work row, allele), columns SCORE_TABLE:
+    what read_table gives for export_scores' scores.tsv, but at full precision."""
+    work, alleles, scores = load_scores(path)
+    n_rows, n_alleles = len(work), len(alleles)
+    table = {name: np.repeat(np.array(work[name].tolist(), dtype=object), n_alleles) for name in SCORE_WORK}
+    table["allele"] = np.array(alleles * n_rows, dtype=object)
+    for name in SCORE_ARRAYS:
+        values = getattr(scores, name)
+        if values is None:
+            table[name] = np.full(n_rows * n_alleles, np.nan)
+        elif name == "processing_score":
+            table[name] = np.repeat(values, n_alleles)
+        else:
+            table[name] = values.ravel()
+    frame = pd.DataFrame(table)
+    return frame.astype({name: str for name in (*SCORE_WORK, "allele")})
+
+
 def score_chunk(
     chunk_tsv: str,
     alleles_tsv: str,
     models_dir: str,
-    out_tsv: str,
+    out_path: str,
     threads: int,
     gpus: int = 0,
     cache_path: str = "",
     cpu_batch_size: int = 1024,
     scorer: Scorer | None = None,
 ) -> None:
-    """Score one chunk of unique peptides (a plan_scoring file) for the sample's alleles.
+    """Score one chunk of unique peptides (a plan_scoring file) for the sample's alleles (save_scores file).
 
     scorer: an already loaded Scorer for models_dir (tests and benchmarks),
     else the models are loaded here, once.
@@ -527,31 +577,19 @@ def score_chunk(
         f"{scorer.threads} threads, batch size {scorer.batch_size}, models {models_dir})",
         file=sys.stderr,
     )
-    keys = _row_keys(work)
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        # Each allele's rows are formatted in a second thread while MHCflurry predicts the next
-        # allele (torch releases the GIL while it computes).
-        formatted = {}
+    if cache_path:
+        from neoag.score_cache import ScoreCache
 
-        def allele_done(j: int, scores: ChunkScores) -> None:
-            formatted[j] = writer.submit(_score_rows_of_allele, keys, alleles, scores, j)
-
-        if cache_path:
-            from neoag.score_cache import ScoreCache
-
-            with ScoreCache(cache_path, scorer.model_key) as cache:
-                scorer.score(work, alleles, cache=cache, on_allele=allele_done)
-                print(
-                    f"cache {cache_path}: {cache.hits} predictions reused, {cache.misses} computed and stored",
-                    file=sys.stderr,
-                )
-        else:
-            scorer.score(work, alleles, on_allele=allele_done)
-        scored = time.perf_counter()
-        rows = _interleave([formatted[j].result() for j in range(len(alleles))])
-    with open(out_tsv, "w", newline="\n") as handle:
-        handle.write(score_header())
-        handle.write(rows)
+        with ScoreCache(cache_path, scorer.model_key) as cache:
+            scores = scorer.score(work, alleles, cache=cache)
+            print(
+                f"cache {cache_path}: {cache.hits} predictions reused, {cache.misses} computed and stored",
+                file=sys.stderr,
+            )
+    else:
+        scores = scorer.score(work, alleles)
+    scored = time.perf_counter()
+    save_scores(out_path, work, alleles, scores)
     print(
         f"done: set-up {loaded - started:.1f} s, scoring {scored - loaded:.1f} s, "
         f"writing {time.perf_counter() - scored:.1f} s",
@@ -559,23 +597,38 @@ def score_chunk(
     )
 
 
-def gather_scores(parts: list[str], out_tsv: str, models_dir: str) -> None:
-    """scores.tsv: the chunks' score tables in chunk order, one header."""
-    header = score_header().encode()
-    rows = 0
-    with open(out_tsv, "wb") as out:
-        out.write(header)
-        for part in parts:
-            with open(part, "rb") as handle:
-                if handle.readline() != header:
-                    raise NeoagInputError(f"{part}: not a neoag scores table (header differs); rerun its job.")
-                for block in iter(lambda: handle.read(1 << 22), b""):  # noqa: B023 (used at once)
-                    out.write(block)
-                    rows += block.count(b"\n")
+def gather_scores(parts: list[str], out_path: str, models_dir: str) -> None:
+    """scores.npz: the chunks' scores in chunk order (chunks are consecutive ranges of the sorted
+    work rows, so the result is sorted too). Arrays are joined as they are, never turned into text."""
+    loaded = [_read_arrays(part) for part in parts]  # plan_scoring makes at least one chunk
+    alleles = loaded[0]["alleles"].tolist()
+    for part, arrays in zip(parts, loaded):
+        if arrays["alleles"].tolist() != alleles or arrays.keys() != loaded[0].keys():
+            raise NeoagInputError(
+                f"{part}: scored for other alleles or with another kind of model than {parts[0]} "
+                f"({arrays['alleles'].tolist()} vs {alleles}); rerun the sample's scoring (delete its "
+                "scores/ folder)."
+            )
+    joined = {name: np.concatenate([arrays[name] for arrays in loaded]) for name in loaded[0] if name != "alleles"}
+    _write_arrays(out_path, {"alleles": loaded[0]["alleles"], **joined})
+    rows = len(joined["peptide"])
     demo = demo_model_info(models_dir)
     if demo:
         print(f"WARNING: {demo.get('label', 'demo model')}", file=sys.stderr)
-    print(f"{rows} scores from {len(parts)} chunk(s) (models {models_dir})", file=sys.stderr)
+    print(
+        f"{rows * len(alleles)} scores ({rows} unique work rows x {len(alleles)} alleles) from "
+        f"{len(parts)} chunk(s) (models {models_dir})",
+        file=sys.stderr,
+    )
+
+
+def export_scores(scores_path: str, out_tsv: str) -> None:
+    """scores.tsv: a save_scores file as text, one row per (work row, allele), 6 significant digits."""
+    work, alleles, scores = load_scores(scores_path)
+    with open(out_tsv, "w", newline="\n") as handle:
+        handle.write(score_header())
+        handle.write(format_score_rows(work, alleles, scores))
+    print(f"{len(work) * len(alleles)} score rows -> {out_tsv}", file=sys.stderr)
 
 
 def cpu_threads(requested: int) -> int:

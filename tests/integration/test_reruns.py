@@ -64,7 +64,7 @@ def test_changing_peptide_lengths_reruns_peptides_and_what_follows(complete_run)
     rules = planned_rules(complete_run, *with_config(complete_run, "peptides:\n  lengths: [9, 10]\n"))
     # annotate too: the window in which germline neighbours enter a peptide follows the longest peptide.
     # score_chunk jobs are planned only once the plan_scoring checkpoint has run again.
-    assert set(rules) == {"annotate", "peptides", "plan_scoring", "gather_scores", "rank"} | REPORTING
+    assert set(rules) == {"annotate", "peptides", "plan_scoring", "gather_scores", "export_scores", "rank"} | REPORTING
 
 
 def test_a_run_killed_mid_way_is_completed_by_a_rerun(complete_run, tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from neoag.columns import ANNOTATION_TABLE, EVIDENCE
 from neoag.errors import NeoagInputError
 from neoag.ranking import Filters, build_all_epitopes
-from neoag.scoring import Scorer, gather_scores, plan_scoring, score_chunk, unique_peptides
+from neoag.scoring import Scorer, export_scores, gather_scores, plan_scoring, score_chunk, unique_peptides
 from neoag.tables import read_table
 from tests.integration.mhcflurry_fixtures import (
     DEMO_ALLELES,
@@ -69,15 +69,19 @@ def write_sample(folder, table, alleles):
 
 
 def run_scoring(folder, models, chunk_size, cache="", scorer=None):
-    """plan_scoring -> score_chunk for each chunk -> gather_scores, as the workflow runs them."""
+    """plan_scoring -> score_chunk for each chunk -> gather_scores -> export_scores, as the workflow runs them.
+
+    Returns scores.tsv (the text table); scores.npz lies beside it.
+    """
     n = plan_scoring(str(folder / "peptides.tsv"), str(models), str(folder / "chunks"), chunk_size)
     (folder / "parts").mkdir(exist_ok=True)
     parts = []
     for number in range(n):
-        parts.append(str(folder / "parts" / f"{number:05d}.tsv"))
+        parts.append(str(folder / "parts" / f"{number:05d}.npz"))
         score_chunk(str(folder / "chunks" / f"{number:05d}.tsv"), str(folder / "alleles.tsv"), str(models),
                     parts[-1], threads=1, cache_path=cache, scorer=scorer)  # fmt: skip
-    gather_scores(parts, str(folder / "scores.tsv"), str(models))
+    gather_scores(parts, str(folder / "scores.npz"), str(models))
+    export_scores(str(folder / "scores.npz"), str(folder / "scores.tsv"))
     return folder / "scores.tsv"
 
 
@@ -109,6 +113,7 @@ def test_scores_are_byte_identical_between_runs_and_close_across_chunk_sizes(tmp
         runs[name] = run_scoring(sample, DEMO_MODELS, chunk_size, scorer=demo_scorer)
     assert len(list((tmp_path / "many" / "chunks").glob("*.tsv"))) == 5
     assert runs["one"].read_bytes() == runs["again"].read_bytes()
+    assert (tmp_path / "one" / "scores.npz").read_bytes() == (tmp_path / "again" / "scores.npz").read_bytes()
     one, many = read_scores(runs["one"]), read_scores(runs["many"])
     assert one[["peptide", "n_flank", "c_flank", "allele"]].equals(many[["peptide", "n_flank", "c_flank", "allele"]])
     # Another batch composition changes float32 results in the last bits only (6 digits written).

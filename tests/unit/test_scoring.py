@@ -11,13 +11,17 @@ from neoag.scoring import (
     ChunkScores,
     check_peptides,
     chunk_bounds,
+    export_scores,
     format_score_rows,
     gather_scores,
+    load_scores,
     model_layout,
     models_content_hash,
     plan_scoring,
     read_work,
+    save_scores,
     score_header,
+    score_table,
     unique_peptides,
     write_work,
 )
@@ -175,14 +179,53 @@ def test_cache_returns_what_was_stored_for_its_model_only(tmp_path):
         assert np.isnan(other.get_affinity(["SIINFEKL"], alleles)).all()
 
 
-def test_gather_scores_concatenates_chunks_in_order_with_one_header(tmp_path):
+@pytest.mark.parametrize("presentation", [False, True])
+def test_score_files_round_trip_exactly_and_are_the_same_bytes_each_time(tmp_path, presentation):
+    work = unique_peptides(peptide_rows(), with_flanks=presentation)
+    alleles = ["HLA-A*02:01", "HLA-B*07:02"]
+    scores = random_scores(len(work), len(alleles), presentation)
+    save_scores(str(tmp_path / "a.npz"), work, alleles, scores)
+    save_scores(str(tmp_path / "b.npz"), work, alleles, scores)
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()  # no time stamps
+    back_work, back_alleles, back = load_scores(str(tmp_path / "a.npz"))
+    pd.testing.assert_frame_equal(back_work, work.reset_index(drop=True), check_dtype=False)
+    assert back_alleles == alleles
+    for name in ("affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
+                 "presentation_percentile"):  # fmt: skip
+        np.testing.assert_array_equal(getattr(back, name), getattr(scores, name))  # full precision
+
+
+@pytest.mark.parametrize("presentation", [False, True])
+def test_score_table_is_the_exported_tsv_at_full_precision(tmp_path, presentation):
+    work = unique_peptides(peptide_rows(), with_flanks=presentation)
+    alleles = ["HLA-A*02:01", "HLA-B*07:02", "HLA-C*07:01"]
+    save_scores(str(tmp_path / "scores.npz"), work, alleles, random_scores(len(work), len(alleles), presentation))
+    export_scores(str(tmp_path / "scores.npz"), str(tmp_path / "scores.tsv"))
+    numeric = ["affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
+               "presentation_percentile"]  # fmt: skip
+    text = read_table(str(tmp_path / "scores.tsv"), numeric=numeric)
+    table = score_table(str(tmp_path / "scores.npz"))
+    pd.testing.assert_frame_equal(table, text, rtol=5e-6)  # the text has 6 significant digits
+    assert table.allele.tolist()[:3] == alleles  # (work row, allele) order, as the text
+
+
+def test_gather_scores_concatenates_chunks_in_order(tmp_path):
+    work = unique_peptides(peptide_rows(), with_flanks=True)
+    alleles = ["HLA-A*02:01", "HLA-B*07:02"]
+    scores = random_scores(len(work), len(alleles), presentation=True)
     parts = []
-    for number, body in enumerate(["A\t\t\tX\t1\t2\t\t\t\n", "", "B\t\t\tX\t3\t4\t\t\t\n"]):
-        part = tmp_path / f"{number}.tsv"
-        part.write_text(score_header() + body)
-        parts.append(str(part))
-    gather_scores(parts, str(tmp_path / "scores.tsv"), str(tmp_path))
-    assert (tmp_path / "scores.tsv").read_text() == score_header() + "A\t\t\tX\t1\t2\t\t\t\nB\t\t\tX\t3\t4\t\t\t\n"
-    (tmp_path / "bad.tsv").write_text("peptide\tallele\n")
-    with pytest.raises(NeoagInputError, match="header differs"):
-        gather_scores([str(tmp_path / "bad.tsv")], str(tmp_path / "out.tsv"), str(tmp_path))
+    for number, (start, stop) in enumerate([(0, 2), (2, 2), (2, len(work))]):  # an empty chunk too
+        part_scores = ChunkScores(*(getattr(scores, name)[start:stop] for name in (
+            "affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
+            "presentation_percentile")))  # fmt: skip
+        parts.append(str(tmp_path / f"{number}.npz"))
+        save_scores(parts[-1], work.iloc[start:stop], alleles, part_scores)
+    gather_scores(parts, str(tmp_path / "gathered.npz"), str(tmp_path))
+    save_scores(str(tmp_path / "whole.npz"), work, alleles, scores)
+    assert (tmp_path / "gathered.npz").read_bytes() == (tmp_path / "whole.npz").read_bytes()
+    save_scores(str(tmp_path / "other.npz"), work, ["HLA-C*07:01", "HLA-B*07:02"], scores)
+    with pytest.raises(NeoagInputError, match="other alleles"):
+        gather_scores([parts[0], str(tmp_path / "other.npz")], str(tmp_path / "out.npz"), str(tmp_path))
+    (tmp_path / "broken.npz").write_text("peptide\tallele\n")
+    with pytest.raises(NeoagInputError, match="broken.npz: not a neoag score file"):
+        gather_scores([str(tmp_path / "broken.npz")], str(tmp_path / "out.npz"), str(tmp_path))
