@@ -32,10 +32,12 @@ def load_samples(config):
     """The preflight checks (docs/preflight.md) and the validated sample sheet; text cells stay text.
 
     Bad input ends the run here, before any job, with one paragraph (sys.exit
-    prints it without a stack trace).
+    prints it without a stack trace). The files are checked in the main
+    process only: on a cluster every job parses this Snakefile again, and
+    hundreds of jobs need not each read every BAM header and the GTF.
     """
     try:
-        sheet = run_preflight(config)
+        sheet = run_preflight(config, check_files=workflow.is_main_process)
     except NeoagInputError as error:
         sys.exit(f"neoag: error: {error}")
     if "hla_alleles" not in sheet.columns:

@@ -568,13 +568,18 @@ def check_sample_files(sheet: pd.DataFrame, path: str, fasta: str, reference: Se
 # ---------------------------------------------------------------------------
 
 
-def run_preflight(config: dict, schema: dict | None = None) -> pd.DataFrame:
+def run_preflight(config: dict, schema: dict | None = None, check_files: bool = True) -> pd.DataFrame:
     """All checks, cheapest first; returns the sample sheet (text cells).
 
     Parameters
     ----------
     config : the workflow config (Snakemake's, before or after defaults).
     schema : the config JSON schema; when given, checked first.
+    check_files : False: the config and the sample sheet (with its cheap
+        checks that each named file exists, is indexed and complete), but none
+        of the reads of file contents: reference, GTF, models, BAM and VCF
+        headers. For the Snakemake processes that run single jobs on a
+        cluster: the main process checked the files before it submitted them.
     """
     if schema is not None:
         check_config_schema(config, schema)
@@ -588,6 +593,8 @@ def run_preflight(config: dict, schema: dict | None = None) -> pd.DataFrame:
         require_hla=hla.get("typer", "builtin") == "sample_sheet",
         annotation_source=config.get("annotation", {}).get("source", "gtf"),
     )
+    if not check_files:
+        return sheet
     fasta, gtf = config["reference"]["fasta"], config["reference"]["gtf"]
     reference = check_reference(fasta, gtf)
     check_contigs([(name, None) for name in gtf_contigs(gtf)], reference, f"config reference.gtf ({gtf})")

@@ -193,6 +193,20 @@ def test_corpus_case(case, tmp_path, capsys):
     assert not missing, f"{case.name}: {missing} not in: {message}"
 
 
+@pytest.mark.parametrize("name", ["vcf_chr_naming", "models_missing", "fasta_index_missing"])
+def test_job_processes_skip_the_file_checks_but_not_the_sheet(name, tmp_path):
+    """On a cluster each job parses the Snakefile again: run_preflight(check_files=False) there."""
+    workspace = Workspace(tmp_path)
+    workspace.sheet()
+    make(next(case for case in CASES if case.name == name), workspace)
+    with pytest.raises(NeoagInputError):
+        run_preflight(workspace.config, SCHEMA)
+    assert run_preflight(workspace.config, SCHEMA, check_files=False).loc[0, "sample"] == "p1"
+    workspace.sheet(rows=["p1\t{tumor}"])  # the sheet itself is still checked
+    with pytest.raises(NeoagInputError, match="samples.tsv"):
+        run_preflight(workspace.config, SCHEMA, check_files=False)
+
+
 # ---------------------------------------------------------------------------
 # Through snakemake: one paragraph on the terminal, no traceback, nothing in results/
 # ---------------------------------------------------------------------------
