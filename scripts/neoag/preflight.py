@@ -30,6 +30,8 @@ SHELL_OPTION_KEYS = (("calling", "mutect2", "extra"), ("hla", "optitype", "extra
 SHELL_METACHARACTERS = re.compile(r"[;&|`$<>(){}\\\n\r'\"*?!#~]")
 # The empty BGZF block that ends every complete BAM (and bgzipped VCF): SAM spec 4.1.2.
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+# The empty container that ends every complete CRAM 3.x file (CRAM spec 3.1, section 9).
+CRAM3_EOF = bytes.fromhex("0f000000ffffffff0fe0454f4600000000010005bdd94f0001000606010001000100ee63014b")
 
 
 def ends_with_bgzf_eof(path: str) -> bool:
@@ -39,6 +41,18 @@ def ends_with_bgzf_eof(path: str) -> bool:
         handle.seek(0, os.SEEK_END)
         handle.seek(max(0, handle.tell() - len(BGZF_EOF)))
         return handle.read() == BGZF_EOF
+
+
+def cram_is_complete(path: str) -> bool | None:
+    """A CRAM 3.x file ends with the EOF container: True or False; None for other CRAM versions
+    (2.x has another marker) and for files that do not start like a CRAM."""
+    with open(path, "rb") as handle:
+        magic = handle.read(6)
+        if magic[:4] != b"CRAM" or len(magic) < 6 or magic[4] != 3:
+            return None
+        handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, handle.tell() - len(CRAM3_EOF)))
+        return handle.read() == CRAM3_EOF
 
 
 def warn(message: str) -> None:
@@ -287,7 +301,15 @@ def check_alignment_file(path: str, where: str) -> None:
             f"{where}: '{path}' has no index (.bai/.csi/.crai) beside it. Sort and index it: "
             f"samtools sort -o sorted.bam {path} && samtools index sorted.bam"
         )
-    if not path.endswith(".cram") and not ends_with_bgzf_eof(path):
+    if path.endswith(".cram"):
+        if cram_is_complete(path) is False:
+            raise NeoagInputError(
+                f"{where}: '{path}' is truncated (it lacks the CRAM end-of-file container; an interrupted "
+                f"copy or download?). Copy it again and compare checksums; 'samtools quickcheck {path}' tells "
+                "whether it is complete."
+            )
+        return
+    if not ends_with_bgzf_eof(path):
         raise NeoagInputError(
             f"{where}: '{path}' is truncated or not a BAM file (it lacks the end-of-file marker; "
             "an interrupted copy or download?). Copy it again and compare checksums; 'samtools quickcheck "

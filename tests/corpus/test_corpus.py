@@ -85,6 +85,16 @@ class Workspace:
         self.tumor = str(path)
         self.sheet()
 
+    def cram(self, cut=0):
+        """The tumor BAM as CRAM (against the demo reference) with its index, the last cut bytes gone."""
+        path = self.root / "tumor.cram"
+        pysam.view("-C", "-T", str(DEMO / "genome.fa"), "-o", str(path), str(DEMO / "tumor.bam"), catch_stdout=False)
+        pysam.index(str(path))
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) - cut])
+        self.tumor = str(path)
+        self.sheet()
+
     def models(self, keep=()):
         folder = self.root / "models"
         folder.mkdir()
