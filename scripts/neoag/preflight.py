@@ -34,13 +34,18 @@ BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b00030000000000000000
 CRAM3_EOF = bytes.fromhex("0f000000ffffffff0fe0454f4600000000010005bdd94f0001000606010001000100ee63014b")
 
 
+def ends_with(path: str, marker: bytes) -> bool:
+    """The file's last bytes are marker."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, handle.tell() - len(marker)))
+        return handle.read() == marker
+
+
 def ends_with_bgzf_eof(path: str) -> bool:
     """The file ends with BGZF's end-of-file block (complete BAMs and bgzip files do; truncated ones
     and plain gzip do not)."""
-    with open(path, "rb") as handle:
-        handle.seek(0, os.SEEK_END)
-        handle.seek(max(0, handle.tell() - len(BGZF_EOF)))
-        return handle.read() == BGZF_EOF
+    return ends_with(path, BGZF_EOF)
 
 
 def cram_is_complete(path: str) -> bool | None:
@@ -48,11 +53,9 @@ def cram_is_complete(path: str) -> bool | None:
     (2.x has another marker) and for files that do not start like a CRAM."""
     with open(path, "rb") as handle:
         magic = handle.read(6)
-        if magic[:4] != b"CRAM" or len(magic) < 6 or magic[4] != 3:
-            return None
-        handle.seek(0, os.SEEK_END)
-        handle.seek(max(0, handle.tell() - len(CRAM3_EOF)))
-        return handle.read() == CRAM3_EOF
+    if magic[:4] != b"CRAM" or len(magic) < 6 or magic[4] != 3:
+        return None
+    return ends_with(path, CRAM3_EOF)
 
 
 def warn(message: str) -> None:
