@@ -27,7 +27,6 @@ from neoag.tiers import (
 EVIDENCE_NUMERIC = tuple(EVIDENCE)
 DEFAULT_TIERS = TierSettings()
 NO_PURITY = Clonality()
-SCORE_NUMERIC = SCORE_ARRAYS
 
 
 @dataclass(frozen=True)
@@ -93,13 +92,13 @@ def _join_scores(table: pd.DataFrame, scores: pd.DataFrame, prefix: str) -> pd.D
             "peptide": f"{prefix}_peptide",
             "n_flank": f"{prefix}_n_flank",
             "c_flank": f"{prefix}_c_flank",
-            **{name: f"{prefix}_{name}" for name in SCORE_NUMERIC},
+            **{name: f"{prefix}_{name}" for name in SCORE_ARRAYS},
         }
     )
     keys = [f"{prefix}_peptide", "allele"]
     if (scores.n_flank != "").any() or (scores.c_flank != "").any():
         keys += [f"{prefix}_n_flank", f"{prefix}_c_flank"]  # presentation mode: flanks matter
-    keyed = keyed[keys + [f"{prefix}_{name}" for name in SCORE_NUMERIC]]
+    keyed = keyed[keys + [f"{prefix}_{name}" for name in SCORE_ARRAYS]]
     return table.merge(keyed, on=keys, how="left", validate="many_to_one")
 
 

@@ -528,18 +528,18 @@ def _read_arrays(path: str) -> dict[str, np.ndarray]:
 def score_table(path: str) -> pd.DataFrame:
     """The scores of a save_scores file as one row per (work row, allele), columns SCORE_TABLE:
     what read_table gives for export_scores' scores.tsv, but at full precision."""
-    work, alleles, scores = load_scores(path)
-    n_rows, n_alleles = len(work), len(alleles)
-    table = {name: np.repeat(np.array(work[name].tolist(), dtype=object), n_alleles) for name in SCORE_WORK}
-    table["allele"] = np.array(alleles * n_rows, dtype=object)
+    arrays = _read_arrays(path)
+    alleles = arrays["alleles"].tolist()
+    n_rows, n_alleles = len(arrays["peptide"]), len(alleles)
+    table = {name: np.repeat(arrays[name].astype(str), n_alleles) for name in SCORE_WORK}
+    table["allele"] = np.tile(arrays["alleles"], n_rows)
     for name in SCORE_ARRAYS:
-        values = getattr(scores, name)
-        if values is None:
+        if name not in arrays:
             table[name] = np.full(n_rows * n_alleles, np.nan)
-        elif name == "processing_score":
-            table[name] = np.repeat(values, n_alleles)
+        elif name == "processing_score":  # one value per work row, whatever the allele
+            table[name] = np.repeat(arrays[name], n_alleles)
         else:
-            table[name] = values.ravel()
+            table[name] = arrays[name].ravel()
     frame = pd.DataFrame(table)
     return frame.astype({name: str for name in (*SCORE_WORK, "allele")})
 

@@ -13,7 +13,15 @@ import pytest
 from neoag.columns import ANNOTATION_TABLE, EVIDENCE
 from neoag.errors import NeoagInputError
 from neoag.ranking import Filters, build_all_epitopes
-from neoag.scoring import Scorer, export_scores, gather_scores, plan_scoring, score_chunk, unique_peptides
+from neoag.scoring import (
+    SCORE_ARRAYS,
+    Scorer,
+    export_scores,
+    gather_scores,
+    plan_scoring,
+    score_chunk,
+    unique_peptides,
+)
 from neoag.tables import read_table
 from tests.integration.mhcflurry_fixtures import (
     DEMO_ALLELES,
@@ -24,8 +32,6 @@ from tests.integration.mhcflurry_fixtures import (
 )
 
 pytestmark = pytest.mark.integration
-SCORE_NUMERIC = ["affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
-                 "presentation_percentile"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +92,7 @@ def run_scoring(folder, models, chunk_size, cache="", scorer=None):
 
 
 def read_scores(path):
-    return read_table(str(path), numeric=SCORE_NUMERIC)
+    return read_table(str(path), numeric=SCORE_ARRAYS)
 
 
 def test_affinity_mode_equals_mhcflurry_predict_on_random_rows(demo_scorer):
@@ -184,8 +190,7 @@ def test_presentation_mode_with_the_cache_reuses_affinity_and_processing(tmp_pat
         with ScoreCache(str(tmp_path / "cache.sqlite"), scorer.model_key) as cache:
             cached = scorer.score(work, alleles, cache=cache)
     assert (cache.hits, cache.misses) == (work.peptide.nunique() * len(alleles) + len(work), 0)
-    for name in ("affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
-                 "presentation_percentile"):  # fmt: skip
+    for name in SCORE_ARRAYS:
         np.testing.assert_array_equal(getattr(cached, name), getattr(fresh, name))
 
 

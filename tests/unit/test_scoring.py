@@ -8,6 +8,7 @@ from neoag.columns import SCORE_TABLE, SCORE_WORK
 from neoag.errors import NeoagInputError
 from neoag.score_cache import ScoreCache
 from neoag.scoring import (
+    SCORE_ARRAYS,
     ChunkScores,
     check_peptides,
     chunk_bounds,
@@ -190,8 +191,7 @@ def test_score_files_round_trip_exactly_and_are_the_same_bytes_each_time(tmp_pat
     back_work, back_alleles, back = load_scores(str(tmp_path / "a.npz"))
     pd.testing.assert_frame_equal(back_work, work.reset_index(drop=True), check_dtype=False)
     assert back_alleles == alleles
-    for name in ("affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
-                 "presentation_percentile"):  # fmt: skip
+    for name in SCORE_ARRAYS:
         np.testing.assert_array_equal(getattr(back, name), getattr(scores, name))  # full precision
 
 
@@ -201,9 +201,7 @@ def test_score_table_is_the_exported_tsv_at_full_precision(tmp_path, presentatio
     alleles = ["HLA-A*02:01", "HLA-B*07:02", "HLA-C*07:01"]
     save_scores(str(tmp_path / "scores.npz"), work, alleles, random_scores(len(work), len(alleles), presentation))
     export_scores(str(tmp_path / "scores.npz"), str(tmp_path / "scores.tsv"))
-    numeric = ["affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
-               "presentation_percentile"]  # fmt: skip
-    text = read_table(str(tmp_path / "scores.tsv"), numeric=numeric)
+    text = read_table(str(tmp_path / "scores.tsv"), numeric=SCORE_ARRAYS)
     table = score_table(str(tmp_path / "scores.npz"))
     pd.testing.assert_frame_equal(table, text, rtol=5e-6)  # the text has 6 significant digits
     assert table.allele.tolist()[:3] == alleles  # (work row, allele) order, as the text
@@ -215,9 +213,7 @@ def test_gather_scores_concatenates_chunks_in_order(tmp_path):
     scores = random_scores(len(work), len(alleles), presentation=True)
     parts = []
     for number, (start, stop) in enumerate([(0, 2), (2, 2), (2, len(work))]):  # an empty chunk too
-        part_scores = ChunkScores(*(getattr(scores, name)[start:stop] for name in (
-            "affinity_nm", "affinity_percentile", "processing_score", "presentation_score",
-            "presentation_percentile")))  # fmt: skip
+        part_scores = ChunkScores(*(getattr(scores, name)[start:stop] for name in SCORE_ARRAYS))
         parts.append(str(tmp_path / f"{number}.npz"))
         save_scores(parts[-1], work.iloc[start:stop], alleles, part_scores)
     gather_scores(parts, str(tmp_path / "gathered.npz"), str(tmp_path))
