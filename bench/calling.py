@@ -91,7 +91,7 @@ def tumor_depths(truth: pd.DataFrame, patient_dir: Path) -> dict[str, int]:
     """neoag's informative tumor depth at every planted variant (called or not)."""
     import pysam
 
-    from neoag.evidence import ReadFilters, count_alleles
+    from neoag.calling.evidence import ReadFilters, count_alleles
     from neoag.variants import Variant
 
     bam = pysam.AlignmentFile(str(patient_dir / "tumor.bam"))
@@ -142,7 +142,7 @@ def realized(truth: pd.DataFrame, patient_dir: Path) -> pd.DataFrame:
     informative fragments it assigned to the wrong allele."""
     import pysam
 
-    from neoag.evidence import ReadFilters, build_locus, read_haplotype
+    from neoag.calling.evidence import ReadFilters, build_locus, read_haplotype
     from neoag.variants import Variant
 
     bam = pysam.AlignmentFile(str(patient_dir / "tumor.bam"))

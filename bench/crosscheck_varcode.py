@@ -120,7 +120,7 @@ def random_variants(n: int, seed: int) -> list[tuple[str, int, str, str]]:
     """
     import pysam
 
-    from neoag.transcripts import read_gtf
+    from neoag.annotation.transcripts import read_gtf
 
     rng = random.Random(seed)
     genome = pysam.FastaFile(str(FASTA))
@@ -257,9 +257,9 @@ def crosscheck(n: int = 600, seed: int = 7, workdir: Path | None = None) -> list
     """Annotate n random variants with both tools; one Pair per (variant, transcript)."""
     import pysam
 
-    from neoag.consequences import annotate, locate
+    from neoag.annotation.consequences import annotate, locate
     from neoag.sequence import translate
-    from neoag.transcripts import TranscriptIndex, read_gtf
+    from neoag.annotation.transcripts import TranscriptIndex, read_gtf
     from neoag.variants import Variant
 
     with tempfile.TemporaryDirectory() as tmp:

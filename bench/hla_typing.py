@@ -52,7 +52,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
-from neoag.hla_typing import LOCI, read_hla_reference, two_field_name  # noqa: E402
+from neoag.hla.typing import LOCI, read_hla_reference, two_field_name  # noqa: E402
 
 DEFAULT_REFERENCE = REPO.parent / "shared" / "data" / "hla" / "ClassIWithoutNQex2-3.plus75.fasta.gz"
 ART = ("art_illumina", "-ss", "HS20", "-l", "100", "-p", "-m", "250", "-s", "40", "-na", "-q")  # HiSeq 2000, 2 x 100 bp
@@ -161,7 +161,7 @@ def simulate_sample(
 def type_one(args: argparse.Namespace) -> None:
     """Child process: type one sample, print time and peak memory as JSON."""
     started = time.perf_counter()
-    from neoag.hla_typing import run_builtin_typing
+    from neoag.hla.typing import run_builtin_typing
 
     empty = Path(args.out).with_suffix(".single.fq")
     empty.write_text("")

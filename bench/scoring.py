@@ -149,7 +149,7 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
     import torch  # imported before the timer, like mhcflurry
     from mhcflurry.common import configure_pytorch
 
-    from neoag.scoring import model_layout
+    from neoag.scoring.score import model_layout
 
     configure_pytorch(backend="cpu" if not os.environ.get("BENCH_GPU") else "gpu", num_threads=threads)
     layout = model_layout(models)
@@ -172,7 +172,7 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
         work = pd.read_csv(folder / "work.tsv", sep="\t", dtype=str, keep_default_na=False)
         peptides = sorted(set(work.peptide))
     if variant in ("neoag", "neoag_tsv", "neoag_cached"):
-        from neoag.scoring import export_scores, gather_scores, plan_scoring, score_chunk
+        from neoag.scoring.score import export_scores, gather_scores, plan_scoring, score_chunk
 
         cache = str(folder / "cache.sqlite") if variant == "neoag_cached" else ""
 
@@ -242,7 +242,7 @@ def check_against_mhcflurry(folder: Path, models: str, sample_rows: int, seed: i
     import numpy as np
     from mhcflurry import Class1PresentationPredictor
 
-    from neoag.scoring import model_layout, score_table
+    from neoag.scoring.score import model_layout, score_table
 
     scores = score_table(str(folder / "scores.npz"))
     sample = scores.sample(n=min(sample_rows, len(scores)), random_state=seed)

@@ -12,7 +12,7 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from neoag.errors import NeoagInputError  # noqa: E402
 from neoag.preflight import check_config_schema, run_preflight  # noqa: E402
-from neoag.regions import plan_regions  # noqa: E402
+from neoag.calling.regions import plan_regions  # noqa: E402
 
 CONFIG_SCHEMA = Path(workflow.basedir) / "config/schemas/config.schema.yaml"
 

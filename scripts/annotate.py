@@ -4,9 +4,9 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.annotation import annotate_vcf
-from neoag.evidence import ReadFilters
-from neoag.phasing import PhaseSettings
+from neoag.annotation.annotate import annotate_vcf
+from neoag.calling.evidence import ReadFilters
+from neoag.calling.phasing import PhaseSettings
 from neoag.step import run_step
 
 annotation = snakemake.params.annotation

@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.cohort import write_cohort_summary
+from neoag.report.cohort import write_cohort_summary
 from neoag.step import run_step
 
 run_step(

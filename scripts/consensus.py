@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.calls import consensus
+from neoag.calling.calls import consensus
 from neoag.step import run_step
 
 run_step(

@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.hla_reference import download_reference
+from neoag.hla.reference import download_reference
 from neoag.step import run_step
 
 run_step(

@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.somatic import germline_targets
+from neoag.calling.somatic import germline_targets
 from neoag.step import run_step
 
 run_step(

@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.hla import finalise_alleles
+from neoag.hla.alleles import finalise_alleles
 from neoag.step import run_step
 
 run_step(

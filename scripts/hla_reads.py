@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.hla_reads import extract_hla_reads
+from neoag.hla.reads import extract_hla_reads
 from neoag.step import run_step
 
 run_step(

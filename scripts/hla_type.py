@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.hla_typing import run_builtin_typing
+from neoag.hla.typing import run_builtin_typing
 from neoag.step import run_step
 
 run_step(

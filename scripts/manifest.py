@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.manifest import write_manifest
+from neoag.report.manifest import write_manifest
 from neoag.step import run_step
 
 inputs = {role: [str(path)] for role, path in snakemake.input.items() if role != "models"}

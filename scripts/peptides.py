@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.peptides import write_peptides
+from neoag.annotation.peptides import write_peptides
 from neoag.step import run_step
 
 run_step(

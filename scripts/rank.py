@@ -4,10 +4,10 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.clonality import Clonality
-from neoag.ranking import Filters, write_rankings
+from neoag.ranking.clonality import Clonality
+from neoag.ranking.rank import Filters, write_rankings
 from neoag.step import run_step
-from neoag.tiers import TierSettings
+from neoag.ranking.tiers import TierSettings
 
 run_step(
     write_rankings,

@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.report import write_report
+from neoag.report.html import write_report
 from neoag.step import run_step
 
 run_step(

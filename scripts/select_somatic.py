@@ -4,8 +4,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.evidence import ReadFilters
-from neoag.somatic import SomaticFilters, select_somatic
+from neoag.calling.evidence import ReadFilters
+from neoag.calling.somatic import SomaticFilters, select_somatic
 from neoag.step import run_step
 
 run_step(

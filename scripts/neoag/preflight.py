@@ -19,8 +19,8 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from neoag.errors import NeoagInputError
-from neoag.hla import check_supported, model_supported_alleles, parse_allele_list
-from neoag.regions import read_fai
+from neoag.hla.alleles import check_supported, model_supported_alleles, parse_allele_list
+from neoag.calling.regions import read_fai
 
 REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam")
 OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression", "purity", "copy_number")
@@ -177,7 +177,7 @@ def check_models(models_dir: str) -> str:
     the models; this catches the usual slips (wrong folder, partial download)
     before any job.
     """
-    from neoag.scoring import model_layout
+    from neoag.scoring.score import model_layout
 
     where = "config mhcflurry.models"
     layout = model_layout(models_dir)  # raises for a missing folder or an incomplete presentation folder
@@ -556,7 +556,7 @@ def vcf_header(path: str, where: str):
 
 def gtf_contigs(path: str) -> list[str]:
     """The contig names (first column) of a GTF, in order of appearance."""
-    from neoag.transcripts import _open_text
+    from neoag.annotation.transcripts import _open_text
 
     seen: dict[str, None] = {}
     with _open_text(path) as handle:
@@ -569,7 +569,7 @@ def gtf_contigs(path: str) -> list[str]:
 
 def check_sample_files(sheet: pd.DataFrame, path: str, fasta: str, reference: Sequence[tuple[str, int]]) -> None:
     """Header-level checks of each sample's BAMs and VCF: contig names vs the FASTA, VCF tumor/normal columns."""
-    from neoag.calls import _header_meta, detect_sample_columns
+    from neoag.calling.calls import _header_meta, detect_sample_columns
 
     for line, row in enumerate(sheet.to_dict("records"), start=2):
         where = f"sample sheet {path}, line {line} (sample '{row['sample']}')"

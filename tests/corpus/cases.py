@@ -3,8 +3,8 @@
 
 Each case names the stage that must catch it and what must happen:
 - level 'preflight': neoag.preflight.run_preflight, what rules/common.smk runs before any job;
-- level 'calls': neoag.calls.prepare_calls on a user VCF (the first job that reads its records);
-- level 'annotation': neoag.annotation.annotate_vcf on a small GTF.
+- level 'calls': neoag.calling.calls.prepare_calls on a user VCF (the first job that reads its records);
+- level 'annotation': neoag.annotation.annotate.annotate_vcf on a small GTF.
 outcome 'error': a NeoagInputError whose message holds every fragment (the file or record, and
 the fix); 'skip': the run goes on and the fragments appear in the log / skipped table;
 'ok': the run goes on (with the fragments, e.g. a warning, on stderr).

@@ -18,7 +18,7 @@ import pysam
 import pytest
 import yaml
 
-from neoag.calls import prepare_calls
+from neoag.calling.calls import prepare_calls
 from neoag.errors import NeoagInputError
 from neoag.preflight import run_preflight
 from tests.corpus.cases import CASES
@@ -165,7 +165,7 @@ def run_case(case, workspace: Workspace, capsys) -> str:
 
 def annotate_incomplete_cds(root: Path) -> str:
     """A one-transcript genome whose CDS (10 bp) is not a whole number of codons, and an SNV in it."""
-    from neoag.annotation import annotate_vcf
+    from neoag.annotation.annotate import annotate_vcf
 
     (root / "g.fa").write_text(">chrT\n" + "ATGAAACCCGGGTTTAAACCCGGGTTTAAACCCGGGTTT" * 2 + "\n")
     pysam.faidx(str(root / "g.fa"))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from neoag.hla_typing import LOCI, TypingSettings, call_rows, read_hla_reference, two_field_name, type_reads
+from neoag.hla.typing import LOCI, TypingSettings, call_rows, read_hla_reference, two_field_name, type_reads
 
 pytestmark = pytest.mark.integration
 

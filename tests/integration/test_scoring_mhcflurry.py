@@ -12,8 +12,8 @@ import pytest
 
 from neoag.columns import ANNOTATION_TABLE, EVIDENCE
 from neoag.errors import NeoagInputError
-from neoag.ranking import Filters, build_all_epitopes
-from neoag.scoring import (
+from neoag.ranking.rank import Filters, build_all_epitopes
+from neoag.scoring.score import (
     SCORE_ARRAYS,
     Scorer,
     export_scores,
@@ -184,7 +184,7 @@ def test_presentation_mode_with_the_cache_reuses_affinity_and_processing(tmp_pat
     scorer = Scorer(str(presentation_models), threads=1)
     alleles = ["HLA-A*02:01", "HLA-C*04:01"]
     fresh = scorer.score(work, alleles)
-    from neoag.score_cache import ScoreCache
+    from neoag.scoring.cache import ScoreCache
 
     for _ in range(2):
         with ScoreCache(str(tmp_path / "cache.sqlite"), scorer.model_key) as cache:

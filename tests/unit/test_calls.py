@@ -9,7 +9,7 @@ from pathlib import Path
 import pysam
 import pytest
 
-from neoag.calls import Candidate, caller_vaf, detect_sample_columns, merge_calls, read_calls
+from neoag.calling.calls import Candidate, caller_vaf, detect_sample_columns, merge_calls, read_calls
 from neoag.errors import NeoagInputError
 
 REPO = Path(__file__).resolve().parents[2]

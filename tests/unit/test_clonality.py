@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from neoag.clonality import Clonality, cancer_cell_fraction, clonal_calls
+from neoag.ranking.clonality import Clonality, cancer_cell_fraction, clonal_calls
 
 
 def test_ccf_of_a_clonal_heterozygous_variant_is_one():

@@ -5,7 +5,7 @@ import math
 import pysam
 import pytest
 
-from neoag.evidence import AlleleCounts, ReadFilters, build_locus, count_alleles, slide_span
+from neoag.calling.evidence import AlleleCounts, ReadFilters, build_locus, count_alleles, slide_span
 from neoag.variants import Variant
 
 # 120 random bases; the sites used below sit where nothing repeats, except the CCCC run at 109-112.

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.expression import add_expression, match_ids, normalise_expression
+from neoag.ranking.expression import add_expression, match_ids, normalise_expression
 from neoag.tables import read_table
 
 REPO = Path(__file__).resolve().parents[2]

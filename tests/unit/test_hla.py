@@ -1,7 +1,7 @@
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.hla import check_supported, normalise_allele, parse_allele_list
+from neoag.hla.alleles import check_supported, normalise_allele, parse_allele_list
 
 
 @pytest.mark.parametrize(
@@ -51,7 +51,7 @@ def test_unsupported_allele_names_close_alternatives():
 
 
 from neoag.columns import HLA_TYPING  # noqa: E402
-from neoag.hla import (  # noqa: E402
+from neoag.hla.alleles import (  # noqa: E402
     choose_alleles,
     finalise_alleles,
     model_supported_alleles,

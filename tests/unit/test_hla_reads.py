@@ -4,7 +4,7 @@ import pysam
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.hla_reads import extract_hla_reads, matching_contigs, parse_region, resolve_region
+from neoag.hla.reads import extract_hla_reads, matching_contigs, parse_region, resolve_region
 
 
 def test_regions_follow_the_files_contig_names():

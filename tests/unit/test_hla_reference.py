@@ -3,7 +3,7 @@
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.hla_reference import exon23_records, exons_of, parse_alignment
+from neoag.hla.reference import exon23_records, exons_of, parse_alignment
 
 # A made-up alignment in the IMGT/HLA *_nuc.txt layout: two blocks, '|' between
 # exons, '-' = the first allele's base, '.' = gap, '*' = not sequenced.

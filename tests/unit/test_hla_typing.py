@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.hla_typing import (
+from neoag.hla.typing import (
     allele_sort_key,
     find_razers3,
     fragment_classes,

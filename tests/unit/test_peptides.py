@@ -1,4 +1,4 @@
-from neoag.peptides import mutant_peptides, window_starts
+from neoag.annotation.peptides import mutant_peptides, window_starts
 
 
 def test_window_starts_cover_every_window_holding_the_change():

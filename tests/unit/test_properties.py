@@ -10,10 +10,10 @@ plain way (edit the mRNA, translate) to check the coordinate and strand bookkeep
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from neoag.consequences import PEPTIDE_CONSEQUENCES, annotate
-from neoag.peptides import POSITIONAL_WT, mutant_peptides
+from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES, annotate
+from neoag.annotation.peptides import POSITIONAL_WT, mutant_peptides
 from neoag.sequence import reverse_complement, translate
-from neoag.transcripts import Transcript
+from neoag.annotation.transcripts import Transcript
 from neoag.variants import Variant, unsupported_allele_reason
 
 BASES = "ACGT"

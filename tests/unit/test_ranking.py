@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from neoag.clonality import Clonality
-from neoag.ranking import Filters, agretopicity, build_all_epitopes, build_candidates, build_variants
-from neoag.tiers import TierSettings
+from neoag.ranking.clonality import Clonality
+from neoag.ranking.rank import Filters, agretopicity, build_all_epitopes, build_candidates, build_variants
+from neoag.ranking.tiers import TierSettings
 
 V1, V2 = "c:10:A:G", "c:50:C:T"
 

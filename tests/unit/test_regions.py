@@ -3,7 +3,7 @@
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.regions import Region, plan_regions
+from neoag.calling.regions import Region, plan_regions
 
 
 @pytest.fixture

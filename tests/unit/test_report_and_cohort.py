@@ -2,10 +2,10 @@ import json
 
 import pandas as pd
 
-from neoag.cohort import coding_territory, shared_neoantigens, summarise_sample
-from neoag.manifest import sha256_of_directory
-from neoag.report import render_report
-from neoag.transcripts import Transcript
+from neoag.report.cohort import coding_territory, shared_neoantigens, summarise_sample
+from neoag.report.manifest import sha256_of_directory
+from neoag.report.html import render_report
+from neoag.annotation.transcripts import Transcript
 
 
 def test_coding_territory_merges_overlapping_isoforms():
@@ -51,7 +51,7 @@ def test_report_of_a_sample_without_epitopes_says_so():
 
 
 def test_tier_counts_cover_every_tier_in_order():
-    from neoag.report import tier_counts
+    from neoag.report.html import tier_counts
 
     epitopes = pd.DataFrame({"tier": ["Pass", "Poor", "Poor", "NoExpr"]})
     candidates = pd.DataFrame({"tier": ["Pass", "NoExpr"]})

@@ -6,8 +6,8 @@ import pytest
 
 from neoag.columns import SCORE_TABLE, SCORE_WORK
 from neoag.errors import NeoagInputError
-from neoag.score_cache import ScoreCache
-from neoag.scoring import (
+from neoag.scoring.cache import ScoreCache
+from neoag.scoring.score import (
     SCORE_ARRAYS,
     ChunkScores,
     check_peptides,

@@ -1,7 +1,7 @@
 import pytest
 
-from neoag.evidence import AlleleCounts
-from neoag.somatic import SomaticFilters, somatic_status
+from neoag.calling.evidence import AlleleCounts
+from neoag.calling.somatic import SomaticFilters, somatic_status
 
 FILTERS = SomaticFilters()
 
@@ -26,7 +26,7 @@ def test_somatic_status(tumor, normal, status):
 def test_site_partners_are_the_alleles_that_overlap(tmp_path):
     import pysam
 
-    from neoag.somatic import site_partners
+    from neoag.calling.somatic import site_partners
     from neoag.variants import Variant
 
     path = tmp_path / "ref.fa"
@@ -48,7 +48,7 @@ def test_germline_targets_cover_the_flank_and_the_exons_of_the_transcripts(tmp_p
 
     import pysam
 
-    from neoag.somatic import germline_targets
+    from neoag.calling.somatic import germline_targets
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo"
     vcf = tmp_path / "somatic.vcf"

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.tiers import (
+from neoag.ranking.tiers import (
     TIERS,
     TierSettings,
     anchor_mutation,

@@ -1,7 +1,7 @@
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.transcripts import (
+from neoag.annotation.transcripts import (
     TranscriptIndex,
     _transcripts_from_lines,
     parse_attributes,

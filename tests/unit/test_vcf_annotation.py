@@ -4,7 +4,7 @@ import pysam
 
 from neoag.columns import VARIANTS, VCF_INFO
 from neoag.tables import write_table
-from neoag.vcf_annotation import annotate_somatic_vcf, encode_info_text
+from neoag.report.vcf_annotation import annotate_somatic_vcf, encode_info_text
 
 VCF = """##fileformat=VCFv4.2
 ##contig=<ID=c,length=1000>

@@ -4,11 +4,11 @@ variants through neoag's own GTF path, must give the same annotations table."""
 import pysam
 import pytest
 
-from neoag.annotation import annotate_vcf
+from neoag.annotation.annotate import annotate_vcf
 from neoag.errors import NeoagInputError
 from neoag.tables import read_table
 from neoag.variants import Variant, normalized_key
-from neoag.vep import csq_format, first_number, parse_csq, vep_alleles
+from neoag.annotation.vep import csq_format, first_number, parse_csq, vep_alleles
 
 GENOME = "T" * 10 + "GCCATGGCTAAACGT" + "GTAAGTACTAACTTTCAG" + "GAATGGCATTAAGCATGACTGAGG" + "T" * 10
 
@@ -129,7 +129,7 @@ def test_documented_vep_differences(tmp_path):
 
 
 def test_inconsistent_csq_is_flagged_not_guessed(tmp_path):
-    from neoag.vep import change_from_entry, parse_csq
+    from neoag.annotation.vep import change_from_entry, parse_csq
 
     (entry,) = parse_csq((csq("A", "missense_variant", "", "8", "5", "2", "G/D"),), FIELDS.split("|"))
     change = change_from_entry(entry, Variant("c", 18, "C", "A"))  # WildtypeProtein has A at 2, not G

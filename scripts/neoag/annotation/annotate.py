@@ -2,8 +2,8 @@
 
 Two sources give the same table: neoag's own consequences from the GTF and
 the genome FASTA (source 'gtf'), or a VEP-annotated VCF (source 'vep', see
-neoag.vep). On the GTF path, germline and somatic neighbours that the reads
-put in cis with a somatic variant go into its peptide context (neoag.phasing).
+neoag.annotation.vep). On the GTF path, germline and somatic neighbours that the reads
+put in cis with a somatic variant go into its peptide context (neoag.calling.phasing).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from functools import lru_cache
 import pandas as pd
 
 from neoag.columns import ANNOTATION_TABLE
-from neoag.consequences import OPEN_ENDED, PEPTIDE_CONSEQUENCES, ProteinChange, TxEdit, annotate, locate, overlaps
+from neoag.annotation.consequences import OPEN_ENDED, PEPTIDE_CONSEQUENCES, ProteinChange, TxEdit, annotate, locate, overlaps
 from neoag.errors import NeoagInputError
-from neoag.evidence import ReadFilters
-from neoag.phasing import PhaseCounts, PhaseSettings, chain, count_germline_phase, count_phase, phase_call
+from neoag.calling.evidence import ReadFilters
+from neoag.calling.phasing import PhaseCounts, PhaseSettings, chain, count_germline_phase, count_phase, phase_call
 from neoag.tables import write_table
-from neoag.transcripts import Transcript, TranscriptIndex, read_gtf, select_transcripts
+from neoag.annotation.transcripts import Transcript, TranscriptIndex, read_gtf, select_transcripts
 from neoag.variants import Variant, unsupported_allele_reason
 from neoag.vcf import read_vcf_alleles
 
@@ -256,7 +256,7 @@ def annotate_vcf(
     import pysam
 
     if source == "vep":
-        from neoag.vep import annotations_from_vep
+        from neoag.annotation.vep import annotations_from_vep
 
         if not vep_vcf:
             raise NeoagInputError(

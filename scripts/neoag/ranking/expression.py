@@ -102,7 +102,7 @@ def read_quantification(path: str) -> tuple[TableFormat, pd.DataFrame]:
 
 def gtf_transcript_genes(gtf_path: str) -> dict[str, str]:
     """transcript_id -> gene_id of every transcript in a GTF (any biotype)."""
-    from neoag.transcripts import _open_text, parse_attributes
+    from neoag.annotation.transcripts import _open_text, parse_attributes
 
     genes: dict[str, str] = {}
     with _open_text(gtf_path) as handle:

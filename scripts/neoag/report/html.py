@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from neoag.ranking import EVIDENCE_NUMERIC
+from neoag.ranking.rank import EVIDENCE_NUMERIC
 from neoag.tables import read_table
-from neoag.tiers import TIERS
+from neoag.ranking.tiers import TIERS
 
 TOP_ROWS = 50
 TABLE_COLUMNS = (
@@ -272,7 +272,7 @@ def write_report(
     variants_tsv: str | None = None,
     tiers: dict | None = None,
 ) -> None:
-    from neoag.scoring import demo_model_info
+    from neoag.scoring.score import demo_model_info
 
     epitopes = read_table(all_epitopes_tsv, numeric=NUMERIC)
     epitopes["passes_filters"] = epitopes.passes_filters == "True"

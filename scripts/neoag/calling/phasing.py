@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from neoag.evidence import ReadFilters, read_allele, usable_read
+from neoag.calling.evidence import ReadFilters, read_allele, usable_read
 from neoag.variants import Variant
 
 

@@ -825,7 +825,7 @@ def call_rows(result: TypingResult, reference: HlaReference, min_locus_reads: in
 
     The allele of a row is the lowest-numbered two-field name among its ties.
     """
-    from neoag.hla import normalise_allele
+    from neoag.hla.alleles import normalise_allele
 
     rows = []
     for locus in LOCI:

@@ -45,7 +45,7 @@ import pandas as pd
 
 from neoag.columns import SCORE_TABLE, SCORE_WORK
 from neoag.errors import NeoagInputError
-from neoag.hla import check_supported
+from neoag.hla.alleles import check_supported
 from neoag.tables import read_table
 
 DEMO_MODEL_MARKER = "neoag_demo_model.json"
@@ -350,7 +350,7 @@ class Scorer:
     def score(self, work: pd.DataFrame, alleles: list[str], cache=None) -> ChunkScores:
         """Scores of each row of work (unique, sorted SCORE_WORK rows) for each allele.
 
-        With a cache (neoag.score_cache.ScoreCache) only the pairs it lacks are
+        With a cache (neoag.scoring.cache.ScoreCache) only the pairs it lacks are
         predicted, and they are stored for later jobs.
         """
         if self.mode == "affinity":
@@ -578,7 +578,7 @@ def score_chunk(
         file=sys.stderr,
     )
     if cache_path:
-        from neoag.score_cache import ScoreCache
+        from neoag.scoring.cache import ScoreCache
 
         with ScoreCache(cache_path, scorer.model_key) as cache:
             scores = scorer.score(work, alleles, cache=cache)

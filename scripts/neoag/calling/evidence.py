@@ -263,7 +263,7 @@ def read_haplotype(read, locus: Locus, min_base_quality: int) -> int | None:
 def read_allele(read, window_start: int, window_end: int, min_base_quality: int) -> str | None:
     """The bases a read carries over reference [window_start, window_end) by its CIGAR, or None.
 
-    Used by read-backed phasing (neoag.phasing), which asks which bases a read
+    Used by read-backed phasing (neoag.calling.phasing), which asks which bases a read
     carries at two sites; allele counts use count_alleles, which does not trust
     the CIGAR near indels.
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from neoag.clonality import Clonality, clonal_calls
+from neoag.ranking.clonality import Clonality, clonal_calls
 from neoag.columns import ALL_EPITOPES, ANNOTATION, CANDIDATES, EVIDENCE, VARIANT_KEY, VARIANTS
-from neoag.consequences import PEPTIDE_CONSEQUENCES
-from neoag.expression import add_expression
-from neoag.scoring import SCORE_ARRAYS, score_table
+from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES
+from neoag.ranking.expression import add_expression
+from neoag.scoring.score import SCORE_ARRAYS, score_table
 from neoag.tables import read_table, write_table
-from neoag.tiers import (
+from neoag.ranking.tiers import (
     TIER_ORDER,
     TierSettings,
     anchor_mutation,
@@ -221,7 +221,7 @@ def write_rankings(
 ) -> None:
     """The three result tables of one sample (with expression when expression_tsv is given,
     reference-proteome matches when proteome_fasta is given)."""
-    from neoag.proteome import found_in_proteome, read_proteome
+    from neoag.ranking.proteome import found_in_proteome, read_proteome
 
     peptides = read_table(peptides_tsv, numeric=("peptide_length", "peptide_start"))
     annotations = read_table(annotations_tsv, numeric=("pos", "protein_position", "cds_position"))

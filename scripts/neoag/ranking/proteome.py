@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable
 
 from neoag.sequence import translate
-from neoag.transcripts import Transcript, read_gtf
+from neoag.annotation.transcripts import Transcript, read_gtf
 
 # Joins the proteins into one text; peptides hold amino-acid letters only, so no
 # match can span two proteins.

@@ -5,7 +5,7 @@ field order ("Format: Allele|Consequence|..."). pVACseq needs the fields of
 VEP's Wildtype and Frameshift plugins (WildtypeProtein, FrameshiftSequence), so
 a VCF made for pVACseq has everything needed here. From each transcript entry
 neoag rebuilds the wild-type and mutant protein and then describes the change
-with the same code as its own GTF path (neoag.consequences), so both sources
+with the same code as its own GTF path (neoag.annotation.consequences), so both sources
 give the same annotations table. docs/annotation.md lists what VEP's output
 cannot give (the extension of a stop-loss, frameshifts near splice sites).
 """
@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from neoag.consequences import ProteinChange, describe_protein_change
+from neoag.annotation.consequences import ProteinChange, describe_protein_change
 from neoag.errors import NeoagInputError
 from neoag.sequence import three_letter
-from neoag.transcripts import TRANSCRIPT_SETS
+from neoag.annotation.transcripts import TRANSCRIPT_SETS
 from neoag.variants import Variant, normalized_key
 
 REQUIRED_FIELDS = (
@@ -157,7 +157,7 @@ def read_vep_vcf(
 def transcript_tags(entry: dict[str, str]) -> str:
     """transcript_tags from CANONICAL, MANE_SELECT (or MANE), CCDS and FLAGS, in neoag's order
     (VEP has no field for the GTF's 'basic' tag)."""
-    from neoag.transcripts import REPORTED_TAGS
+    from neoag.annotation.transcripts import REPORTED_TAGS
 
     tags = set()
     if entry.get("MANE_SELECT") or "MANE_Select" in entry.get("MANE", ""):
@@ -282,7 +282,7 @@ def annotations_from_vep(
     without CSQ entries is an error; one whose entries are all outside
     transcripts gets an 'intergenic' row, as on the GTF path.
     """
-    from neoag.annotation import change_fields, transcript_fields, variant_key
+    from neoag.annotation.annotate import change_fields, transcript_fields, variant_key
     from neoag.vcf import read_vcf_alleles
 
     no_neighbours = {"cis_variants": "", "trans_variants": "", "unphased_variants": ""}

@@ -1,0 +1,1 @@
+"""Protein consequences: transcripts, variant effects, VEP input, mutant peptides."""

@@ -1,0 +1,1 @@
+"""Somatic calling: caller VCFs, scatter regions, read evidence, phasing, the somatic decision."""

@@ -1,0 +1,1 @@
+"""HLA class I: allele names, the typing reference, read extraction, the built-in typer, allele choice."""

@@ -1,0 +1,1 @@
+"""Ranking: tiers, clonality, expression, reference-proteome match, the result tables."""

@@ -1,0 +1,1 @@
+"""Epitope scoring with MHCflurry: the models folder, planning, prediction, score files, the cache."""
