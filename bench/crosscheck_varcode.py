@@ -258,8 +258,8 @@ def crosscheck(n: int = 600, seed: int = 7, workdir: Path | None = None) -> list
     import pysam
 
     from neoag.annotation.consequences import annotate, locate
-    from neoag.sequence import translate
     from neoag.annotation.transcripts import TranscriptIndex, read_gtf
+    from neoag.sequence import translate
     from neoag.variants import Variant
 
     with tempfile.TemporaryDirectory() as tmp:

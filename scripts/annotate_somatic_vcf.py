@@ -4,8 +4,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.step import run_step
 from neoag.report.vcf_annotation import annotate_somatic_vcf
+from neoag.step import run_step
 
 run_step(
     annotate_somatic_vcf,

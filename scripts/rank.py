@@ -6,8 +6,8 @@ sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
 from neoag.ranking.clonality import Clonality
 from neoag.ranking.rank import Filters, write_rankings
-from neoag.step import run_step
 from neoag.ranking.tiers import TierSettings
+from neoag.step import run_step
 
 run_step(
     write_rankings,

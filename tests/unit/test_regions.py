@@ -2,8 +2,8 @@
 
 import pytest
 
-from neoag.errors import NeoagInputError
 from neoag.calling.regions import Region, plan_regions
+from neoag.errors import NeoagInputError
 
 
 @pytest.fixture

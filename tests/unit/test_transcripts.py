@@ -1,6 +1,5 @@
 import pytest
 
-from neoag.errors import NeoagInputError
 from neoag.annotation.transcripts import (
     TranscriptIndex,
     _transcripts_from_lines,
@@ -8,6 +7,7 @@ from neoag.annotation.transcripts import (
     phases_consistent,
     select_transcripts,
 )
+from neoag.errors import NeoagInputError
 
 GTF = """\
 #!genome-build test

@@ -3,8 +3,8 @@
 import pysam
 
 from neoag.columns import VARIANTS, VCF_INFO
-from neoag.tables import write_table
 from neoag.report.vcf_annotation import annotate_somatic_vcf, encode_info_text
+from neoag.tables import write_table
 
 VCF = """##fileformat=VCFv4.2
 ##contig=<ID=c,length=1000>

@@ -5,10 +5,10 @@ import pysam
 import pytest
 
 from neoag.annotation.annotate import annotate_vcf
+from neoag.annotation.vep import csq_format, first_number, parse_csq, vep_alleles
 from neoag.errors import NeoagInputError
 from neoag.tables import read_table
 from neoag.variants import Variant, normalized_key
-from neoag.annotation.vep import csq_format, first_number, parse_csq, vep_alleles
 
 GENOME = "T" * 10 + "GCCATGGCTAAACGT" + "GTAAGTACTAACTTTCAG" + "GAATGGCATTAAGCATGACTGAGG" + "T" * 10
 

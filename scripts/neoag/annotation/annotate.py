@@ -16,13 +16,21 @@ from functools import lru_cache
 
 import pandas as pd
 
-from neoag.columns import ANNOTATION_TABLE
-from neoag.annotation.consequences import OPEN_ENDED, PEPTIDE_CONSEQUENCES, ProteinChange, TxEdit, annotate, locate, overlaps
-from neoag.errors import NeoagInputError
+from neoag.annotation.consequences import (
+    OPEN_ENDED,
+    PEPTIDE_CONSEQUENCES,
+    ProteinChange,
+    TxEdit,
+    annotate,
+    locate,
+    overlaps,
+)
+from neoag.annotation.transcripts import Transcript, TranscriptIndex, read_gtf, select_transcripts
 from neoag.calling.evidence import ReadFilters
 from neoag.calling.phasing import PhaseCounts, PhaseSettings, chain, count_germline_phase, count_phase, phase_call
+from neoag.columns import ANNOTATION_TABLE
+from neoag.errors import NeoagInputError
 from neoag.tables import write_table
-from neoag.annotation.transcripts import Transcript, TranscriptIndex, read_gtf, select_transcripts
 from neoag.variants import Variant, unsupported_allele_reason
 from neoag.vcf import read_vcf_alleles
 

@@ -85,8 +85,8 @@ def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank
 
     import pandas as pd
 
-    from neoag.columns import PEPTIDE_TABLE
     from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES
+    from neoag.columns import PEPTIDE_TABLE
     from neoag.tables import read_table, write_table
 
     annotations = read_table(annotations_tsv, numeric=("mt_start", "mt_end"))

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from neoag.annotation.consequences import ProteinChange, describe_protein_change
+from neoag.annotation.transcripts import TRANSCRIPT_SETS
 from neoag.errors import NeoagInputError
 from neoag.sequence import three_letter
-from neoag.annotation.transcripts import TRANSCRIPT_SETS
 from neoag.variants import Variant, normalized_key
 
 REQUIRED_FIELDS = (

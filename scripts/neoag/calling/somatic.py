@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from neoag.calling.calls import Candidate, read_candidates
-from neoag.columns import EVIDENCE_TABLE
 from neoag.calling.evidence import AlleleCounts, ReadFilters, count_alleles, variant_span
+from neoag.columns import EVIDENCE_TABLE
 from neoag.tables import write_table
 from neoag.variants import Variant, unsupported_allele_reason
 from neoag.vcf import read_vcf_alleles
@@ -173,8 +173,8 @@ def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str,
     """
     import pysam
 
-    from neoag.calling.regions import read_fai
     from neoag.annotation.transcripts import DOWNSTREAM_BASES, TranscriptIndex, read_gtf
+    from neoag.calling.regions import read_fai
 
     lengths = dict(read_fai(fai_path))
     order = {name: i for i, name in enumerate(lengths)}

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from neoag.ranking.clonality import Clonality, clonal_calls
-from neoag.columns import ALL_EPITOPES, ANNOTATION, CANDIDATES, EVIDENCE, VARIANT_KEY, VARIANTS
 from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES
+from neoag.columns import ALL_EPITOPES, ANNOTATION, CANDIDATES, EVIDENCE, VARIANT_KEY, VARIANTS
+from neoag.ranking.clonality import Clonality, clonal_calls
 from neoag.ranking.expression import add_expression
-from neoag.scoring.score import SCORE_ARRAYS, score_table
-from neoag.tables import read_table, write_table
 from neoag.ranking.tiers import (
     TIER_ORDER,
     TierSettings,
@@ -23,6 +21,8 @@ from neoag.ranking.tiers import (
     problematic_residues,
     read_anchor_overrides,
 )
+from neoag.scoring.score import SCORE_ARRAYS, score_table
+from neoag.tables import read_table, write_table
 
 EVIDENCE_NUMERIC = tuple(EVIDENCE)
 DEFAULT_TIERS = TierSettings()

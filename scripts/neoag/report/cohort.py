@@ -7,11 +7,11 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from neoag.columns import COHORT_SUMMARY, SHARED_NEOANTIGENS
 from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES
-from neoag.tables import read_table, write_table
-from neoag.ranking.tiers import TIERS
 from neoag.annotation.transcripts import Transcript, read_gtf
+from neoag.columns import COHORT_SUMMARY, SHARED_NEOANTIGENS
+from neoag.ranking.tiers import TIERS
+from neoag.tables import read_table, write_table
 
 # Somatic changes inside a CDS; they make the numerator of TMB (synonymous
 # included, as most panel and exome TMB definitions do).

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from neoag.ranking.rank import EVIDENCE_NUMERIC
-from neoag.tables import read_table
 from neoag.ranking.tiers import TIERS
+from neoag.tables import read_table
 
 TOP_ROWS = 50
 TABLE_COLUMNS = (
