@@ -20,7 +20,8 @@ import pandas as pd
 
 from neoag.calling.regions import read_fai
 from neoag.errors import NeoagInputError
-from neoag.hla.alleles import check_supported, model_supported_alleles, parse_allele_list
+from neoag.hla.alleles import check_supported, model_supported_alleles
+from neoag.hla.names import parse_allele_list
 
 REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam")
 OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression", "purity", "copy_number")

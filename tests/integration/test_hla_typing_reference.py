@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from neoag.hla.typing import LOCI, TypingSettings, call_rows, read_hla_reference, two_field_name, type_reads
+from neoag.hla.names import LOCI, two_field_name
+from neoag.hla.typing import TypingSettings, call_rows, read_hla_reference, type_reads
 
 pytestmark = pytest.mark.integration
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from neoag.errors import NeoagInputError
+from neoag.hla.names import allele_sort_key, two_field_name
 from neoag.hla.typing import (
-    allele_sort_key,
     find_razers3,
     fragment_classes,
     mask_low_quality,
@@ -18,7 +18,6 @@ from neoag.hla.typing import (
     run_razers3,
     shares_kmer,
     solve_locus,
-    two_field_name,
     write_mapping_fasta,
 )
 

@@ -1,5 +1,6 @@
-"""HLA class I alleles: names parsed, checked and normalised to two fields; the sample's
-alleles for scoring chosen from the sample sheet and the typer's result (typing_report.tsv)."""
+"""The sample's HLA class I alleles for scoring: chosen from the sample sheet and the typer's
+result (the built-in typer's table or OptiType's), written with typing_report.tsv; which alleles
+the MHCflurry models support. Allele names themselves are neoag.hla.names."""
 
 from __future__ import annotations
 
@@ -7,61 +8,7 @@ import sys
 from collections.abc import Iterable
 
 from neoag.errors import NeoagInputError
-
-
-def normalise_allele(name: str, source: str) -> str:
-    """'A*02:01:01:02L', 'A0201', 'hla-a*02:01' -> 'HLA-A*02:01'.
-
-    Parameters
-    ----------
-    name : str
-        An allele name in any notation that mhcgnomes understands.
-    source : str
-        Where the name came from (file and sample), for the error message.
-
-    Raises NeoagInputError for names that are not class I alleles with at least
-    two fields, and for null alleles (not expressed, so nothing to present).
-    """
-    import mhcgnomes
-
-    text = name.strip()
-    try:
-        parsed = mhcgnomes.parse(text)
-    except Exception:  # mhcgnomes raises its own ParseError and friends
-        parsed = None
-    if type(parsed).__name__ != "Allele":
-        raise NeoagInputError(
-            f"{source}: '{text}' is not an HLA allele name that neoag can read. Write class I alleles "
-            "as HLA-A*02:01 (gene, '*', at least two fields), separated by commas."
-        )
-    if not parsed.is_class1:
-        raise NeoagInputError(
-            f"{source}: '{text}' is a class II allele; neoag predicts class I epitopes. Give HLA-A, -B and -C alleles."
-        )
-    if parsed.annotation_null:
-        raise NeoagInputError(
-            f"{source}: '{text}' is a null allele (not expressed), so it presents no peptides. "
-            "Remove it from the sample's alleles (the locus then counts as homozygous)."
-        )
-    if parsed.species.name == "Homo sapiens" and len(parsed.allele_fields) < 2:
-        raise NeoagInputError(
-            f"{source}: '{text}' gives only the allele group; binding differs between alleles of a "
-            "group. Give at least two fields, e.g. HLA-B*07:02."
-        )
-    reduced = parsed.restrict_allele_fields(2) if len(parsed.allele_fields) > 2 else parsed
-    # Expression suffixes (L, S, ...) describe a full-length name, not the protein.
-    return reduced.copy(annotations=()).to_string()
-
-
-def parse_allele_list(text: str, source: str) -> list[str]:
-    """A sample sheet's comma-separated alleles, normalised, duplicates kept once, in order."""
-    names = [part for part in text.replace(";", ",").split(",") if part.strip()]
-    if not names:
-        raise NeoagInputError(
-            f"{source}: no HLA alleles given. Fill the hla_alleles column, e.g. "
-            "'HLA-A*02:01,HLA-A*11:01,HLA-B*07:02,HLA-B*15:01,HLA-C*04:01,HLA-C*07:01'."
-        )
-    return list(dict.fromkeys(normalise_allele(name, source) for name in names))
+from neoag.hla.names import LOCI, allele_locus, normalise_allele, parse_allele_list
 
 
 def check_supported(alleles: Iterable[str], supported: Iterable[str], models_dir: str, source: str) -> None:
@@ -83,11 +30,6 @@ def check_supported(alleles: Iterable[str], supported: Iterable[str], models_dir
 # ----------------------------------------------------------------------------
 
 TYPERS = ("sample_sheet", "builtin", "optitype")
-
-
-def allele_locus(allele: str) -> str:
-    """'HLA-A*02:01' -> 'HLA-A'."""
-    return allele.partition("*")[0]
 
 
 def model_supported_alleles(models_dir: str) -> set[str] | None:
@@ -136,7 +78,7 @@ def read_optitype_result(path: str) -> list[dict[str, str]]:
         )
     result = table.iloc[0]
     rows = []
-    for locus in ("A", "B", "C"):
+    for locus in LOCI:
         names = [result[f"{locus}{copy}"].strip() for copy in (1, 2)]
         names = [normalise_allele(n, f"{path}, {locus}{copy}") for copy, n in enumerate(names, 1) if n]
         if not names:

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from neoag.errors import NeoagInputError
+from neoag.hla.names import LOCI
 
-LOCI = ("A", "B", "C")
 EXON4_BASES = 75
 _NAME = re.compile(r"^[A-Z0-9]+\*\d+(:\d+)*[A-Z]?$")
 

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -48,37 +47,10 @@ import numpy as np
 
 from neoag.columns import HLA_TYPING
 from neoag.errors import NeoagInputError
+from neoag.hla.names import LOCI, allele_sort_key, normalise_allele, two_field_name
 
-LOCI = ("A", "B", "C")
 _COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
-_FIELD = re.compile(r"^(\d+)([A-Z]?)$")
 _BASES = frozenset("ACGT")
-
-
-# ----------------------------------------------------------------------------
-# Allele names
-# ----------------------------------------------------------------------------
-
-
-def allele_sort_key(name: str) -> tuple:
-    """'A*02:01:01:02L' -> ('A', (2, 1, 1, 2), 'L'): numeric order of the fields."""
-    locus, _, fields = name.partition("*")
-    numbers, suffix = [], ""
-    for part in fields.split(":"):
-        match = _FIELD.match(part)
-        if match:
-            numbers.append(int(match.group(1)))
-            suffix = match.group(2) or suffix
-        else:
-            numbers.append(10**9)
-    return (locus, tuple(numbers), suffix)
-
-
-def two_field_name(name: str) -> str:
-    """'A*02:01:01:02L' -> 'HLA-A*02:01' (first two fields, expression suffix dropped)."""
-    locus, _, fields = name.removeprefix("HLA-").partition("*")
-    first_two = [part.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for part in fields.split(":")[:2]]
-    return f"HLA-{locus}*{':'.join(first_two)}"
 
 
 # ----------------------------------------------------------------------------
@@ -825,8 +797,6 @@ def call_rows(result: TypingResult, reference: HlaReference, min_locus_reads: in
 
     The allele of a row is the lowest-numbered two-field name among its ties.
     """
-    from neoag.hla.alleles import normalise_allele
-
     rows = []
     for locus in LOCI:
         call = result.loci.get(locus)

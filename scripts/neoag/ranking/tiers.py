@@ -45,7 +45,7 @@ def read_anchor_overrides(path: str) -> dict[tuple[str, int | None], tuple[int, 
     comma-separated, negative ones count from the C-terminus (-1 = last). Allele
     names are normalised as in the sample sheet.
     """
-    from neoag.hla.alleles import normalise_allele
+    from neoag.hla.names import normalise_allele
 
     overrides: dict[tuple[str, int | None], tuple[int, ...]] = {}
     with open(path, newline="") as handle:
