@@ -53,7 +53,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
 from neoag.hla.names import LOCI, two_field_name  # noqa: E402
-from neoag.hla.typing import read_hla_reference  # noqa: E402
+from neoag.hla.reference import read_hla_reference  # noqa: E402
 
 DEFAULT_REFERENCE = REPO.parent / "shared" / "data" / "hla" / "ClassIWithoutNQex2-3.plus75.fasta.gz"
 ART = ("art_illumina", "-ss", "HS20", "-l", "100", "-p", "-m", "250", "-s", "40", "-na", "-q")  # HiSeq 2000, 2 x 100 bp

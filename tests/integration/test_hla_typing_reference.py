@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from neoag.hla.names import LOCI, two_field_name
-from neoag.hla.typing import TypingSettings, call_rows, read_hla_reference, type_reads
+from neoag.hla.reference import read_hla_reference
+from neoag.hla.typing import TypingSettings, call_rows, type_reads
 
 pytestmark = pytest.mark.integration
 

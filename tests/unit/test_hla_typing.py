@@ -7,12 +7,12 @@ import pytest
 
 from neoag.errors import NeoagInputError
 from neoag.hla.names import allele_sort_key, two_field_name
+from neoag.hla.reference import read_hla_reference
 from neoag.hla.typing import (
     find_razers3,
     fragment_classes,
     mask_low_quality,
     prefilter_fragments,
-    read_hla_reference,
     read_razers_hits,
     reference_kmers,
     run_razers3,

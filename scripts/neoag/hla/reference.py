@@ -1,9 +1,14 @@
-"""An HLA class I allele reference for the built-in typer, built from an IPD-IMGT/HLA release.
+"""The built-in typer's HLA class I allele reference: read from an allele FASTA, or built from an
+IPD-IMGT/HLA release.
 
-The typer's reference holds, for every HLA-A, -B and -C allele whose exons 2
-and 3 are known, those two exons (the peptide-binding groove, where class I
-alleles differ) between the locus's exon 1 and the first 75 bases of its
-exon 4. The flanks are the same for every allele of a locus (taken from the
+``read_hla_reference`` reads any allele FASTA (IMGT/HLA-style headers) and
+collapses identical sequences, so alleles that the reference cannot tell apart
+are one candidate for the typer.
+
+The reference that ``download_reference`` builds holds, for every HLA-A, -B
+and -C allele whose exons 2 and 3 are known, those two exons (the
+peptide-binding groove, where class I alleles differ) between the locus's
+exon 1 and the first 75 bases of its exon 4. The flanks are the same for every allele of a locus (taken from the
 locus's first allele) and only let reads that cross an exon boundary align.
 
 It is built from IMGT/HLA's nucleotide alignments (alignments/A_nuc.txt, ...),
@@ -14,17 +19,120 @@ the IPD-IMGT/HLA terms of use apply to the result (do not redistribute it).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import urllib.request
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from neoag.errors import NeoagInputError
-from neoag.hla.names import LOCI
+from neoag.hla.fastx import fasta_records
+from neoag.hla.names import LOCI, allele_sort_key
 
 EXON4_BASES = 75
 _NAME = re.compile(r"^[A-Z0-9]+\*\d+(:\d+)*[A-Z]?$")
+_BASES = frozenset("ACGT")
+
+
+# ----------------------------------------------------------------------------
+# Reading an allele FASTA
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HlaReference:
+    """Distinct allele sequences of an HLA class I reference.
+
+    ``sequences[i]`` is one distinct sequence, ``loci[i]`` its locus ('A', 'B'
+    or 'C'), ``names[i]`` the reference records that have exactly this
+    sequence, in allele order. Distinct sequences are sorted by locus and their
+    first name.
+    """
+
+    sequences: tuple[str, ...]
+    loci: tuple[str, ...]
+    names: tuple[tuple[str, ...], ...]
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.sequences)
+
+
+def record_allele_name(header: str) -> str | None:
+    """The allele name of a FASTA header, or None when it names none.
+
+    IMGT/HLA style '>HLA:HLA00001 A*01:01:01:01 1098 bp' gives its second word;
+    '>A*01:01:01:01 ...' or '>HLA-A*01:01 ...' their first.
+    """
+    words = header.split()
+    for word in words[:2]:
+        if "*" in word:
+            return word.removeprefix("HLA-")
+    return None
+
+
+def read_hla_reference(path: str | os.PathLike) -> HlaReference:
+    """The A, B and C alleles of an allele FASTA, identical sequences collapsed.
+
+    Null alleles (name ending in N) are left out: they are not expressed, so
+    they present nothing. Other loci are counted in ``skipped`` and left out.
+    Raises NeoagInputError for a file that is not such a FASTA.
+    """
+    if not os.path.isfile(path):
+        raise NeoagInputError(
+            f"HLA reference {path} does not exist. Set hla.reference in the config to an allele FASTA "
+            "(see docs/hla_typing.md), or build one with: snakemake --cores 1 download_hla_reference"
+        )
+    by_sequence: dict[tuple[str, str], list[str]] = {}
+    skipped = {"other_locus": 0, "null_allele": 0}
+    seen: set[str] = set()
+    for header, sequence, line in fasta_records(path):
+        name = record_allele_name(header)
+        if name is None:
+            raise NeoagInputError(
+                f"HLA reference {path}, line {line}: header '>{header[:60]}' names no allele. Headers must "
+                "hold an allele name such as A*02:01:01:01 (IMGT/HLA style: '>HLA:HLA00005 A*02:01:01:01 ...')."
+            )
+        locus = name.partition("*")[0]
+        if locus not in LOCI:
+            skipped["other_locus"] += 1
+            continue
+        if name.endswith("N"):
+            skipped["null_allele"] += 1
+            continue
+        if name in seen:
+            raise NeoagInputError(f"HLA reference {path}, line {line}: allele {name} appears twice.")
+        seen.add(name)
+        sequence = sequence.upper()
+        if not sequence or not set(sequence) <= _BASES:
+            bad = sorted(set(sequence) - _BASES)[:5]
+            raise NeoagInputError(
+                f"HLA reference {path}, line {line} ({name}): the sequence must be A, C, G, T only "
+                f"(found {', '.join(bad) or 'nothing'})."
+            )
+        by_sequence.setdefault((locus, sequence), []).append(name)
+    if not by_sequence:
+        raise NeoagInputError(
+            f"HLA reference {path}: no HLA-A, -B or -C allele found. Use a class I allele FASTA such as the "
+            "one built by the download_hla_reference rule."
+        )
+    entries = sorted(
+        ((locus, seq, tuple(sorted(names, key=allele_sort_key))) for (locus, seq), names in by_sequence.items()),
+        key=lambda entry: allele_sort_key(entry[2][0]),
+    )
+    return HlaReference(
+        sequences=tuple(e[1] for e in entries),
+        loci=tuple(e[0] for e in entries),
+        names=tuple(e[2] for e in entries),
+        skipped=skipped,
+    )
+
+
+# ----------------------------------------------------------------------------
+# Building the reference from IMGT/HLA's alignments
+# ----------------------------------------------------------------------------
 
 
 def parse_alignment(lines: Iterable[str], source: str) -> dict[str, str]:

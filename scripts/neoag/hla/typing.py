@@ -33,7 +33,6 @@ docs/hla_typing.md explains the model and the accuracy measured by bench/hla_typ
 
 from __future__ import annotations
 
-import gzip
 import os
 import shutil
 import subprocess
@@ -47,132 +46,16 @@ import numpy as np
 
 from neoag.columns import HLA_TYPING
 from neoag.errors import NeoagInputError
+from neoag.hla.fastx import read_fastq, read_fastq_pairs
 from neoag.hla.names import LOCI, allele_sort_key, normalise_allele, two_field_name
+from neoag.hla.reference import HlaReference, read_hla_reference
 
 _COMPLEMENT = str.maketrans("ACGTN", "TGCAN")
-_BASES = frozenset("ACGT")
 
 
 # ----------------------------------------------------------------------------
 # Reference
 # ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HlaReference:
-    """Distinct allele sequences of an HLA class I reference.
-
-    ``sequences[i]`` is one distinct sequence, ``loci[i]`` its locus ('A', 'B'
-    or 'C'), ``names[i]`` the reference records that have exactly this
-    sequence, in allele order. Distinct sequences are sorted by locus and their
-    first name.
-    """
-
-    sequences: tuple[str, ...]
-    loci: tuple[str, ...]
-    names: tuple[tuple[str, ...], ...]
-    skipped: dict[str, int] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.sequences)
-
-
-def _open_text(path: str | os.PathLike):
-    """A text handle on a plain or gzip-compressed file."""
-    with open(path, "rb") as probe:
-        magic = probe.read(2)
-    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
-
-
-def _fasta_records(path: str | os.PathLike) -> Iterator[tuple[str, str, int]]:
-    """(header without '>', sequence, line number of the header) of each record."""
-    header, chunks, line_number = None, [], 0
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            line = line.strip()
-            if line.startswith(">"):
-                if header is not None:
-                    yield header, "".join(chunks), line_number
-                header, chunks, line_number = line[1:], [], number
-            elif line:
-                if header is None:
-                    raise NeoagInputError(
-                        f"HLA reference {path}, line {number}: sequence before the first '>' header; "
-                        "the file must be FASTA."
-                    )
-                chunks.append(line)
-    if header is not None:
-        yield header, "".join(chunks), line_number
-
-
-def record_allele_name(header: str) -> str | None:
-    """The allele name of a FASTA header, or None when it names none.
-
-    IMGT/HLA style '>HLA:HLA00001 A*01:01:01:01 1098 bp' gives its second word;
-    '>A*01:01:01:01 ...' or '>HLA-A*01:01 ...' their first.
-    """
-    words = header.split()
-    for word in words[:2]:
-        if "*" in word:
-            return word.removeprefix("HLA-")
-    return None
-
-
-def read_hla_reference(path: str | os.PathLike) -> HlaReference:
-    """The A, B and C alleles of an allele FASTA, identical sequences collapsed.
-
-    Null alleles (name ending in N) are left out: they are not expressed, so
-    they present nothing. Other loci are counted in ``skipped`` and left out.
-    Raises NeoagInputError for a file that is not such a FASTA.
-    """
-    if not os.path.isfile(path):
-        raise NeoagInputError(
-            f"HLA reference {path} does not exist. Set hla.reference in the config to an allele FASTA "
-            "(see docs/hla_typing.md), or build one with: snakemake --cores 1 download_hla_reference"
-        )
-    by_sequence: dict[tuple[str, str], list[str]] = {}
-    skipped = {"other_locus": 0, "null_allele": 0}
-    seen: set[str] = set()
-    for header, sequence, line in _fasta_records(path):
-        name = record_allele_name(header)
-        if name is None:
-            raise NeoagInputError(
-                f"HLA reference {path}, line {line}: header '>{header[:60]}' names no allele. Headers must "
-                "hold an allele name such as A*02:01:01:01 (IMGT/HLA style: '>HLA:HLA00005 A*02:01:01:01 ...')."
-            )
-        locus = name.partition("*")[0]
-        if locus not in LOCI:
-            skipped["other_locus"] += 1
-            continue
-        if name.endswith("N"):
-            skipped["null_allele"] += 1
-            continue
-        if name in seen:
-            raise NeoagInputError(f"HLA reference {path}, line {line}: allele {name} appears twice.")
-        seen.add(name)
-        sequence = sequence.upper()
-        if not sequence or not set(sequence) <= _BASES:
-            bad = sorted(set(sequence) - _BASES)[:5]
-            raise NeoagInputError(
-                f"HLA reference {path}, line {line} ({name}): the sequence must be A, C, G, T only "
-                f"(found {', '.join(bad) or 'nothing'})."
-            )
-        by_sequence.setdefault((locus, sequence), []).append(name)
-    if not by_sequence:
-        raise NeoagInputError(
-            f"HLA reference {path}: no HLA-A, -B or -C allele found. Use a class I allele FASTA such as the "
-            "one built by the download_hla_reference rule."
-        )
-    entries = sorted(
-        ((locus, seq, tuple(sorted(names, key=allele_sort_key))) for (locus, seq), names in by_sequence.items()),
-        key=lambda entry: allele_sort_key(entry[2][0]),
-    )
-    return HlaReference(
-        sequences=tuple(e[1] for e in entries),
-        loci=tuple(e[0] for e in entries),
-        names=tuple(e[2] for e in entries),
-        skipped=skipped,
-    )
 
 
 def write_mapping_fasta(reference: HlaReference, path: str | os.PathLike) -> None:
@@ -209,30 +92,6 @@ def shares_kmer(sequence: str, kmers: frozenset[str], k: int, step: int) -> bool
     if offsets[-1] != last:
         offsets.append(last)
     return any(sequence[i : i + k] in kmers for i in offsets)
-
-
-def read_fastq(path: str | os.PathLike) -> Iterator[tuple[str, str]]:
-    """(sequence, quality string) of each record of a FASTQ file (plain or gzip); sequence upper case."""
-    with _open_text(path) as handle:
-        while True:
-            header = handle.readline()
-            if not header:
-                return
-            sequence, plus, quality = handle.readline(), handle.readline(), handle.readline()
-            if not header.startswith("@") or not plus.startswith("+") or not quality:
-                raise NeoagInputError(f"{path}: not a FASTQ file (a record does not start with '@' or lacks '+').")
-            yield sequence.strip().upper(), quality.strip()
-
-
-def _paired(path1: str, path2: str) -> Iterator[tuple[tuple[str, str], tuple[str, str]]]:
-    first, second = read_fastq(path1), read_fastq(path2)
-    for one in first:
-        two = next(second, None)
-        if two is None:
-            raise NeoagInputError(f"{path1} has more reads than {path2}; the two files must hold mates in order.")
-        yield one, two
-    if next(second, None) is not None:
-        raise NeoagInputError(f"{path2} has more reads than {path1}; the two files must hold mates in order.")
 
 
 def mask_low_quality(sequence: str, quality: str, min_quality: int, offset: int = 33) -> str:
@@ -866,7 +725,9 @@ def run_builtin_typing(
         file=sys.stderr,
     )
     with tempfile.TemporaryDirectory(prefix="neoag_hla_") as workdir:
-        result, classes = type_reads(reference, _paired(reads_1, reads_2), read_fastq(reads_single), options, workdir)
+        result, classes = type_reads(
+            reference, read_fastq_pairs(reads_1, reads_2), read_fastq(reads_single), options, workdir
+        )
     print(f"fragments: {result.counts}", file=sys.stderr)
     _log_candidates(classes, reference)
     rows = call_rows(result, reference, options.min_locus_reads)
