@@ -7,16 +7,13 @@ import pytest
 
 from neoag.errors import NeoagInputError
 from neoag.hla.names import allele_sort_key, two_field_name
+from neoag.hla.prefilter import mask_low_quality, prefilter_fragments, reference_kmers, shares_kmer
 from neoag.hla.reference import read_hla_reference
 from neoag.hla.typing import (
     find_razers3,
     fragment_classes,
-    mask_low_quality,
-    prefilter_fragments,
     read_razers_hits,
-    reference_kmers,
     run_razers3,
-    shares_kmer,
     solve_locus,
     write_mapping_fasta,
 )

@@ -15,9 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from neoag.errors import NeoagInputError
+from neoag.sequence import reverse_complement
 
 _REGION = re.compile(r"^(?P<contig>[^:\s]+):(?P<start>[\d,]+)-(?P<end>[\d,]+)$")
-_COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 UNMAPPED_MODES = ("unplaced", "all", "none")
 
 
@@ -70,7 +70,7 @@ def _fastq(name: str, read) -> str:
     qualities = read.query_qualities
     quality = "".join(chr(q + 33) for q in qualities) if qualities is not None else "I" * len(sequence)
     if read.is_reverse:
-        sequence, quality = sequence.translate(_COMPLEMENT)[::-1], quality[::-1]
+        sequence, quality = reverse_complement(sequence), quality[::-1]
     return f"@{name}\n{sequence}\n+\n{quality}\n"
 
 
