@@ -6,14 +6,12 @@ import numpy as np
 import pytest
 
 from neoag.errors import NeoagInputError
+from neoag.hla.fragments import fragment_classes
+from neoag.hla.ilp import solve_locus
 from neoag.hla.names import allele_sort_key, two_field_name
 from neoag.hla.prefilter import mask_low_quality, prefilter_fragments, reference_kmers, shares_kmer
 from neoag.hla.razers import find_razers3, read_razers_hits, run_razers3, write_mapping_fasta
 from neoag.hla.reference import read_hla_reference
-from neoag.hla.typing import (
-    fragment_classes,
-    solve_locus,
-)
 
 
 def test_allele_names():
