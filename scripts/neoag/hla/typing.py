@@ -1,32 +1,34 @@
 """neoag's built-in HLA class I typer: reads -> razers3 hits -> an ILP picks the alleles.
 
-The steps, each a function below:
+This module runs the steps and writes the typing table; each step is its own module:
 
-1. ``read_hla_reference``: the allele reference (IMGT/HLA-style FASTA, e.g. exons
-   2-3 of every HLA-A, -B and -C allele), with identical sequences collapsed, so
-   alleles that the reference cannot tell apart are one candidate.
-2. ``prefilter_fragments``: keep read pairs (or single reads) that share an exact
-   k-mer with the reference; everything else (most of the region's and the
-   unmapped reads) is dropped before mapping, which keeps memory small.
-3. ``run_razers3`` + ``read_razers_hits``: every mate mapped on its own to every
-   distinct allele sequence. Bases below ``min_base_quality`` are masked (N, which
-   razers3 lets match any base), so most sequencing errors neither support nor
-   contradict an allele. razers3 searches at ``mapping_identity`` (95 %; its
-   filter counts N as an error) and hits with more than ``100 - min_identity``
-   % errors (97 %: 3 in 100 bases) are then dropped, which keeps reads of
-   paralogs and pseudogenes out.
-4. ``fragment_classes``: per fragment (read pair or single read) the alleles that
-   explain it best: only alleles hit by all of its mapped mates count, scored by
-   the sum of the mates' errors, and only the minimum is kept. A fragment whose
-   best alleles lie in more than one locus is dropped. Fragments with the same
-   best-allele set become one weighted "class".
-5. ``solve_locus``: per locus an integer linear program in the spirit of OptiType
-   (Szolek et al., Bioinformatics 2014): choose one or two alleles that explain
-   the most fragments, a second allele costing ``het_penalty`` x the locus's
-   fragments (at least ``min_het_reads``), so noise cannot make a homozygous
-   locus heterozygous; a second allele must also hold ``min_allele_balance`` of
-   the fragments that tell the two apart. Alleles that explain the same
-   fragments equally well are reported as ties, never silently resolved.
+1. ``reference.read_hla_reference``: the allele reference (IMGT/HLA-style FASTA,
+   e.g. exons 2-3 of every HLA-A, -B and -C allele), with identical sequences
+   collapsed, so alleles that the reference cannot tell apart are one candidate.
+2. ``prefilter.prefilter_fragments``: keep read pairs (or single reads) that
+   share an exact k-mer with the reference; everything else (most of the
+   region's and the unmapped reads) is dropped before mapping, which keeps
+   memory small.
+3. ``razers.run_razers3`` + ``razers.read_razers_hits``: every mate mapped on
+   its own to every distinct allele sequence. Bases below ``min_base_quality``
+   are masked (N, which razers3 lets match any base), so most sequencing errors
+   neither support nor contradict an allele. razers3 searches at
+   ``mapping_identity`` (95 %; its filter counts N as an error) and hits with
+   more than ``100 - min_identity`` % errors (97 %: 3 in 100 bases) are then
+   dropped, which keeps reads of paralogs and pseudogenes out.
+4. ``fragments.fragment_classes``: per fragment (read pair or single read) the
+   alleles that explain it best: only alleles hit by all of its mapped mates
+   count, scored by the sum of the mates' errors, and only the minimum is kept.
+   A fragment whose best alleles lie in more than one locus is dropped.
+   Fragments with the same best-allele set become one weighted "class".
+5. ``ilp.solve_locus``: per locus an integer linear program in the spirit of
+   OptiType (Szolek et al., Bioinformatics 2014): choose one or two alleles that
+   explain the most fragments, a second allele costing ``het_penalty`` x the
+   locus's fragments (at least ``min_het_reads``), so noise cannot make a
+   homozygous locus heterozygous; a second allele must also hold
+   ``min_allele_balance`` of the fragments that tell the two apart. Alleles
+   that explain the same fragments equally well are reported as ties, never
+   silently resolved.
 
 docs/hla_typing.md explains the model and the accuracy measured by bench/hla_typing.py.
 """
@@ -50,10 +52,6 @@ from neoag.hla.names import LOCI, allele_sort_key, normalise_allele, two_field_n
 from neoag.hla.prefilter import prefilter_fragments, reference_kmers
 from neoag.hla.razers import find_razers3, read_razers_hits, run_razers3, write_mapping_fasta
 from neoag.hla.reference import HlaReference, read_hla_reference
-
-# ----------------------------------------------------------------------------
-# The whole typer
-# ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -85,12 +83,12 @@ class TypingResult:
 
 def type_reads(
     reference: HlaReference,
-    pairs: Iterable[tuple[str, str]],
-    singles: Iterable[str],
+    pairs: Iterable[tuple[tuple[str, str], tuple[str, str]]],
+    singles: Iterable[tuple[str, str]],
     settings: TypingSettings,
     workdir: str | os.PathLike,
 ) -> tuple[TypingResult, HitClasses]:
-    """Type HLA-A, -B and -C from read pairs and single reads (sequences)."""
+    """Type HLA-A, -B and -C from read pairs and single reads, each read (sequence, quality)."""
     workdir = Path(workdir)
     kmers = reference_kmers(reference, settings.kmer)
     reads_fasta, reference_fasta, hits_path = workdir / "reads.fa", workdir / "alleles.fa", workdir / "hits.razers"
