@@ -29,8 +29,6 @@ with a small model, and ranking reads the binary table at full precision.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import sys
@@ -46,67 +44,15 @@ import pandas as pd
 from neoag.columns import SCORE_TABLE, SCORE_WORK
 from neoag.errors import NeoagInputError
 from neoag.hla.alleles import check_supported
+from neoag.scoring.models import ModelsFolder
 from neoag.tables import read_table
 
-DEMO_MODEL_MARKER = "neoag_demo_model.json"
 PEPTIDE_COLUMNS = ["mt_peptide", "mt_n_flank", "mt_c_flank", "wt_peptide", "wt_n_flank", "wt_c_flank"]
 CHUNK_SUFFIX = ".tsv"
 AMINO_ACIDS = frozenset("ACDEFGHIKLMNPQRSTVWY")
 STANDARD_PEPTIDES = re.compile("[ACDEFGHIKLMNPQRSTVWY]*")
 # The numeric columns of SCORE_TABLE: the arrays of a save_scores file.
 SCORE_ARRAYS = tuple(name for name in SCORE_TABLE if name not in (*SCORE_WORK, "allele"))
-
-
-def demo_model_info(models_dir: str) -> dict | None:
-    """The demo model's label file, or None for real models."""
-    marker = Path(models_dir) / DEMO_MODEL_MARKER
-    return json.loads(marker.read_text()) if marker.exists() else None
-
-
-def model_layout(models_dir: str) -> str:
-    """'presentation' or 'affinity': what kind of MHCflurry models directory this is.
-
-    Decided from the files alone (no model is loaded), so that planning the
-    work does not need MHCflurry.
-    """
-    path = Path(models_dir)
-    if not path.is_dir():
-        raise NeoagInputError(
-            f"MHCflurry models directory {models_dir} does not exist. Set 'mhcflurry.models' in "
-            "the config to the released models (run the download_mhcflurry_models rule) or to "
-            "resources/demo/mhcflurry_demo_model for the demo."
-        )
-    if (path / "weights.csv").exists() and (path / "affinity_predictor").is_dir():
-        if not (path / "processing_predictor_with_flanks").is_dir():
-            raise NeoagInputError(
-                f"{models_dir}: a presentation models directory without processing_predictor_with_flanks/. "
-                "neoag scores peptides with their flanks; use the complete released models_class1_presentation "
-                "models directory, or point 'mhcflurry.models' at its affinity_predictor/ for affinity-only scoring."
-            )
-        return "presentation"
-    return "affinity"
-
-
-def models_content_hash(models_dir: str) -> str:
-    """SHA-256 over every file of a models directory (relative path and bytes, in sorted order).
-
-    Hidden files are ignored. The same models give the same hash wherever
-    they are copied to.
-    """
-    root = Path(models_dir)
-    digest = hashlib.sha256()
-    files = sorted(
-        path
-        for path in root.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts)
-    )
-    for path in files:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(str(path.stat().st_size).encode() + b"\0")
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 def unique_peptides(peptide_table: pd.DataFrame, with_flanks: bool) -> pd.DataFrame:
@@ -164,7 +110,7 @@ def plan_scoring(peptides_tsv: str, models_dir: str, out_dir: str, chunk_size: i
     Files are out_dir/00000.tsv, 00001.tsv, ... (at least one, possibly empty).
     Returns the number of chunks.
     """
-    with_flanks = model_layout(models_dir) == "presentation"
+    with_flanks = ModelsFolder(models_dir).layout == "presentation"
     # Text columns as plain objects ('NA' stays a peptide): fast to deduplicate and iterate.
     # Flanks matter to presentation models only: read just what the mode uses.
     columns = PEPTIDE_COLUMNS if with_flanks else ["mt_peptide", "wt_peptide"]
@@ -216,7 +162,8 @@ class Scorer:
 
     def __init__(self, models_dir: str, threads: int = 1, gpus: int = 0, cpu_batch_size: int = 1024) -> None:
         self.models_dir = models_dir
-        self.layout = model_layout(models_dir)
+        self.models = ModelsFolder(models_dir)
+        self.layout = self.models.layout
         import torch
         from mhcflurry.common import configure_pytorch
 
@@ -277,7 +224,7 @@ class Scorer:
         if self._model_key is None:
             import mhcflurry
 
-            content = models_content_hash(self.models_dir)
+            content = self.models.content_hash()
             self._model_key = f"sha256:{content}|mhcflurry:{mhcflurry.__version__}|{self.device}"
         return self._model_key
 
@@ -544,6 +491,13 @@ def score_table(path: str) -> pd.DataFrame:
     return frame.astype({name: str for name in (*SCORE_WORK, "allele")})
 
 
+def _warn_if_demo(models_dir: str) -> None:
+    """A warning in the job's log when the models are neoag's demo model (not for real samples)."""
+    demo = ModelsFolder(models_dir).demo_info()
+    if demo:
+        print(f"WARNING: {demo.get('label', 'demo model')}", file=sys.stderr)
+
+
 def score_chunk(
     chunk_tsv: str,
     alleles_tsv: str,
@@ -562,9 +516,7 @@ def score_chunk(
     """
     started = time.perf_counter()
     alleles = sorted(set(read_table(alleles_tsv).allele))
-    demo = demo_model_info(models_dir)
-    if demo:
-        print(f"WARNING: {demo.get('label', 'demo model')}", file=sys.stderr)
+    _warn_if_demo(models_dir)
     scorer = scorer or Scorer(models_dir, threads=threads, gpus=gpus, cpu_batch_size=cpu_batch_size)
     check_supported(alleles, scorer.supported_alleles, models_dir, alleles_tsv)
     work = read_work(chunk_tsv)
@@ -612,9 +564,7 @@ def gather_scores(parts: list[str], out_path: str, models_dir: str) -> None:
     joined = {name: np.concatenate([arrays[name] for arrays in loaded]) for name in loaded[0] if name != "alleles"}
     _write_arrays(out_path, {"alleles": loaded[0]["alleles"], **joined})
     rows = len(joined["peptide"])
-    demo = demo_model_info(models_dir)
-    if demo:
-        print(f"WARNING: {demo.get('label', 'demo model')}", file=sys.stderr)
+    _warn_if_demo(models_dir)
     print(
         f"{rows * len(alleles)} scores ({rows} unique work rows x {len(alleles)} alleles) from "
         f"{len(parts)} chunk(s) (models {models_dir})",
