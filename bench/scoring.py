@@ -172,7 +172,8 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
         work = pd.read_csv(folder / "work.tsv", sep="\t", dtype=str, keep_default_na=False)
         peptides = sorted(set(work.peptide))
     if variant in ("neoag", "neoag_tsv", "neoag_cached"):
-        from neoag.scoring.score import export_scores, gather_scores, plan_scoring, score_chunk
+        from neoag.scoring.jobs import export_scores, gather_scores, score_chunk
+        from neoag.scoring.plan import plan_scoring
 
         cache = str(folder / "cache.sqlite") if variant == "neoag_cached" else ""
 
@@ -242,7 +243,7 @@ def check_against_mhcflurry(folder: Path, models: str, sample_rows: int, seed: i
     from mhcflurry import Class1PresentationPredictor
 
     from neoag.scoring.models import ModelsFolder
-    from neoag.scoring.score import score_table
+    from neoag.scoring.score_files import score_table
 
     scores = score_table(str(folder / "scores.npz"))
     sample = scores.sample(n=min(sample_rows, len(scores)), random_state=seed)

@@ -7,21 +7,17 @@ import pytest
 from neoag.columns import SCORE_TABLE, SCORE_WORK
 from neoag.errors import NeoagInputError
 from neoag.scoring.cache import ScoreCache
-from neoag.scoring.score import (
+from neoag.scoring.jobs import export_scores, gather_scores
+from neoag.scoring.plan import check_peptides, chunk_bounds, plan_scoring, unique_peptides
+from neoag.scoring.score_files import (
     SCORE_ARRAYS,
     ChunkScores,
-    check_peptides,
-    chunk_bounds,
-    export_scores,
     format_score_rows,
-    gather_scores,
     load_scores,
-    plan_scoring,
     read_work,
     save_scores,
     score_header,
     score_table,
-    unique_peptides,
     write_work,
 )
 from neoag.tables import read_table, write_table
