@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO / "tests" / "integration"))
 
 from mhcflurry_fixtures import DEMO_ALLELES, DEMO_MODELS, build_presentation_fixture, random_sequences  # noqa: E402
 
-from neoag.scoring.score import Scorer  # noqa: E402
+from neoag.scoring.predictor import Scorer  # noqa: E402
 
 COLUMNS = ("affinity_nm", "affinity_percentile", "processing_score", "presentation_score", "presentation_percentile")
 

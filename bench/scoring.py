@@ -149,10 +149,10 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
     import torch  # imported before the timer, like mhcflurry
     from mhcflurry.common import configure_pytorch
 
-    from neoag.scoring.score import model_layout
+    from neoag.scoring.models import ModelsFolder
 
     configure_pytorch(backend="cpu" if not os.environ.get("BENCH_GPU") else "gpu", num_threads=threads)
-    layout = model_layout(models)
+    layout = ModelsFolder(models).layout
     if variant != "bare_io":
         work = pd.read_csv(folder / "work.tsv", sep="\t", dtype=str, keep_default_na=False)
         peptides = sorted(set(work.peptide))
@@ -172,7 +172,8 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
         work = pd.read_csv(folder / "work.tsv", sep="\t", dtype=str, keep_default_na=False)
         peptides = sorted(set(work.peptide))
     if variant in ("neoag", "neoag_tsv", "neoag_cached"):
-        from neoag.scoring.score import export_scores, gather_scores, plan_scoring, score_chunk
+        from neoag.scoring.jobs import export_scores, gather_scores, score_chunk
+        from neoag.scoring.plan import plan_scoring
 
         cache = str(folder / "cache.sqlite") if variant == "neoag_cached" else ""
 
@@ -223,8 +224,7 @@ def worker(variant: str, folder: Path, models: str, threads: int, chunk_size: in
     elif variant in ("per_row", "per_row_input"):
         from mhcflurry import Class1AffinityPredictor
 
-        path = Path(models) / "affinity_predictor" if layout == "presentation" else Path(models)
-        predictor = Class1AffinityPredictor.load(str(path))
+        predictor = Class1AffinityPredictor.load(ModelsFolder(models).affinity_folder)
         predictor.predict(peptides=row_peptides, alleles=row_alleles)
     else:
         raise ValueError(variant)
@@ -242,11 +242,12 @@ def check_against_mhcflurry(folder: Path, models: str, sample_rows: int, seed: i
     import numpy as np
     from mhcflurry import Class1PresentationPredictor
 
-    from neoag.scoring.score import model_layout, score_table
+    from neoag.scoring.models import ModelsFolder
+    from neoag.scoring.score_files import score_table
 
     scores = score_table(str(folder / "scores.npz"))
     sample = scores.sample(n=min(sample_rows, len(scores)), random_state=seed)
-    if model_layout(models) == "presentation":
+    if ModelsFolder(models).layout == "presentation":
         predictor = Class1PresentationPredictor.load(models)
         # One "sample" per row's allele, rows in the order given.
         expected = predictor.predict(

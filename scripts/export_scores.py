@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.scoring.score import export_scores
+from neoag.scoring.jobs import export_scores
 from neoag.step import run_step
 
 run_step(export_scores, scores_path=snakemake.input[0], out_tsv=snakemake.output[0])

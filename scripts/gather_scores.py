@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.scoring.score import gather_scores
+from neoag.scoring.jobs import gather_scores
 from neoag.step import run_step
 
 run_step(

@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.scoring.score import plan_scoring
+from neoag.scoring.plan import plan_scoring
 from neoag.step import run_step
 
 run_step(

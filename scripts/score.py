@@ -4,7 +4,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.scoring.score import cpu_threads, score_chunk
+from neoag.scoring.jobs import score_chunk
+from neoag.scoring.predictor import cpu_threads
 from neoag.step import run_step
 
 run_step(

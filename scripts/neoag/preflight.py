@@ -10,7 +10,6 @@ files. docs/preflight.md lists them.
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import sys
@@ -20,8 +19,9 @@ import pandas as pd
 
 from neoag.calling.regions import read_fai
 from neoag.errors import NeoagInputError
-from neoag.hla.alleles import check_supported, model_supported_alleles
+from neoag.hla.alleles import check_supported
 from neoag.hla.names import parse_allele_list
+from neoag.scoring.models import ModelsFolder
 
 REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam")
 OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression", "purity", "copy_number")
@@ -138,88 +138,6 @@ def check_reference(fasta: str, gtf: str) -> list[tuple[str, int]]:
     if not contigs:
         raise NeoagInputError(f"{fai}: the index lists no sequence. Recreate it: samtools faidx {fasta}")
     return contigs
-
-
-def model_peptide_lengths(models_dir: str) -> tuple[int, int] | None:
-    """(shortest, longest) peptide the models of a directory encode, read from manifest.csv.
-
-    Follows MHCflurry's peptide encodings: pad_middle needs at least
-    left_edge + right_edge residues; the other alignments at least 5 (1 for
-    'right_pad'); max_length is the longest. None when there is no manifest.
-    """
-    for folder in (models_dir, os.path.join(models_dir, "affinity_predictor")):
-        manifest = os.path.join(folder, "manifest.csv")
-        if os.path.isfile(manifest):
-            break
-    else:
-        return None
-    table = pd.read_csv(manifest, dtype=str)
-    if "config_json" not in table:
-        return None
-    low, high = 0, 10**6
-    for text in table["config_json"].dropna():
-        encoding = json.loads(text).get("hyperparameters", {}).get("peptide_encoding", {})
-        method = encoding.get("alignment_method", "pad_middle")
-        longest = int(encoding.get("max_length", 15))
-        if method == "pad_middle":
-            shortest = int(encoding.get("left_edge", 4)) + int(encoding.get("right_edge", 4))
-        elif method == "right_pad":
-            shortest = 1
-        else:
-            shortest = 5
-        low, high = max(low, shortest), min(high, longest)
-    return (low, high) if high < 10**6 else None
-
-
-def check_models(models_dir: str) -> str:
-    """The MHCflurry models directory: it exists, has a manifest and the weights it names.
-
-    Returns the layout ('presentation' or 'affinity'). The scoring step loads
-    the models; this catches the usual slips (wrong folder, partial download)
-    before any job.
-    """
-    from neoag.scoring.score import model_layout
-
-    where = "config mhcflurry.models"
-    layout = model_layout(models_dir)  # raises for a missing folder or an incomplete presentation folder
-    folder = os.path.join(models_dir, "affinity_predictor") if layout == "presentation" else models_dir
-    manifest = os.path.join(folder, "manifest.csv")
-    fix = (
-        "Point mhcflurry.models at the models_class1_presentation/models folder of the released models "
-        "(snakemake --cores 1 download_mhcflurry_models), or at resources/demo/mhcflurry_demo_model for the demo."
-    )
-    if not os.path.isfile(manifest):
-        raise NeoagInputError(
-            f"{where}: '{models_dir}' is not an MHCflurry models directory: {manifest} is missing. {fix}"
-        )
-    try:
-        table = pd.read_csv(manifest, dtype=str)
-    except (OSError, ValueError, pd.errors.ParserError) as error:
-        raise NeoagInputError(f"{where}: {manifest} cannot be read ({error}). {fix}") from None
-    if "model_name" not in table:
-        raise NeoagInputError(f"{where}: {manifest} has no model_name column. {fix}")
-    missing = [name for name in table["model_name"] if not os.path.isfile(os.path.join(folder, f"weights_{name}.npz"))]
-    if missing:
-        raise NeoagInputError(
-            f"{where}: {len(missing)} of {len(table)} weights files named in {manifest} are missing "
-            f"(first: weights_{missing[0]}.npz): an incomplete download or copy. {fix}"
-        )
-    return layout
-
-
-def check_peptide_lengths(lengths: Sequence[int], models_dir: str) -> None:
-    """Every configured peptide length is one the models can score."""
-    supported = model_peptide_lengths(models_dir)
-    if supported is None:
-        return
-    low, high = supported
-    bad = sorted(length for length in lengths if not low <= length <= high)
-    if bad:
-        raise NeoagInputError(
-            f"config peptides.lengths: the MHCflurry models in {models_dir} score peptides of {low} to {high} "
-            f"residues, not {', '.join(map(str, bad))}. Remove these lengths from peptides.lengths, or use models "
-            "that support them (the released models score 8-15)."
-        )
 
 
 # ---------------------------------------------------------------------------
@@ -435,7 +353,7 @@ def check_supported_alleles(sheet: pd.DataFrame, path: str, models_dir: str, pol
     and a skip (policy 'skip'). Returns the skipped alleles per sample."""
     if "hla_alleles" not in sheet.columns:
         return {}
-    supported = model_supported_alleles(models_dir)
+    supported = ModelsFolder(models_dir).supported_alleles()
     if supported is None:
         return {}
     skipped = {}
@@ -625,8 +543,9 @@ def run_preflight(config: dict, schema: dict | None = None, check_files: bool = 
     reference = check_reference(fasta, gtf)
     check_contigs([(name, None) for name in gtf_contigs(gtf)], reference, f"config reference.gtf ({gtf})")
     models = config["mhcflurry"]["models"]
-    check_models(models)
-    check_peptide_lengths(config.get("peptides", {}).get("lengths", [8, 9, 10, 11]), models)
+    folder = ModelsFolder(models)
+    folder.check()
+    folder.check_peptide_lengths(config.get("peptides", {}).get("lengths", [8, 9, 10, 11]))
     check_supported_alleles(sheet, path, models, hla.get("unsupported_alleles", "error"))
     check_sample_files(sheet, path, fasta, reference)
     return sheet

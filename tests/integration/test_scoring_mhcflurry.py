@@ -13,15 +13,10 @@ import pytest
 from neoag.columns import ANNOTATION_TABLE, EVIDENCE
 from neoag.errors import NeoagInputError
 from neoag.ranking.rank import Filters, build_all_epitopes
-from neoag.scoring.score import (
-    SCORE_ARRAYS,
-    Scorer,
-    export_scores,
-    gather_scores,
-    plan_scoring,
-    score_chunk,
-    unique_peptides,
-)
+from neoag.scoring.jobs import export_scores, gather_scores, score_chunk
+from neoag.scoring.plan import plan_scoring, unique_peptides
+from neoag.scoring.predictor import Scorer
+from neoag.scoring.score_files import SCORE_ARRAYS
 from neoag.tables import read_table
 from tests.integration.mhcflurry_fixtures import (
     DEMO_ALLELES,

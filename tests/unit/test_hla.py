@@ -55,7 +55,6 @@ from neoag.columns import HLA_TYPING  # noqa: E402
 from neoag.hla.alleles import (  # noqa: E402
     choose_alleles,
     finalise_alleles,
-    model_supported_alleles,
     read_optitype_result,
     sheet_agrees,
 )
@@ -143,11 +142,3 @@ def test_optitype_result_becomes_typing_rows(tmp_path):
     result.write_text("something else\n")
     with pytest.raises(NeoagInputError, match="not an OptiType result"):
         read_optitype_result(str(result))
-
-
-def test_model_supported_alleles_from_its_files(tmp_path):
-    assert model_supported_alleles(str(tmp_path)) is None
-    (tmp_path / "manifest.csv").write_text("model_name,allele,config_json\nm1,HLA-A*02:01,{}\nm2,pan-class1,{}\n")
-    (tmp_path / "affinity_predictor").mkdir()
-    (tmp_path / "affinity_predictor" / "allele_sequences.csv").write_text("allele,sequence\nHLA-B*07:02,YYS\n")
-    assert model_supported_alleles(str(tmp_path)) == {"HLA-A*02:01", "HLA-B*07:02"}

@@ -7,23 +7,17 @@ import pytest
 from neoag.columns import SCORE_TABLE, SCORE_WORK
 from neoag.errors import NeoagInputError
 from neoag.scoring.cache import ScoreCache
-from neoag.scoring.score import (
+from neoag.scoring.jobs import export_scores, gather_scores
+from neoag.scoring.plan import check_peptides, chunk_bounds, plan_scoring, unique_peptides
+from neoag.scoring.score_files import (
     SCORE_ARRAYS,
     ChunkScores,
-    check_peptides,
-    chunk_bounds,
-    export_scores,
     format_score_rows,
-    gather_scores,
     load_scores,
-    model_layout,
-    models_content_hash,
-    plan_scoring,
     read_work,
     save_scores,
     score_header,
     score_table,
-    unique_peptides,
     write_work,
 )
 from neoag.tables import read_table, write_table
@@ -127,29 +121,6 @@ def test_plan_scoring_writes_sorted_chunks_that_together_hold_each_peptide_once(
     assert [c.name for c in chunks] == ["00000.tsv", "00001.tsv"]
     together = pd.concat([read_work(str(c)) for c in chunks]).peptide.tolist()
     assert together == ["GILGFVFTL", "KLGGALQAK", "SIINFEKA", "SIINFEKL"]
-
-
-def test_model_layout_from_the_files_alone(tmp_path):
-    with pytest.raises(NeoagInputError, match="does not exist"):
-        model_layout(str(tmp_path / "missing"))
-    assert model_layout(str(tmp_path)) == "affinity"
-    (tmp_path / "affinity_predictor").mkdir()
-    (tmp_path / "weights.csv").write_text("")
-    with pytest.raises(NeoagInputError, match="processing_predictor_with_flanks"):
-        model_layout(str(tmp_path))
-    (tmp_path / "processing_predictor_with_flanks").mkdir()
-    assert model_layout(str(tmp_path)) == "presentation"
-
-
-def test_models_content_hash_follows_the_content_not_the_place(tmp_path):
-    for name in ("a", "b"):
-        (tmp_path / name / "sub").mkdir(parents=True)
-        (tmp_path / name / "weights.npz").write_bytes(b"\x00\x01")
-        (tmp_path / name / "sub" / "manifest.csv").write_text("x\n")
-    (tmp_path / "b" / ".DS_Store").write_text("ignored")
-    assert models_content_hash(str(tmp_path / "a")) == models_content_hash(str(tmp_path / "b"))
-    (tmp_path / "b" / "weights.npz").write_bytes(b"\x00\x02")
-    assert models_content_hash(str(tmp_path / "a")) != models_content_hash(str(tmp_path / "b"))
 
 
 def test_check_peptides_names_lengths_and_odd_residues():

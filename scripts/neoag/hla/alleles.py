@@ -32,34 +32,6 @@ def check_supported(alleles: Iterable[str], supported: Iterable[str], models_dir
 TYPERS = ("sample_sheet", "builtin", "optitype")
 
 
-def model_supported_alleles(models_dir: str) -> set[str] | None:
-    """Alleles an MHCflurry models directory supports, read from its files; None if unknown.
-
-    Reads the allele column of manifest.csv (allele-specific models) and the
-    alleles of allele_sequences.csv (pan-allele models), in the directory or
-    its affinity_predictor/ (presentation models), without loading MHCflurry.
-    The scoring step checks again with MHCflurry itself.
-    """
-    import os
-
-    import pandas as pd
-
-    found: set[str] = set()
-    known = False
-    for folder in (models_dir, os.path.join(models_dir, "affinity_predictor")):
-        manifest = os.path.join(folder, "manifest.csv")
-        sequences = os.path.join(folder, "allele_sequences.csv")
-        if os.path.exists(manifest):
-            known = True
-            table = pd.read_csv(manifest, usecols=lambda c: c == "allele", dtype=str)
-            if "allele" in table:
-                found |= {a for a in table["allele"].dropna() if a != "pan-class1"}
-        if os.path.exists(sequences):
-            known = True
-            found |= set(pd.read_csv(sequences, dtype=str).iloc[:, 0].dropna())
-    return found if known else None
-
-
 def read_optitype_result(path: str) -> list[dict[str, str]]:
     """OptiType's <prefix>_result.tsv -> typing rows (columns.HLA_TYPING).
 
@@ -237,6 +209,7 @@ def finalise_alleles(
     import pandas as pd
 
     from neoag.columns import HLA_ALLELES, HLA_TYPING, TYPING_REPORT
+    from neoag.scoring.models import ModelsFolder
     from neoag.tables import write_table
 
     if typer not in TYPERS:
@@ -250,12 +223,12 @@ def finalise_alleles(
         rows = read_optitype_result(typed)
     else:
         rows = pd.read_csv(typed, sep="\t", dtype=str, keep_default_na=False)[list(HLA_TYPING)].to_dict("records")
-    supported = model_supported_alleles(models_dir) if typer != "sample_sheet" else None
+    supported = ModelsFolder(models_dir).supported_alleles() if typer != "sample_sheet" else None
     if typer != "sample_sheet" and supported is None:
         print(f"note: no allele list found in {models_dir}; the scoring step checks the alleles", file=sys.stderr)
     alleles, source, report = choose_alleles(sample, typer, rows, sheet, prefer, supported)
     if unsupported == "skip":
-        alleles = skip_unsupported(alleles, report, model_supported_alleles(models_dir), models_dir)
+        alleles = skip_unsupported(alleles, report, ModelsFolder(models_dir).supported_alleles(), models_dir)
     if not alleles:
         raise NeoagInputError(
             f"sample {sample}: {typer} typed no HLA allele (see {out_report} and the typing log: too few HLA "

@@ -21,7 +21,7 @@ from neoag.ranking.tiers import (
     problematic_residues,
     read_anchor_overrides,
 )
-from neoag.scoring.score import SCORE_ARRAYS, score_table
+from neoag.scoring.score_files import SCORE_ARRAYS, score_table
 from neoag.tables import read_table, write_table
 
 EVIDENCE_NUMERIC = tuple(EVIDENCE)

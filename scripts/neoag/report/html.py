@@ -272,13 +272,13 @@ def write_report(
     variants_tsv: str | None = None,
     tiers: dict | None = None,
 ) -> None:
-    from neoag.scoring.score import demo_model_info
+    from neoag.scoring.models import ModelsFolder
 
     epitopes = read_table(all_epitopes_tsv, numeric=NUMERIC)
     epitopes["passes_filters"] = epitopes.passes_filters == "True"
     epitopes["binder"] = epitopes.binder == "True"
     candidates = read_table(candidates_tsv, numeric=NUMERIC)
-    demo = demo_model_info(models_dir)
+    demo = ModelsFolder(models_dir).demo_info()
     text = render_report(
         sample,
         read_table(evidence_tsv),

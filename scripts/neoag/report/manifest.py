@@ -18,6 +18,7 @@ from pathlib import Path
 
 from neoag import __version__
 from neoag.columns import SCHEMA_VERSION, TABLES, VCF_INFO
+from neoag.scoring.models import ModelsFolder
 
 PYTHON_PACKAGES = ("snakemake", "pysam", "pandas", "numpy", "mhcflurry", "torch", "mhcgnomes", "pyyaml")
 TOOLS = {
@@ -68,7 +69,6 @@ def package_versions(names=PYTHON_PACKAGES) -> dict[str, str]:
 
 def build_manifest(config: dict, samples: list[dict], inputs: dict[str, list[str]], models_dir: str) -> dict:
     """The manifest as a dict. inputs maps a role (e.g. 'demo.tumor_bam') to file paths."""
-    model_marker = Path(models_dir) / "neoag_demo_model.json"
     return {
         "schema_version": SCHEMA_VERSION,
         "neoag_version": __version__,
@@ -83,7 +83,7 @@ def build_manifest(config: dict, samples: list[dict], inputs: dict[str, list[str
         "mhcflurry_models": {
             "path": models_dir,
             "content_sha256": sha256_of_directory(models_dir),
-            "demo_model": model_marker.exists(),
+            "demo_model": ModelsFolder(models_dir).is_demo,
         },
         "tools": {name: tool_version(command) for name, command in TOOLS.items()},
         "python": {"version": sys.version.split()[0], "packages": package_versions()},

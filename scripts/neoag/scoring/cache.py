@@ -11,7 +11,7 @@ percentile) is recomputed from these by cheap, deterministic transforms, so a
 cached pair gives the same row as the job that first scored it.
 
 Rows are keyed by a model key (the models directory's content hash, the
-MHCflurry version and the torch device type, see `neoag.scoring.score.Scorer.model_key`):
+MHCflurry version and the torch device type, see `neoag.scoring.predictor.Scorer.model_key`):
 other models, or the same models on another kind of device, never read them.
 Jobs that share the file may run at the same time; SQLite serialises their
 writes. The first job to store a pair wins; later jobs read its value.
