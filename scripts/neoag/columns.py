@@ -292,3 +292,49 @@ TABLES = {
     "typing.tsv": HLA_TYPING,
     "typing_report.tsv": TYPING_REPORT,
 }
+
+# Column types, for tables.read_table. A column named here means the same thing
+# in every table that has it. Numbers: an empty cell is a missing value (NaN).
+# Booleans: written by pandas as True/False. Every other column is text, even
+# where it could pass for a number or a missing value ('NA' is a peptide;
+# transcript_support_level NA; mutation_positions '3,4').
+NUMERIC = frozenset(
+    {
+        "pos",
+        *EVIDENCE,
+        "caller_tumor_vaf",
+        "caller_normal_vaf",
+        *EXPRESSION,
+        "tpm",
+        "protein_position",
+        "cds_position",
+        "cdna_position",
+        "mt_start",
+        "mt_end",
+        "peptide_length",
+        "peptide_start",
+        "affinity_nm",
+        "affinity_percentile",
+        "processing_score",
+        "presentation_score",
+        "presentation_percentile",
+        *(name for name in SCORES if name not in ("allele", "binder")),
+        "ccf",
+        "rank",
+        "n_peptides",
+        "n_candidates",
+        "best_mt_affinity_nm",
+        "best_mt_affinity_percentile",
+        *(name for name in COHORT_SUMMARY if name != "sample"),
+        "n_samples",
+        "copies",
+        "reads",
+        "unique_reads",
+        "margin_reads",
+        "locus_reads",
+    }
+)
+
+BOOLEAN = frozenset(
+    {"binder", "clonal", "anchor_mutation", "in_reference_proteome", "passes_filters", "used_for_scoring"}
+)

@@ -475,10 +475,10 @@ def vcf_header(path: str, where: str):
 
 def gtf_contigs(path: str) -> list[str]:
     """The contig names (first column) of a GTF, in order of appearance."""
-    from neoag.annotation.transcripts import _open_text
+    from neoag.files import open_text
 
     seen: dict[str, None] = {}
-    with _open_text(path) as handle:
+    with open_text(path) as handle:
         for line in handle:
             if line.startswith("#") or not line.strip():
                 continue

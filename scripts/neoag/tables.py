@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import pandas as pd
+
+from neoag.columns import BOOLEAN, NUMERIC
 
 
 def write_table(frame: pd.DataFrame, path: str, columns: dict[str, str]) -> None:
@@ -19,10 +19,25 @@ def write_table(frame: pd.DataFrame, path: str, columns: dict[str, str]) -> None
     frame.loc[:, list(columns)].to_csv(path, sep="\t", index=False, na_rep="", float_format="%.6g", lineterminator="\n")
 
 
-def read_table(path: str, numeric: Iterable[str] = ()) -> pd.DataFrame:
-    """Read a neoag TSV: text stays text ('NA' is a peptide, not a missing value),
-    the named columns become numbers (empty -> NaN)."""
+def read_table(path: str) -> pd.DataFrame:
+    """Read a neoag TSV with the column types of columns.py.
+
+    Columns in columns.NUMERIC become numbers (empty -> NaN), columns in
+    columns.BOOLEAN become True/False; all others stay text, empty cells as ''
+    ('NA' is a peptide, not a missing value).
+    """
     frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    for name in numeric:
-        frame[name] = pd.to_numeric(frame[name].replace("", None), errors="raise")
+    for name in frame.columns:
+        if name in NUMERIC:
+            frame[name] = pd.to_numeric(frame[name].replace("", None), errors="raise")
+        elif name in BOOLEAN:
+            frame[name] = _booleans(frame[name], path)
     return frame
+
+
+def _booleans(column: pd.Series, path: str) -> pd.Series:
+    """A column of 'True'/'False' cells as booleans."""
+    other = sorted(set(column) - {"True", "False"})
+    if other:
+        raise ValueError(f"table {path}: column {column.name} holds {other[:3]}, expected True or False")
+    return column == "True"

@@ -87,7 +87,7 @@ def run_scoring(folder, models, chunk_size, cache="", scorer=None):
 
 
 def read_scores(path):
-    return read_table(str(path), numeric=SCORE_ARRAYS)
+    return read_table(str(path))
 
 
 def test_affinity_mode_equals_mhcflurry_predict_on_random_rows(demo_scorer):

@@ -31,3 +31,34 @@ def test_every_vcf_info_field_is_documented():
 
     documented = set(re.findall(r"^\| `(NEOAG_[A-Z_]+)` \|", DOCS.read_text(), flags=re.MULTILINE))
     assert documented == set(VCF_INFO)
+
+
+def test_typed_columns_are_columns_of_a_table():
+    from neoag.columns import BOOLEAN, NUMERIC
+
+    written = {name for columns in TABLES.values() for name in columns}
+    assert NUMERIC - written == set()
+    assert BOOLEAN - written == set()
+    assert NUMERIC & BOOLEAN == set()
+
+
+def test_read_table_types_columns_from_the_schema(tmp_path):
+    from neoag.tables import read_table
+
+    path = tmp_path / "peptides.tsv"
+    path.write_text("mt_peptide\tpeptide_length\tccf\tbinder\tmutation_positions\nNA\t9\t\tTrue\t3,4\n")
+    table = read_table(str(path))
+    assert table.mt_peptide.tolist() == ["NA"]
+    assert table.mutation_positions.tolist() == ["3,4"]
+    assert table.peptide_length.dtype == "int64" and table.peptide_length.tolist() == [9]
+    assert table.ccf.isna().all()
+    assert table.binder.dtype == bool and table.binder.tolist() == [True]
+
+
+def test_read_table_rejects_a_broken_boolean(tmp_path):
+    from neoag.tables import read_table
+
+    path = tmp_path / "t.tsv"
+    path.write_text("binder\nyes\n")
+    with pytest.raises(ValueError, match="binder"):
+        read_table(str(path))

@@ -17,7 +17,7 @@ GTF = REPO / "resources" / "demo" / "annotation.gtf"
 def tpms(path, tmp_path):
     out = tmp_path / "expression.tsv"
     normalise_expression(str(path), str(GTF), str(out))
-    table = read_table(str(out), numeric=("tpm",))
+    table = read_table(str(out))
     return {(row.feature, row.id): row.tpm for row in table.itertuples()}
 
 

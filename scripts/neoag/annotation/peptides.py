@@ -89,7 +89,7 @@ def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank
     from neoag.columns import PEPTIDE_TABLE
     from neoag.tables import read_table, write_table
 
-    annotations = read_table(annotations_tsv, numeric=("mt_start", "mt_end"))
+    annotations = read_table(annotations_tsv)
     rows = []
     making = annotations[annotations.consequence.isin(PEPTIDE_CONSEQUENCES)]
     for row in making.itertuples(index=False):

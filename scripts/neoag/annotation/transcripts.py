@@ -7,12 +7,12 @@ genome, unless a name says otherwise. The GTF is 1-based and closed.
 from __future__ import annotations
 
 import bisect
-import gzip
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from neoag.errors import NeoagInputError
+from neoag.files import open_text
 from neoag.sequence import reverse_complement
 
 # Bases of genome appended after the transcript's 3' end, so that a frameshift
@@ -158,10 +158,6 @@ def parse_attributes(text: str) -> dict[str, list[str]]:
     return attributes
 
 
-def _open_text(path: str):
-    return gzip.open(path, "rt") if str(path).endswith(".gz") else open(path)
-
-
 def read_gtf(path: str) -> list[Transcript]:
     """Protein-coding transcripts (those with CDS rows) of a GTF, sorted by position.
 
@@ -172,93 +168,105 @@ def read_gtf(path: str) -> list[Transcript]:
     MANE_Select, and a transcript ID used on several contigs (PAR genes) gives
     one model per contig.
     """
-    with _open_text(path) as handle:
+    with open_text(path) as handle:
         return _transcripts_from_lines(handle, path)
 
 
 def _transcripts_from_lines(lines: Iterable[str], path: str) -> list[Transcript]:
-    records: dict[str, dict] = {}
+    records: dict[tuple[str, str], dict] = {}
     for line_number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        fields = line.rstrip("\n").split("\t")
-        if len(fields) != 9:
-            raise NeoagInputError(
-                f"{path}, line {line_number}: a GTF line needs 9 tab-separated columns, "
-                f"found {len(fields)}. Check that the file is a GTF (not GFF3 or BED) and "
-                "that it is tab-separated."
-            )
-        chrom, _, feature, start, end, _, strand, _, attribute_text = fields
-        if feature not in ("transcript", "exon", "CDS", "stop_codon"):
-            continue
-        attributes = parse_attributes(attribute_text)
-        if "transcript_id" not in attributes:
-            raise NeoagInputError(
-                f"{path}, line {line_number}: {feature} row without a transcript_id attribute. "
-                "neoag needs Ensembl/GENCODE-style GTF attributes (gene_id, transcript_id)."
-            )
-        try:
-            interval = (int(start) - 1, int(end))
-        except ValueError:
-            raise NeoagInputError(
-                f"{path}, line {line_number}: start/end '{start}'/'{end}' are not integers."
-            ) from None
-        if strand not in ("+", "-"):
-            raise NeoagInputError(
-                f"{path}, line {line_number}: strand '{strand}' of a {feature} row must be '+' or '-'."
-            )
-        transcript_id = attributes["transcript_id"][0]
-        record = records.setdefault(
-            (transcript_id, chrom),
-            {
-                "strand": strand,
-                "gene_id": attributes.get("gene_id", [""])[0],
-                "gene_name": "",
-                "biotype": "",
-                "support_level": "",
-                "tags": {},
-                "exon": [],
-                "CDS": [],
-                "phases": [],
-                "stop_codon": [],
-            },
-        )
-        record["tags"].update(dict.fromkeys(tag.replace(" ", "_") for tag in attributes.get("tag", ())))
-        record["gene_name"] = record["gene_name"] or _first(attributes, "gene_name", "gene")
-        record["biotype"] = record["biotype"] or _first(attributes, "transcript_biotype", "transcript_type")
-        record["support_level"] = (
-            record["support_level"] or _first(attributes, "transcript_support_level").split(" ")[0]
-        )
-        if feature == "CDS":
-            record["phases"].append((interval, fields[7]))
-        if feature != "transcript":
-            record[feature].append(interval)
-
-    transcripts = []
-    for (transcript_id, chrom), record in records.items():
-        if not record["CDS"] or not record["exon"]:
-            continue
-        coding = record["CDS"] + record["stop_codon"]
-        flags = tuple(tag for tag in ("cds_start_NF", "cds_end_NF") if tag in record["tags"])
-        if not phases_consistent(record["phases"], record["strand"]):
-            flags += ("cds_phase_mismatch",)
-        transcripts.append(
-            Transcript(
-                transcript_id=transcript_id,
-                gene_id=record["gene_id"],
-                gene_name=record["gene_name"] or record["gene_id"],
-                chrom=chrom,
-                strand=record["strand"],
-                exons=tuple(sorted(set(record["exon"]))),
-                coding_start=min(start for start, _ in coding),
-                coding_end=max(end for _, end in coding),
-                tags=tuple(record["tags"]),
-                biotype=record["biotype"],
-                support_level=record["support_level"],
-                gtf_flags=flags,
-            )
-        )
+        row = _gtf_row(line, path, line_number)
+        if row is not None:
+            _add_row(records, *row)
+    transcripts = [_transcript(*key, record) for key, record in records.items() if record["CDS"] and record["exon"]]
     return sorted(transcripts, key=lambda t: (t.chrom, t.coding_start, t.transcript_id))
+
+
+def _gtf_row(line: str, path: str, line_number: int) -> tuple | None:
+    """(chrom, feature, interval, strand, phase, attributes) of a transcript, exon, CDS or
+    stop_codon line; None for other features. Raises NeoagInputError for a broken line."""
+    fields = line.rstrip("\n").split("\t")
+    if len(fields) != 9:
+        raise NeoagInputError(
+            f"{path}, line {line_number}: a GTF line needs 9 tab-separated columns, "
+            f"found {len(fields)}. Check that the file is a GTF (not GFF3 or BED) and "
+            "that it is tab-separated."
+        )
+    chrom, _, feature, start, end, _, strand, phase, attribute_text = fields
+    if feature not in ("transcript", "exon", "CDS", "stop_codon"):
+        return None
+    attributes = parse_attributes(attribute_text)
+    if "transcript_id" not in attributes:
+        raise NeoagInputError(
+            f"{path}, line {line_number}: {feature} row without a transcript_id attribute. "
+            "neoag needs Ensembl/GENCODE-style GTF attributes (gene_id, transcript_id)."
+        )
+    try:
+        interval = (int(start) - 1, int(end))
+    except ValueError:
+        raise NeoagInputError(f"{path}, line {line_number}: start/end '{start}'/'{end}' are not integers.") from None
+    if strand not in ("+", "-"):
+        raise NeoagInputError(f"{path}, line {line_number}: strand '{strand}' of a {feature} row must be '+' or '-'.")
+    return chrom, feature, interval, strand, phase, attributes
+
+
+def _add_row(
+    records: dict[tuple[str, str], dict],
+    chrom: str,
+    feature: str,
+    interval: tuple[int, int],
+    strand: str,
+    phase: str,
+    attributes: dict[str, list[str]],
+) -> None:
+    """Add one GTF row to the record of its (transcript_id, chrom)."""
+    record = records.setdefault(
+        (attributes["transcript_id"][0], chrom),
+        {
+            "strand": strand,
+            "gene_id": attributes.get("gene_id", [""])[0],
+            "gene_name": "",
+            "biotype": "",
+            "support_level": "",
+            "tags": {},
+            "exon": [],
+            "CDS": [],
+            "phases": [],
+            "stop_codon": [],
+        },
+    )
+    record["tags"].update(dict.fromkeys(tag.replace(" ", "_") for tag in attributes.get("tag", ())))
+    record["gene_name"] = record["gene_name"] or _first(attributes, "gene_name", "gene")
+    record["biotype"] = record["biotype"] or _first(attributes, "transcript_biotype", "transcript_type")
+    record["support_level"] = record["support_level"] or _first(attributes, "transcript_support_level").split(" ")[0]
+    if feature == "CDS":
+        record["phases"].append((interval, phase))
+    if feature != "transcript":
+        record[feature].append(interval)
+
+
+def _transcript(transcript_id: str, chrom: str, record: dict) -> Transcript:
+    """The model of a transcript's record (it has exon and CDS rows)."""
+    coding = record["CDS"] + record["stop_codon"]
+    flags = tuple(tag for tag in ("cds_start_NF", "cds_end_NF") if tag in record["tags"])
+    if not phases_consistent(record["phases"], record["strand"]):
+        flags += ("cds_phase_mismatch",)
+    return Transcript(
+        transcript_id=transcript_id,
+        gene_id=record["gene_id"],
+        gene_name=record["gene_name"] or record["gene_id"],
+        chrom=chrom,
+        strand=record["strand"],
+        exons=tuple(sorted(set(record["exon"]))),
+        coding_start=min(start for start, _ in coding),
+        coding_end=max(end for _, end in coding),
+        tags=tuple(record["tags"]),
+        biotype=record["biotype"],
+        support_level=record["support_level"],
+        gtf_flags=flags,
+    )
 
 
 def _first(attributes: dict[str, list[str]], *keys: str) -> str:

@@ -30,7 +30,14 @@ class Region:
 
 
 def read_fai(path: str) -> list[tuple[str, int]]:
-    """(contig, length) of a samtools .fai index, in file order."""
+    """(contig, length) of a samtools .fai index, in file order.
+
+    Read here rather than with pysam.FastaFile(...).references/.lengths: htslib
+    writes a missing index itself (into the reference folder) instead of failing,
+    needs the FASTA itself beside the index, and reports a broken line only as an
+    OSError without the line; this reader needs only the .fai and names the line
+    to fix.
+    """
     if not os.path.isfile(path):
         fasta = path.removesuffix(".fai")
         raise NeoagInputError(

@@ -102,10 +102,11 @@ def read_quantification(path: str) -> tuple[TableFormat, pd.DataFrame]:
 
 def gtf_transcript_genes(gtf_path: str) -> dict[str, str]:
     """transcript_id -> gene_id of every transcript in a GTF (any biotype)."""
-    from neoag.annotation.transcripts import _open_text, parse_attributes
+    from neoag.annotation.transcripts import parse_attributes
+    from neoag.files import open_text
 
     genes: dict[str, str] = {}
-    with _open_text(gtf_path) as handle:
+    with open_text(gtf_path) as handle:
         for line in handle:
             if line.startswith("#"):
                 continue

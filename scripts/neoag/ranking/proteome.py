@@ -70,19 +70,12 @@ def write_reference_proteome(gtf_path: str, fasta_path: str, out_fasta: str) -> 
 
 
 def read_proteome(path: str) -> list[str]:
-    """The protein sequences of a FASTA, in file order."""
-    proteins, current = [], []
-    with open(path) as handle:
-        for line in handle:
-            if line.startswith(">"):
-                if current:
-                    proteins.append("".join(current))
-                current = []
-            else:
-                current.append(line.strip())
-    if current:
-        proteins.append("".join(current))
-    return proteins
+    """The protein sequences of a FASTA (write_reference_proteome's), in file order;
+    records without residues are left out."""
+    import pysam
+
+    with pysam.FastxFile(path) as fasta:
+        return [record.sequence for record in fasta if record.sequence]
 
 
 def found_in_proteome(peptides: Iterable[str], proteins: list[str]) -> set[str]:

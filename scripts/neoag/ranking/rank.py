@@ -24,7 +24,6 @@ from neoag.ranking.tiers import (
 from neoag.scoring.score_files import SCORE_ARRAYS, score_table
 from neoag.tables import read_table, write_table
 
-EVIDENCE_NUMERIC = tuple(EVIDENCE)
 DEFAULT_TIERS = TierSettings()
 NO_PURITY = Clonality()
 
@@ -223,11 +222,11 @@ def write_rankings(
     reference-proteome matches when proteome_fasta is given)."""
     from neoag.ranking.proteome import found_in_proteome, read_proteome
 
-    peptides = read_table(peptides_tsv, numeric=("peptide_length", "peptide_start"))
-    annotations = read_table(annotations_tsv, numeric=("pos", "protein_position", "cds_position"))
-    evidence = read_table(evidence_tsv, numeric=("pos", *EVIDENCE_NUMERIC))
+    peptides = read_table(peptides_tsv)
+    annotations = read_table(annotations_tsv)
+    evidence = read_table(evidence_tsv)
     scores = score_table(scores_npz)
-    expression = read_table(expression_tsv, numeric=("tpm",)) if expression_tsv else None
+    expression = read_table(expression_tsv) if expression_tsv else None
     reference_peptides = (
         found_in_proteome(peptides.mt_peptide, read_proteome(proteome_fasta)) if proteome_fasta else set()
     )

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from neoag.ranking.rank import EVIDENCE_NUMERIC
 from neoag.ranking.tiers import TIERS
 from neoag.tables import read_table
 
@@ -43,8 +42,6 @@ TABLE_COLUMNS = (
     "in_reference_proteome",
     "problematic_residues",
 )
-NUMERIC = ("mt_affinity_nm", "mt_affinity_percentile", "wt_affinity_nm", "agretopicity",
-           "mt_presentation_score", "mt_presentation_percentile", "ccf", *EVIDENCE_NUMERIC)  # fmt: skip
 
 # What each tier means, in one line (docs/output.md has the full definitions).
 TIER_MEANING = {
@@ -274,10 +271,8 @@ def write_report(
 ) -> None:
     from neoag.scoring.models import ModelsFolder
 
-    epitopes = read_table(all_epitopes_tsv, numeric=NUMERIC)
-    epitopes["passes_filters"] = epitopes.passes_filters == "True"
-    epitopes["binder"] = epitopes.binder == "True"
-    candidates = read_table(candidates_tsv, numeric=NUMERIC)
+    epitopes = read_table(all_epitopes_tsv)
+    candidates = read_table(candidates_tsv)
     demo = ModelsFolder(models_dir).demo_info()
     text = render_report(
         sample,
