@@ -7,6 +7,12 @@ import os
 from typing import TextIO
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def open_text(path: str | os.PathLike) -> TextIO:
-    """A text handle on path; a name ending in .gz is read through gzip."""
-    return gzip.open(path, "rt") if str(path).endswith(".gz") else open(path)
+    """A text handle on a plain or gzip-compressed file, told apart by its first bytes
+    (a gzipped GTF without .gz in its name is read as well as a .gtf.gz)."""
+    with open(path, "rb") as probe:
+        magic = probe.read(2)
+    return gzip.open(path, "rt") if magic == GZIP_MAGIC else open(path)

@@ -7,18 +7,11 @@ FASTQ record without its '+' line as FASTA, and reports no line numbers.
 
 from __future__ import annotations
 
-import gzip
 import os
 from collections.abc import Iterator
 
 from neoag.errors import NeoagInputError
-
-
-def open_text(path: str | os.PathLike):
-    """A text handle on a plain or gzip-compressed file."""
-    with open(path, "rb") as probe:
-        magic = probe.read(2)
-    return gzip.open(path, "rt") if magic == b"\x1f\x8b" else open(path)
+from neoag.files import open_text
 
 
 def fasta_records(path: str | os.PathLike) -> Iterator[tuple[str, str, int]]:
