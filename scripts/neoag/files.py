@@ -6,7 +6,6 @@ import gzip
 import os
 from typing import TextIO
 
-
 GZIP_MAGIC = b"\x1f\x8b"
 
 
