@@ -17,10 +17,12 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from neoag.annotation.consequences import ProteinChange, describe_protein_change
-from neoag.annotation.transcripts import TRANSCRIPT_SETS
+from neoag.annotation.rows import change_fields, intergenic_row, variant_key
+from neoag.annotation.transcripts import REPORTED_TAGS, TRANSCRIPT_SETS
 from neoag.errors import NeoagInputError
 from neoag.sequence import three_letter
 from neoag.variants import Variant, normalized_key
+from neoag.vcf import open_vcf, read_records, read_vcf_alleles, record_alleles, variants_of
 
 REQUIRED_FIELDS = (
     "Allele",
@@ -121,14 +123,9 @@ def first_number(text: str) -> int | None:
 def read_vep_vcf(
     path: str, fetch: Callable[[str, int, int], str], wanted: set[tuple] | None = None
 ) -> dict[tuple, list[dict[str, str]]]:
-    """CSQ entries of every ALT allele (or only the wanted ones), keyed by normalized_key."""
-    import pysam
-
-    try:
-        vcf = pysam.VariantFile(path)
-    except (OSError, ValueError) as error:
-        raise NeoagInputError(f"{path}: cannot be read as a VCF ({error}).") from None
-    with vcf:
+    """CSQ entries of every ALT allele that can be a Variant (or only the wanted ones), keyed by
+    normalized_key."""
+    with open_vcf(path) as vcf:
         if "CSQ" not in vcf.header.info:
             raise NeoagInputError(
                 f"{path}: no INFO/CSQ field, so it is not a VEP-annotated VCF. Annotate it with VEP (--vcf "
@@ -136,19 +133,20 @@ def read_vep_vcf(
             )
         fields = csq_format(vcf.header.info["CSQ"].description or "", path)
         by_allele: dict[tuple, list[dict[str, str]]] = {}
-        for record in vcf:
-            alts = [alt.upper() for alt in record.alts or ()]
+        for record in read_records(vcf, path):
             entries = parse_csq(record.info.get("CSQ", ()), fields)
-            for number, (alt, allele) in enumerate(zip(alts, vep_alleles(record.ref.upper(), alts)), start=1):
-                if alt.startswith("<") or alt == "*":
+            names = vep_alleles(record.ref.upper(), [alt.upper() for alt in record.alts or ()])
+            for allele in record_alleles(record):
+                if allele.skip_reason:
                     continue
-                key = normalized_key(Variant(record.chrom, record.pos, record.ref.upper(), alt), fetch)
+                key = normalized_key(allele.variant, fetch)
                 if wanted is not None and key not in wanted:
                     continue
+                number, name = str(allele.number), names[allele.number - 1]
                 mine = [
                     e
                     for e in entries
-                    if (e.get("ALLELE_NUM") == str(number)) or (not e.get("ALLELE_NUM") and e["Allele"] == allele)
+                    if (e.get("ALLELE_NUM") == number) or (not e.get("ALLELE_NUM") and e["Allele"] == name)
                 ]
                 by_allele.setdefault(key, []).extend(mine)
     return by_allele
@@ -157,8 +155,6 @@ def read_vep_vcf(
 def transcript_tags(entry: dict[str, str]) -> str:
     """transcript_tags from CANONICAL, MANE_SELECT (or MANE), CCDS and FLAGS, in neoag's order
     (VEP has no field for the GTF's 'basic' tag)."""
-    from neoag.annotation.transcripts import REPORTED_TAGS
-
     tags = set()
     if entry.get("MANE_SELECT") or "MANE_Select" in entry.get("MANE", ""):
         tags.add("MANE_Select")
@@ -282,11 +278,8 @@ def annotations_from_vep(
     without CSQ entries is an error; one whose entries are all outside
     transcripts gets an 'intergenic' row, as on the GTF path.
     """
-    from neoag.annotation.annotate import change_fields, transcript_fields, variant_key
-    from neoag.vcf import read_vcf_alleles
-
     no_neighbours = {"cis_variants": "", "trans_variants": "", "unphased_variants": ""}
-    somatic = [allele.variant for allele in read_vcf_alleles(somatic_vcf) if not allele.skip_reason]
+    somatic = variants_of(read_vcf_alleles(somatic_vcf))
     entries_by_key = read_vep_vcf(vep_vcf, fetch, wanted={normalized_key(v, fetch) for v in somatic})
     rows = []
     for variant in somatic:
@@ -304,16 +297,20 @@ def annotations_from_vep(
             change = change_from_entry(entry, variant)
             if change is None:
                 continue
-            transcript = {
-                "gene_id": entry.get("Gene", ""),
-                "gene_name": entry.get("SYMBOL", "") or entry.get("Gene", ""),
-                "transcript_id": entry["Feature"],
-                "transcript_biotype": entry.get("BIOTYPE", ""),
-                "transcript_tags": transcript_tags(entry),
-                "transcript_support_level": entry.get("TSL", ""),
-            }
-            rows.append(variant_key(variant) | transcript | change_fields(change) | no_neighbours)
+            rows.append(variant_key(variant) | _transcript_columns(entry) | change_fields(change) | no_neighbours)
             kept += 1
         if not kept:
-            rows.append(variant_key(variant) | transcript_fields(None) | change_fields(ProteinChange("intergenic")))
+            rows.append(intergenic_row(variant))
     return rows
+
+
+def _transcript_columns(entry: dict[str, str]) -> dict:
+    """The transcript columns of a row (as rows.transcript_fields gives them on the GTF path) from a CSQ entry."""
+    return {
+        "gene_id": entry.get("Gene", ""),
+        "gene_name": entry.get("SYMBOL", "") or entry.get("Gene", ""),
+        "transcript_id": entry["Feature"],
+        "transcript_biotype": entry.get("BIOTYPE", ""),
+        "transcript_tags": transcript_tags(entry),
+        "transcript_support_level": entry.get("TSL", ""),
+    }
