@@ -16,11 +16,10 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from neoag.annotation.consequences import ProteinChange, describe_protein_change
+from neoag.annotation.consequences import ProteinChange, describe_protein_change, with_proteins
 from neoag.annotation.rows import change_fields, intergenic_row, variant_key
 from neoag.annotation.transcripts import REPORTED_TAGS, TRANSCRIPT_SETS
 from neoag.errors import NeoagInputError
-from neoag.sequence import three_letter
 from neoag.variants import Variant, normalized_key
 from neoag.vcf import open_vcf, read_records, read_vcf_alleles, record_alleles, variants_of
 
@@ -190,10 +189,20 @@ def change_from_entry(entry: dict[str, str], variant: Variant) -> ProteinChange 
     if not wt or not (terms & (EXONIC_TERMS | INTRONIC_TERMS)):
         return None
     flags = sorted({FLAG_TERMS[t] for t in terms if t in FLAG_TERMS})
-    cds_flags = [flag for flag in entry.get("FLAGS", "").split("&") if flag in ("cds_start_NF", "cds_end_NF")]
     cdna, cds = first_number(entry.get("cDNA_position", "")), first_number(entry.get("CDS_position", ""))
     positions = dict(cdna_position=cdna or 0, cds_position=cds or 0)
+    unchanged = _without_proteins(entry, terms, flags, positions)
+    if unchanged is not None:
+        return unchanged
+    return _from_proteins(entry, variant, terms, wt, flags, positions)
 
+
+def _without_proteins(
+    entry: dict[str, str], terms: set[str], flags: list[str], positions: dict
+) -> ProteinChange | None:
+    """The change of an entry that has no proteins to compare (a splice junction, an
+    intron, a UTR, an incomplete CDS, a lost start codon), or None."""
+    cds_flags = [flag for flag in entry.get("FLAGS", "").split("&") if flag in ("cds_start_NF", "cds_end_NF")]
     if terms & SPLICE_SITE_TERMS and terms & EXONIC_TERMS:
         return ProteinChange("splice_junction", flags=tuple(flags))
     if not terms & EXONIC_TERMS:
@@ -207,7 +216,14 @@ def change_from_entry(entry: dict[str, str], variant: Variant) -> ProteinChange 
         return ProteinChange("incomplete_cds", flags=incomplete, **positions)
     if "start_lost" in terms:
         return ProteinChange("start_lost", "p.Met1?", 1, flags=tuple(flags), **positions)
+    return None
 
+
+def _from_proteins(
+    entry: dict[str, str], variant: Variant, terms: set[str], wt: str, flags: list[str], positions: dict
+) -> ProteinChange:
+    """The change of a coding entry: the mutant protein rebuilt from FrameshiftSequence or
+    from Amino_acids at Protein_position, compared with the wild type."""
     _, ref, alt = variant.trimmed()
     net = len(alt) - len(ref)
     start = first_number(entry["Protein_position"])
@@ -249,23 +265,7 @@ def change_from_entry(entry: dict[str, str], variant: Variant) -> ProteinChange 
             if len(mt) <= len(wt):  # nothing known beyond the wild type: no new residues to show
                 return ProteinChange("stop_lost", "", len(wt) + 1, flags=tuple(sorted(flags)), **positions)
     change = describe_protein_change(wt, mt, net, stop_reached)
-    if change.consequence == "synonymous":
-        position = start or 1
-        label = f"p.{three_letter(wt[position - 1]) if position <= len(wt) else 'Ter'}{position}="
-        return ProteinChange(
-            "synonymous", label, position, wt_protein=wt, mt_protein=mt, flags=tuple(flags), **positions
-        )
-    return ProteinChange(
-        change.consequence,
-        change.protein_change,
-        change.protein_position,
-        wt_protein=wt,
-        mt_protein=mt,
-        mt_start=change.mt_start,
-        mt_end=change.mt_end,
-        flags=tuple(sorted(set(flags) | set(change.flags))),
-        **positions,
-    )
+    return with_proteins(change, wt, mt, start or 1, flags=tuple(sorted(set(flags) | set(change.flags))), **positions)
 
 
 def annotations_from_vep(
