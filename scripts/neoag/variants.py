@@ -90,3 +90,8 @@ def unsupported_allele_reason(ref: str, alt: str | None) -> str | None:
     if ref.upper() == alt.upper():
         return "ALT equals REF"
     return None
+
+
+def site_columns(allele) -> dict:
+    """The chrom, pos, ref and alt columns of a table row, from a Variant or any allele that has them."""
+    return {"chrom": allele.chrom, "pos": allele.pos, "ref": allele.ref, "alt": allele.alt}

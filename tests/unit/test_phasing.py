@@ -3,8 +3,8 @@
 import pysam
 import pytest
 
-from neoag.annotation.annotate import GermlineVariants, Neighbour, Phaser
 from neoag.annotation.consequences import annotate, locate
+from neoag.annotation.neighbours import GermlineVariants, Neighbour, Phaser
 from neoag.annotation.transcripts import Transcript
 from neoag.calling.evidence import ReadFilters
 from neoag.calling.phasing import PhaseCounts, PhaseSettings, chain, count_germline_phase, count_phase, phase_call

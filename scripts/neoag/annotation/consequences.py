@@ -12,7 +12,7 @@ path, which gets its wild-type and mutant proteins from VEP's CSQ field instead.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from neoag.annotation.transcripts import Transcript
 from neoag.sequence import CODON_TABLE, reverse_complement, three_letter, translate
@@ -207,18 +207,12 @@ def annotate(
     mt_coding = apply_edits(transcript_sequence, [edit])[cds_start:]
     mt = translate(mt_coding)
     change = describe_protein_change(wt, mt, edit.net, stop_reached=_has_stop(mt_coding, mt))
-    if change.consequence == "synonymous":
-        codon = (cds_position - 1) // 3
-        label = f"p.{three_letter(wt[codon]) if codon < len(wt) else 'Ter'}{codon + 1}="
-        return ProteinChange("synonymous", label, codon + 1, wt_protein=wt, mt_protein=mt, **base)
-    result = ProteinChange(
-        change.consequence,
-        change.protein_change,
-        change.protein_position,
-        wt_protein=wt,
-        mt_protein=mt,
-        mt_start=change.mt_start,
-        mt_end=change.mt_end,
+    codon = (cds_position - 1) // 3 + 1
+    result = with_proteins(
+        change,
+        wt,
+        mt,
+        codon,
         cds_position=cds_position,
         cdna_position=cdna_position,
         flags=tuple(sorted(flags + change.flags)),
@@ -250,6 +244,16 @@ def _in_context(
         mt_end=end,
         flags=change.flags,
     )
+
+
+def with_proteins(change: ProteinChange, wt: str, mt: str, residue: int, **fields) -> ProteinChange:
+    """A describe_protein_change result completed with both proteins and the other fields
+    (positions, flags); a synonymous change is labelled at residue (1-based; 'Ter' past
+    the end of wt): p.Leu35=."""
+    if change.consequence == "synonymous":
+        label = f"p.{three_letter(wt[residue - 1]) if residue <= len(wt) else 'Ter'}{residue}="
+        change = replace(change, protein_change=label, protein_position=residue)
+    return replace(change, wt_protein=wt, mt_protein=mt, **fields)
 
 
 def changed_span(wt: str, mt: str, open_ended: bool) -> tuple[int, int]:

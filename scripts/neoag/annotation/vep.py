@@ -16,11 +16,12 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
-from neoag.annotation.consequences import ProteinChange, describe_protein_change
-from neoag.annotation.transcripts import TRANSCRIPT_SETS
+from neoag.annotation.consequences import ProteinChange, describe_protein_change, with_proteins
+from neoag.annotation.rows import change_fields, intergenic_row, variant_key
+from neoag.annotation.transcripts import REPORTED_TAGS, TRANSCRIPT_SETS
 from neoag.errors import NeoagInputError
-from neoag.sequence import three_letter
 from neoag.variants import Variant, normalized_key
+from neoag.vcf import open_vcf, read_records, read_vcf_alleles, record_alleles, variants_of
 
 REQUIRED_FIELDS = (
     "Allele",
@@ -121,14 +122,9 @@ def first_number(text: str) -> int | None:
 def read_vep_vcf(
     path: str, fetch: Callable[[str, int, int], str], wanted: set[tuple] | None = None
 ) -> dict[tuple, list[dict[str, str]]]:
-    """CSQ entries of every ALT allele (or only the wanted ones), keyed by normalized_key."""
-    import pysam
-
-    try:
-        vcf = pysam.VariantFile(path)
-    except (OSError, ValueError) as error:
-        raise NeoagInputError(f"{path}: cannot be read as a VCF ({error}).") from None
-    with vcf:
+    """CSQ entries of every ALT allele that can be a Variant (or only the wanted ones), keyed by
+    normalized_key."""
+    with open_vcf(path) as vcf:
         if "CSQ" not in vcf.header.info:
             raise NeoagInputError(
                 f"{path}: no INFO/CSQ field, so it is not a VEP-annotated VCF. Annotate it with VEP (--vcf "
@@ -136,19 +132,20 @@ def read_vep_vcf(
             )
         fields = csq_format(vcf.header.info["CSQ"].description or "", path)
         by_allele: dict[tuple, list[dict[str, str]]] = {}
-        for record in vcf:
-            alts = [alt.upper() for alt in record.alts or ()]
+        for record in read_records(vcf, path):
             entries = parse_csq(record.info.get("CSQ", ()), fields)
-            for number, (alt, allele) in enumerate(zip(alts, vep_alleles(record.ref.upper(), alts)), start=1):
-                if alt.startswith("<") or alt == "*":
+            names = vep_alleles(record.ref.upper(), [alt.upper() for alt in record.alts or ()])
+            for allele in record_alleles(record):
+                if allele.skip_reason:
                     continue
-                key = normalized_key(Variant(record.chrom, record.pos, record.ref.upper(), alt), fetch)
+                key = normalized_key(allele.variant, fetch)
                 if wanted is not None and key not in wanted:
                     continue
+                number, name = str(allele.number), names[allele.number - 1]
                 mine = [
                     e
                     for e in entries
-                    if (e.get("ALLELE_NUM") == str(number)) or (not e.get("ALLELE_NUM") and e["Allele"] == allele)
+                    if (e.get("ALLELE_NUM") == number) or (not e.get("ALLELE_NUM") and e["Allele"] == name)
                 ]
                 by_allele.setdefault(key, []).extend(mine)
     return by_allele
@@ -157,8 +154,6 @@ def read_vep_vcf(
 def transcript_tags(entry: dict[str, str]) -> str:
     """transcript_tags from CANONICAL, MANE_SELECT (or MANE), CCDS and FLAGS, in neoag's order
     (VEP has no field for the GTF's 'basic' tag)."""
-    from neoag.annotation.transcripts import REPORTED_TAGS
-
     tags = set()
     if entry.get("MANE_SELECT") or "MANE_Select" in entry.get("MANE", ""):
         tags.add("MANE_Select")
@@ -194,10 +189,20 @@ def change_from_entry(entry: dict[str, str], variant: Variant) -> ProteinChange 
     if not wt or not (terms & (EXONIC_TERMS | INTRONIC_TERMS)):
         return None
     flags = sorted({FLAG_TERMS[t] for t in terms if t in FLAG_TERMS})
-    cds_flags = [flag for flag in entry.get("FLAGS", "").split("&") if flag in ("cds_start_NF", "cds_end_NF")]
     cdna, cds = first_number(entry.get("cDNA_position", "")), first_number(entry.get("CDS_position", ""))
     positions = dict(cdna_position=cdna or 0, cds_position=cds or 0)
+    unchanged = _without_proteins(entry, terms, flags, positions)
+    if unchanged is not None:
+        return unchanged
+    return _from_proteins(entry, variant, terms, wt, flags, positions)
 
+
+def _without_proteins(
+    entry: dict[str, str], terms: set[str], flags: list[str], positions: dict
+) -> ProteinChange | None:
+    """The change of an entry that has no proteins to compare (a splice junction, an
+    intron, a UTR, an incomplete CDS, a lost start codon), or None."""
+    cds_flags = [flag for flag in entry.get("FLAGS", "").split("&") if flag in ("cds_start_NF", "cds_end_NF")]
     if terms & SPLICE_SITE_TERMS and terms & EXONIC_TERMS:
         return ProteinChange("splice_junction", flags=tuple(flags))
     if not terms & EXONIC_TERMS:
@@ -211,7 +216,14 @@ def change_from_entry(entry: dict[str, str], variant: Variant) -> ProteinChange 
         return ProteinChange("incomplete_cds", flags=incomplete, **positions)
     if "start_lost" in terms:
         return ProteinChange("start_lost", "p.Met1?", 1, flags=tuple(flags), **positions)
+    return None
 
+
+def _from_proteins(
+    entry: dict[str, str], variant: Variant, terms: set[str], wt: str, flags: list[str], positions: dict
+) -> ProteinChange:
+    """The change of a coding entry: the mutant protein rebuilt from FrameshiftSequence or
+    from Amino_acids at Protein_position, compared with the wild type."""
     _, ref, alt = variant.trimmed()
     net = len(alt) - len(ref)
     start = first_number(entry["Protein_position"])
@@ -253,23 +265,7 @@ def change_from_entry(entry: dict[str, str], variant: Variant) -> ProteinChange 
             if len(mt) <= len(wt):  # nothing known beyond the wild type: no new residues to show
                 return ProteinChange("stop_lost", "", len(wt) + 1, flags=tuple(sorted(flags)), **positions)
     change = describe_protein_change(wt, mt, net, stop_reached)
-    if change.consequence == "synonymous":
-        position = start or 1
-        label = f"p.{three_letter(wt[position - 1]) if position <= len(wt) else 'Ter'}{position}="
-        return ProteinChange(
-            "synonymous", label, position, wt_protein=wt, mt_protein=mt, flags=tuple(flags), **positions
-        )
-    return ProteinChange(
-        change.consequence,
-        change.protein_change,
-        change.protein_position,
-        wt_protein=wt,
-        mt_protein=mt,
-        mt_start=change.mt_start,
-        mt_end=change.mt_end,
-        flags=tuple(sorted(set(flags) | set(change.flags))),
-        **positions,
-    )
+    return with_proteins(change, wt, mt, start or 1, flags=tuple(sorted(set(flags) | set(change.flags))), **positions)
 
 
 def annotations_from_vep(
@@ -282,11 +278,8 @@ def annotations_from_vep(
     without CSQ entries is an error; one whose entries are all outside
     transcripts gets an 'intergenic' row, as on the GTF path.
     """
-    from neoag.annotation.annotate import change_fields, transcript_fields, variant_key
-    from neoag.vcf import read_vcf_alleles
-
     no_neighbours = {"cis_variants": "", "trans_variants": "", "unphased_variants": ""}
-    somatic = [allele.variant for allele in read_vcf_alleles(somatic_vcf) if not allele.skip_reason]
+    somatic = variants_of(read_vcf_alleles(somatic_vcf))
     entries_by_key = read_vep_vcf(vep_vcf, fetch, wanted={normalized_key(v, fetch) for v in somatic})
     rows = []
     for variant in somatic:
@@ -304,16 +297,20 @@ def annotations_from_vep(
             change = change_from_entry(entry, variant)
             if change is None:
                 continue
-            transcript = {
-                "gene_id": entry.get("Gene", ""),
-                "gene_name": entry.get("SYMBOL", "") or entry.get("Gene", ""),
-                "transcript_id": entry["Feature"],
-                "transcript_biotype": entry.get("BIOTYPE", ""),
-                "transcript_tags": transcript_tags(entry),
-                "transcript_support_level": entry.get("TSL", ""),
-            }
-            rows.append(variant_key(variant) | transcript | change_fields(change) | no_neighbours)
+            rows.append(variant_key(variant) | _transcript_columns(entry) | change_fields(change) | no_neighbours)
             kept += 1
         if not kept:
-            rows.append(variant_key(variant) | transcript_fields(None) | change_fields(ProteinChange("intergenic")))
+            rows.append(intergenic_row(variant))
     return rows
+
+
+def _transcript_columns(entry: dict[str, str]) -> dict:
+    """The transcript columns of a row (as rows.transcript_fields gives them on the GTF path) from a CSQ entry."""
+    return {
+        "gene_id": entry.get("Gene", ""),
+        "gene_name": entry.get("SYMBOL", "") or entry.get("Gene", ""),
+        "transcript_id": entry["Feature"],
+        "transcript_biotype": entry.get("BIOTYPE", ""),
+        "transcript_tags": transcript_tags(entry),
+        "transcript_support_level": entry.get("TSL", ""),
+    }

@@ -19,10 +19,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from neoag.errors import NeoagInputError
-from neoag.variants import unsupported_allele_reason
+from neoag.vcf import Allele, VcfAllele, open_vcf, read_records, read_vcf_alleles, record_alleles
 
 TUMOR_NAMES = ("TUMOR", "TUMOUR")
 NORMAL_NAMES = ("NORMAL",)
+
+# ALT values that stand for "no allele here" (gVCF-style), not alleles to score or skip.
+PLACEHOLDER_ALTS = (".", "<*>", "<NON_REF>")
 
 INFO_FIELDS = {
     "CALLERS": ("String", ".", "Callers that proposed this allele (neoag consensus), in config order"),
@@ -41,13 +44,9 @@ class SampleColumns:
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(Allele):
     """One normalised ALT allele proposed by one or more callers."""
 
-    chrom: str
-    pos: int
-    ref: str
-    alt: str
     callers: tuple[str, ...]
     tumor_vaf: float | None
     normal_vaf: float | None
@@ -212,88 +211,90 @@ def read_calls(
     Raises NeoagInputError for a VCF that cannot be read, an unknown contig, a
     record beyond the contig's end or a REF that differs from the reference.
     """
-    import pysam
-
-    try:
-        vcf = pysam.VariantFile(vcf_path)
-    except (OSError, ValueError) as error:
-        raise NeoagInputError(
-            f"{vcf_path}: cannot be read as a VCF/BCF ({error}). Check that the file is complete and starts "
-            "with a '##fileformat=VCF' header; compress it with bgzip, not gzip."
-        ) from None
     accepted = set(pass_filters)
     counts = {"records": 0, "kept": 0, "filtered": 0, "no_alt": 0, "skipped": 0}
     candidates, skipped = [], []
     contigs = set(fasta.references)
-    with vcf:
+    with open_vcf(vcf_path) as vcf:
         columns = detect_sample_columns(
             list(vcf.header.samples), _header_meta(vcf.header), tumor_names, normal_names, vcf_path
         )
-        try:
-            for record in vcf:
-                counts["records"] += 1
-                filters = tuple(record.filter.keys()) or (".",)
-                if not all(f in accepted for f in filters):
-                    counts["filtered"] += 1
-                    continue
-                where = f"{vcf_path}, record {record.chrom}:{record.pos}"
-                if record.chrom not in contigs:
-                    raise NeoagInputError(
-                        f"{where}: contig '{record.chrom}' is not in the reference FASTA. The VCF must be "
-                        "called on the same reference as the BAMs (same contig names, e.g. 'chr1' vs '1')."
-                    )
-                length = fasta.get_reference_length(record.chrom)
-                if record.pos - 1 + len(record.ref) > length:
-                    raise NeoagInputError(
-                        f"{where}: REF '{record.ref}' reaches beyond the end of contig {record.chrom} "
-                        f"({length} bp in the reference FASTA). The VCF was made on another reference build or "
-                        "assembly; call it on the configured reference, or remove the record."
-                    )
-                reference = fasta.fetch(record.chrom, record.pos - 1, record.pos - 1 + len(record.ref)).upper()
-                if reference != record.ref.upper() and not set(record.ref.upper()) <= {"N"}:
-                    raise NeoagInputError(
-                        f"{where}: REF '{record.ref}' differs from the reference genome ('{reference}'). The VCF "
-                        "was made on another reference build; call it on the configured reference or lift it over."
-                    )
-                alleles = []
-                for number, alt in enumerate(record.alts or (), start=1):
-                    if alt in (".", "<*>", "<NON_REF>"):  # placeholders, not alleles
-                        continue
-                    reason = unsupported_allele_reason(record.ref.upper(), alt)
-                    if reason:
-                        skipped.append(
-                            {"chrom": record.chrom, "pos": str(record.pos), "ref": record.ref, "alt": alt,
-                             "caller": caller, "skip_reason": reason}
-                        )  # fmt: skip
-                        print(f"  skipped {record.chrom}:{record.pos} {record.ref}>{alt}: {reason}", file=sys.stderr)
-                        counts["skipped"] += 1
-                        continue
-                    alleles.append((number, alt))
-                if not alleles:
-                    if not any(row["pos"] == str(record.pos) and row["chrom"] == record.chrom for row in skipped[-1:]):
-                        counts["no_alt"] += 1
-                    continue
-                counts["kept"] += 1
-                for number, alt in alleles:
-                    candidates.append(
-                        Candidate(
-                            chrom=record.chrom,
-                            pos=record.pos,
-                            ref=record.ref.upper(),
-                            alt=alt.upper(),
-                            callers=(caller,),
-                            tumor_vaf=caller_vaf(record, columns.tumor, number),
-                            normal_vaf=caller_vaf(record, columns.normal, number),
-                        )
-                    )
-        except NeoagInputError:
-            raise
-        except (OSError, ValueError) as error:
-            raise NeoagInputError(
-                f"{vcf_path}: a record after number {counts['records']} cannot be parsed ({error}). Fix or "
-                f"remove it; 'bcftools view {vcf_path}' shows where parsing stops."
-            ) from None
+        for record in read_records(vcf, vcf_path):
+            counts["records"] += 1
+            if not all(f in accepted for f in tuple(record.filter.keys()) or (".",)):
+                counts["filtered"] += 1
+                continue
+            _check_against_reference(record, fasta, contigs, f"{vcf_path}, record {record.chrom}:{record.pos}")
+            alleles = _scorable_alleles(record, caller, skipped)
+            if not alleles:
+                if not _last_skipped_at(skipped, record):
+                    counts["no_alt"] += 1
+                continue
+            counts["kept"] += 1
+            candidates += [_candidate(allele, caller, columns) for allele in alleles]
+    counts["skipped"] = len(skipped)
     return candidates, columns, counts, skipped
+
+
+def _check_against_reference(record, fasta, contigs: set[str], where: str) -> None:
+    """A record's contig, extent and REF must fit the reference FASTA (an open pysam.FastaFile
+    with the reference names `contigs`); otherwise NeoagInputError, where names the record."""
+    if record.chrom not in contigs:
+        raise NeoagInputError(
+            f"{where}: contig '{record.chrom}' is not in the reference FASTA. The VCF must be "
+            "called on the same reference as the BAMs (same contig names, e.g. 'chr1' vs '1')."
+        )
+    length = fasta.get_reference_length(record.chrom)
+    if record.pos - 1 + len(record.ref) > length:
+        raise NeoagInputError(
+            f"{where}: REF '{record.ref}' reaches beyond the end of contig {record.chrom} "
+            f"({length} bp in the reference FASTA). The VCF was made on another reference build or "
+            "assembly; call it on the configured reference, or remove the record."
+        )
+    reference = fasta.fetch(record.chrom, record.pos - 1, record.pos - 1 + len(record.ref)).upper()
+    if reference != record.ref.upper() and not set(record.ref.upper()) <= {"N"}:
+        raise NeoagInputError(
+            f"{where}: REF '{record.ref}' differs from the reference genome ('{reference}'). The VCF "
+            "was made on another reference build; call it on the configured reference or lift it over."
+        )
+
+
+def _scorable_alleles(record, caller: str, skipped: list[dict[str, str]]) -> list[VcfAllele]:
+    """The ALT alleles of a record that can be scored. Those that cannot are added to
+    skipped (a row each, also logged); placeholders (PLACEHOLDER_ALTS) are passed over."""
+    alleles = []
+    for allele in record_alleles(record):
+        if allele.alt in PLACEHOLDER_ALTS:
+            continue
+        reason = allele.skip_reason
+        if reason:
+            skipped.append(
+                {"chrom": allele.chrom, "pos": str(allele.pos), "ref": allele.ref, "alt": allele.alt,
+                 "caller": caller, "skip_reason": reason}
+            )  # fmt: skip
+            print(f"  skipped {allele.chrom}:{allele.pos} {allele.ref}>{allele.alt}: {reason}", file=sys.stderr)
+            continue
+        alleles.append(allele)
+    return alleles
+
+
+def _last_skipped_at(skipped: list[dict[str, str]], record) -> bool:
+    """Whether the last skipped row is at this record's site (a record whose alleles were
+    all skipped is not also counted as a record without ALT)."""
+    return bool(skipped) and (skipped[-1]["chrom"], skipped[-1]["pos"]) == (record.chrom, str(record.pos))
+
+
+def _candidate(allele: VcfAllele, caller: str, columns: SampleColumns) -> Candidate:
+    """One caller's candidate: the allele in upper case, with the VAFs that caller reports."""
+    return Candidate(
+        chrom=allele.chrom,
+        pos=allele.pos,
+        ref=allele.ref.upper(),
+        alt=allele.alt.upper(),
+        callers=(caller,),
+        tumor_vaf=caller_vaf(allele.record, columns.tumor, allele.number),
+        normal_vaf=caller_vaf(allele.record, columns.normal, allele.number),
+    )
 
 
 def merge_calls(
@@ -343,22 +344,19 @@ def write_candidates(candidates: Sequence[Candidate], path: str, contigs: Sequen
 
 
 def read_candidates(path: str) -> list[Candidate]:
-    """Candidates back from a VCF written by write_candidates."""
-    import pysam
-
-    with pysam.VariantFile(path) as vcf:
-        return [
-            Candidate(
-                chrom=r.chrom,
-                pos=r.pos,
-                ref=r.ref,
-                alt=r.alts[0],
-                callers=tuple(r.info.get("CALLERS", ())),
-                tumor_vaf=r.info.get("CALLER_TVAF"),
-                normal_vaf=r.info.get("CALLER_NVAF"),
-            )
-            for r in vcf
-        ]
+    """Candidates back from a VCF written by write_candidates (one ALT per record)."""
+    return [
+        Candidate(
+            chrom=allele.chrom,
+            pos=allele.pos,
+            ref=allele.ref,
+            alt=allele.alt,
+            callers=tuple(allele.record.info.get("CALLERS", ())),
+            tumor_vaf=allele.record.info.get("CALLER_TVAF"),
+            normal_vaf=allele.record.info.get("CALLER_NVAF"),
+        )
+        for allele in read_vcf_alleles(path)
+    ]
 
 
 def prepare_calls(

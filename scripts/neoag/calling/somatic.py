@@ -20,8 +20,8 @@ from neoag.calling.calls import Candidate, read_candidates
 from neoag.calling.evidence import AlleleCounts, ReadFilters, count_alleles, variant_span
 from neoag.columns import EVIDENCE_TABLE
 from neoag.tables import write_table
-from neoag.variants import Variant, unsupported_allele_reason
-from neoag.vcf import read_vcf_alleles
+from neoag.variants import Variant, site_columns
+from neoag.vcf import open_vcf, read_records, read_vcf_alleles, variants_of
 
 
 @dataclass(frozen=True)
@@ -110,16 +110,11 @@ def select_somatic(
     rna = pysam.AlignmentFile(rna_bam) if rna_bam else None
     fasta = pysam.FastaFile(fasta_path)
     candidates = read_candidates(candidates_vcf)
-    supported = [
-        Variant(c.chrom, c.pos, c.ref.upper(), c.alt.upper())
-        for c in candidates
-        if not unsupported_allele_reason(c.ref.upper(), c.alt.upper())
-    ]
-    partners = site_partners(supported, fasta)
+    partners = site_partners(variants_of(candidates), fasta)
     rows = []
     for candidate in candidates:
         row = _candidate_columns(candidate)
-        reason = unsupported_allele_reason(candidate.ref.upper(), candidate.alt.upper())
+        reason = candidate.skip_reason
         if reason:
             row.update(variant_id=f"{candidate.chrom}:{candidate.pos}:{candidate.ref}:{candidate.alt}", variant_type="")
             row.update(evidence_row("tumor_dna", None) | evidence_row("normal_dna", None))
@@ -127,7 +122,7 @@ def select_somatic(
             print(f"  {row['variant_id']}: not assessed, {reason}", file=sys.stderr)
             rows.append(row)
             continue
-        variant = Variant(candidate.chrom, candidate.pos, candidate.ref.upper(), candidate.alt.upper())
+        variant = candidate.variant
         others = partners[variant]
         tumor_counts = count_alleles(tumor, fasta, variant, read_filters, others)
         normal_counts = count_alleles(normal, fasta, variant, read_filters, others)
@@ -151,11 +146,7 @@ def select_somatic(
 
 
 def _candidate_columns(candidate: Candidate) -> dict:
-    return {
-        "chrom": candidate.chrom,
-        "pos": candidate.pos,
-        "ref": candidate.ref,
-        "alt": candidate.alt,
+    return site_columns(candidate) | {
         "callers": ",".join(candidate.callers),
         "caller_tumor_vaf": candidate.tumor_vaf,
         "caller_normal_vaf": candidate.normal_vaf,
@@ -171,8 +162,6 @@ def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str,
     other exons) plus the genome read after the transcript's 3' end by a
     frameshift or stop-loss (transcripts.DOWNSTREAM_BASES).
     """
-    import pysam
-
     from neoag.annotation.transcripts import DOWNSTREAM_BASES, TranscriptIndex, read_gtf
     from neoag.calling.regions import read_fai
 
@@ -180,8 +169,8 @@ def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str,
     order = {name: i for i, name in enumerate(lengths)}
     index = TranscriptIndex(read_gtf(gtf_path)) if gtf_path else None
     windows = []
-    with pysam.VariantFile(somatic_vcf) as vcf:
-        for record in vcf:
+    with open_vcf(somatic_vcf) as vcf:
+        for record in read_records(vcf, somatic_vcf):
             windows.append((record.chrom, max(0, record.start - flank), record.stop + flank))
             for transcript in index.overlapping(record.chrom, record.start, record.stop) if index else ():
                 windows += [(record.chrom, start, end) for start, end in transcript.exons]
@@ -237,13 +226,8 @@ def select_germline(
     tumor = pysam.AlignmentFile(tumor_bam)
     normal = pysam.AlignmentFile(normal_bam)
     fasta = pysam.FastaFile(fasta_path)
-    alleles = [a for a in read_vcf_alleles(germline_calls_vcf) if not a.skip_reason]
-    variants = list(dict.fromkeys(a.variant for a in alleles))
-    somatic_candidates = [
-        Variant(c.chrom, c.pos, c.ref.upper(), c.alt.upper())
-        for c in read_candidates(candidates_vcf)
-        if not unsupported_allele_reason(c.ref.upper(), c.alt.upper())
-    ]
+    variants = list(dict.fromkeys(variants_of(read_vcf_alleles(germline_calls_vcf))))
+    somatic_candidates = variants_of(read_candidates(candidates_vcf))
     partners = site_partners(variants + somatic_candidates, fasta)
     rows = []
     for variant in variants:
@@ -252,7 +236,7 @@ def select_germline(
             continue
         tumor_counts = count_alleles(tumor, fasta, variant, read_filters, partners[variant])
         zygosity, loh = germline_labels(tumor_counts, normal_counts, germline_filters)
-        row = {"chrom": variant.chrom, "pos": variant.pos, "ref": variant.ref, "alt": variant.alt}
+        row = site_columns(variant)
         row.update(evidence_row("tumor_dna", tumor_counts) | evidence_row("normal_dna", normal_counts))
         row.update(zygosity=zygosity, loh=loh)
         rows.append(row)
