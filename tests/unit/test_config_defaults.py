@@ -8,6 +8,7 @@ Snakemake). These tests hold the copies equal to the schema.
 
 import dataclasses
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,9 @@ def test_library_keyword_defaults_have_the_schema_defaults(function, parameter):
     key = KEYWORDS[(function, parameter)]
     value = comparable(inspect.signature(function).parameters[parameter].default)
     assert value == default(key), f"{function.__name__}({parameter}={value!r}), schema {key}: {default(key)!r}"
+
+
+def test_every_schema_key_is_explained_in_the_config_readme():
+    readme = (REPO / "config/README.md").read_text()
+    explained = set(re.findall(r"^\| `([a-z0-9_.]+)` \|", readme, re.MULTILINE))
+    assert not set(SCHEMA_KEYS) - explained, f"add rows to config/README.md for {sorted(set(SCHEMA_KEYS) - explained)}"
