@@ -44,8 +44,8 @@ def preflight(config):
         sheet["hla_alleles"] = ""  # optional when a typer runs (checked above)
     for _, row in sheet.iterrows():
         validate(row.to_dict(), schema="../config/schemas/samples.schema.yaml")
-    check_min_callers(config["calling"])
     calling = config["calling"]
+    check_min_callers(calling)
     regions = plan_regions(config["reference"]["fasta"] + ".fai", calling["regions"], calling["scatter_size"])
     return sheet.set_index("sample", drop=False), {region.name: region for region in regions}
 
