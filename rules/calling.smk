@@ -8,6 +8,9 @@
 # Germline variants near the somatic ones are called in the normal for the annotation.
 
 
+include: "functions/calling.smk"
+
+
 rule region_bed:
     output:
         bed="results/regions/{region}.bed",
@@ -19,15 +22,15 @@ rule region_bed:
     conda:
         "../envs/neoag.yaml"
     params:
-        bed=region_bed,
+        bed=get_region_bed,
     script:
         "../scripts/region_bed.py"
 
 
 rule call_freebayes:
     input:
-        tumor=tumor_bam,
-        normal=normal_bam,
+        tumor=get_tumor_bam,
+        normal=get_normal_bam,
         fasta=config["reference"]["fasta"],
         bed="results/regions/{region}.bed",
     output:
@@ -62,8 +65,8 @@ rule call_bcftools:
     # bcftools as a tumor-vs-normal candidate caller: mpileup over tumor and normal, every
     # allele with enough ALT reads in the tumor (the somatic decision is neoag's).
     input:
-        tumor=tumor_bam,
-        normal=normal_bam,
+        tumor=get_tumor_bam,
+        normal=get_normal_bam,
         fasta=config["reference"]["fasta"],
         bed="results/regions/{region}.bed",
     output:
@@ -111,7 +114,7 @@ rule reference_dict:
 
 rule mutect2_normal_name:
     input:
-        normal_bam,
+        get_normal_bam,
     output:
         "results/{sample}/calls/mutect2/normal_sample.txt",
     log:
@@ -124,13 +127,13 @@ rule mutect2_normal_name:
 
 rule call_mutect2:
     input:
-        tumor=tumor_bam,
-        normal=normal_bam,
+        tumor=get_tumor_bam,
+        normal=get_normal_bam,
         normal_name="results/{sample}/calls/mutect2/normal_sample.txt",
         fasta=config["reference"]["fasta"],
         dict=REFERENCE_DICT,
         bed="results/regions/{region}.bed",
-        resources=mutect2_resources,
+        resources=get_mutect2_resources,
     output:
         vcf="results/{sample}/calls/mutect2/scatter/{region}.calls.vcf.gz",
         stats="results/{sample}/calls/mutect2/scatter/{region}.calls.vcf.gz.stats",
@@ -145,8 +148,8 @@ rule call_mutect2:
         mem_mb=scaled(8000),
         runtime=scaled(480),
     params:
-        options=mutect2_options,
-        java=java_heap,
+        options=get_mutect2_options,
+        java=get_java_heap,
     shell:
         "gatk --java-options {params.java} Mutect2 --reference {input.fasta:q}"
         ' --input {input.tumor:q} --input {input.normal:q} --normal-sample "$(cat {input.normal_name:q})"'
@@ -157,8 +160,8 @@ rule call_mutect2:
 rule filter_mutect2:
     # Gather the regions, merge their statistics, then FilterMutectCalls on the whole sample.
     input:
-        vcfs=mutect2_scattered,
-        stats=mutect2_stats,
+        vcfs=get_mutect2_scattered,
+        stats=get_mutect2_stats,
         fasta=config["reference"]["fasta"],
         dict=REFERENCE_DICT,
     output:
@@ -176,7 +179,7 @@ rule filter_mutect2:
         mem_mb=scaled(4000),
         runtime=scaled(120),
     params:
-        gather=mutect2_gather_arguments,
+        gather=get_mutect2_gather_arguments,
     shell:
         "(gatk MergeVcfs {params.gather[vcfs]} --OUTPUT {output.unfiltered:q}"
         " && gatk MergeMutectStats {params.gather[stats]} --output {output.stats:q}"
@@ -187,8 +190,8 @@ rule filter_mutect2:
 rule call_manta:
     # Optional (calling.strelka2.manta): Manta's candidate small indels improve Strelka2's indels.
     input:
-        tumor=tumor_bam,
-        normal=normal_bam,
+        tumor=get_tumor_bam,
+        normal=get_normal_bam,
         fasta=config["reference"]["fasta"],
     output:
         vcf="results/{sample}/calls/manta/candidateSmallIndels.vcf.gz",
@@ -217,11 +220,11 @@ rule call_manta:
 
 rule call_strelka2:
     input:
-        tumor=tumor_bam,
-        normal=normal_bam,
+        tumor=get_tumor_bam,
+        normal=get_normal_bam,
         fasta=config["reference"]["fasta"],
         regions="results/regions/{region}.bed.gz",
-        indels=manta_indels,
+        indels=get_manta_indels,
     output:
         snvs="results/{sample}/calls/strelka2/scatter/{region}.snvs.vcf.gz",
         snvs_index="results/{sample}/calls/strelka2/scatter/{region}.snvs.vcf.gz.tbi",
@@ -239,7 +242,7 @@ rule call_strelka2:
         runtime=scaled(480),
     params:
         rundir="results/{sample}/calls/strelka2/scatter/{region}.run",
-        options=strelka2_options,
+        options=get_strelka2_options,
     shell:
         "(rm -rf {params.rundir:q}"
         " && configureStrelkaSomaticWorkflow.py --normalBam {input.normal:q} --tumorBam {input.tumor:q}"
@@ -255,8 +258,8 @@ rule call_strelka2:
 
 rule gather_calls:
     input:
-        vcfs=scattered_calls,
-        indexes=scattered_call_indexes,
+        vcfs=get_scattered_calls,
+        indexes=get_scattered_call_indexes,
     output:
         vcf="results/{sample}/calls/{caller}/raw.vcf.gz",
         index="results/{sample}/calls/{caller}/raw.vcf.gz.tbi",
@@ -280,10 +283,10 @@ rule prepare_calls:
     # The same for every caller and for the sample's own VCF: accepted FILTER values,
     # tumor/normal columns, the caller's own VAFs; one record per ALT allele.
     input:
-        vcf=raw_calls,
+        vcf=get_raw_calls,
         fasta=config["reference"]["fasta"],
-        tumor=tumor_bam,
-        normal=normal_bam,
+        tumor=get_tumor_bam,
+        normal=get_normal_bam,
     output:
         vcf="results/{sample}/calls/{caller}/accepted.vcf.gz",
         index="results/{sample}/calls/{caller}/accepted.vcf.gz.tbi",
@@ -326,7 +329,7 @@ rule normalise_calls:
 
 rule consensus:
     input:
-        calls=caller_candidates,
+        calls=get_caller_candidates,
         fasta=config["reference"]["fasta"],
     output:
         vcf="results/{sample}/calls/candidates.vcf.gz",
@@ -340,8 +343,8 @@ rule consensus:
         mem_mb=scaled(2000),
         runtime=scaled(30),
     params:
-        callers=candidate_callers,
-        min_callers=min_callers,
+        callers=get_candidate_callers,
+        min_callers=get_min_callers,
     script:
         "../scripts/consensus.py"
 
@@ -350,9 +353,9 @@ rule select_somatic:
     input:
         candidates="results/{sample}/calls/candidates.vcf.gz",
         index="results/{sample}/calls/candidates.vcf.gz.tbi",
-        tumor=tumor_bam,
-        normal=normal_bam,
-        rna=rna_bam,
+        tumor=get_tumor_bam,
+        normal=get_normal_bam,
+        rna=get_rna_bam,
         fasta=config["reference"]["fasta"],
     output:
         evidence="results/{sample}/calls/evidence.tsv",
@@ -397,7 +400,7 @@ rule call_germline:
     # freebayes on the normal alone, near the somatic variants and in the exons of their
     # transcripts (no targets: an empty VCF).
     input:
-        normal=normal_bam,
+        normal=get_normal_bam,
         fasta=config["reference"]["fasta"],
         bed="results/{sample}/calls/germline/targets.bed",
     output:
@@ -430,8 +433,8 @@ rule select_germline:
         calls="results/{sample}/calls/germline/calls.vcf.gz",
         index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
         candidates="results/{sample}/calls/candidates.vcf.gz",
-        tumor=tumor_bam,
-        normal=normal_bam,
+        tumor=get_tumor_bam,
+        normal=get_normal_bam,
         fasta=config["reference"]["fasta"],
     output:
         vcf="results/{sample}/calls/germline.vcf.gz",

@@ -6,9 +6,12 @@
 # and typing_report.tsv; sample sheet alleles win over typed ones unless hla.prefer is 'typed'.
 
 
+include: "functions/hla.smk"
+
+
 rule hla_reads:
     input:
-        unpack(hla_source_alignments),
+        unpack(get_hla_source_alignments),
     output:
         reads_1=temp("results/{sample}/hla/reads/reads_1.fq"),
         reads_2=temp("results/{sample}/hla/reads/reads_2.fq"),
@@ -73,7 +76,7 @@ rule hla_optitype:
         mem_mb=scaled(config["hla"]["optitype"]["mem_mb"]),
         runtime=scaled(240),
     params:
-        outdir=optitype_outdir,
+        outdir=get_output_folder,
         extra=config["hla"]["optitype"]["extra"],
     shell:
         "OptiTypePipeline.py --input {input.reads_1:q} {input.reads_2:q} --dna"
@@ -83,7 +86,7 @@ rule hla_optitype:
 
 rule hla_alleles:
     input:
-        unpack(typed_hla),
+        unpack(get_typed_hla),
     output:
         alleles="results/{sample}/hla/alleles.tsv",
         report="results/{sample}/hla/typing_report.tsv",
@@ -95,7 +98,7 @@ rule hla_alleles:
     params:
         typer=config["hla"]["typer"],
         prefer=config["hla"]["prefer"],
-        alleles=hla_alleles,
+        alleles=get_sheet_hla_alleles,
         source=config["samples"],
         models=config["mhcflurry"]["models"],
         unsupported=config["hla"]["unsupported_alleles"],

@@ -1,45 +1,7 @@
 # Scores + evidence (+ expression) -> the sample's result tables (columns: docs/output.md).
 
 
-rule expression:
-    # The sample's TPM table (salmon, kallisto, StringTie, RSEM), keyed by the GTF's IDs.
-    input:
-        table=sample_expression,
-        gtf=config["reference"]["gtf"],
-    output:
-        "results/{sample}/expression/expression.tsv",
-    log:
-        "logs/expression/{sample}.log",
-    conda:
-        "../envs/neoag.yaml"
-    threads: 1
-    resources:
-        mem_mb=scaled(2000),
-        runtime=scaled(30),
-    script:
-        "../scripts/expression.py"
-
-
-rule reference_proteome:
-    # Translations of every coding transcript of the GTF, built once per run; mutant
-    # peptides found verbatim in it are flagged (or removed: filters.reference_match).
-    input:
-        gtf=config["reference"]["gtf"],
-        fasta=config["reference"]["fasta"],
-    output:
-        "results/reference/proteome.fa",
-    log:
-        "logs/reference_proteome.log",
-    benchmark:
-        "benchmarks/reference_proteome.tsv"
-    conda:
-        "../envs/neoag.yaml"
-    threads: 1
-    resources:
-        mem_mb=scaled(4000),
-        runtime=scaled(30),
-    script:
-        "../scripts/reference_proteome.py"
+include: "functions/ranking.smk"
 
 
 rule rank:
@@ -48,9 +10,9 @@ rule rank:
         annotations="results/{sample}/annotation/annotations.tsv",
         evidence="results/{sample}/calls/evidence.tsv",
         scores="results/{sample}/scores/scores.npz",
-        expression=normalised_expression,
+        expression=get_normalised_expression,
         proteome="results/reference/proteome.fa",
-        anchors=anchor_positions_file,
+        anchors=get_anchor_positions,
     output:
         all_epitopes="results/{sample}/all_epitopes.tsv",
         candidates="results/{sample}/candidates.tsv",
@@ -72,6 +34,6 @@ rule rank:
     params:
         filters=config["filters"],
         tiers=config["tiers"],
-        clonality=sample_clonality,
+        clonality=get_sample_clonality,
     script:
         "../scripts/rank.py"

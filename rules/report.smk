@@ -1,6 +1,9 @@
 # Per-sample HTML report, the cohort summary and the run manifest.
 
 
+include: "functions/report.smk"
+
+
 rule annotate_somatic_vcf:
     # The somatic VCF with the variant's best tier, peptide, allele and counts in INFO (NEOAG_*).
     input:
@@ -84,7 +87,7 @@ rule cohort_summary:
 
 rule manifest:
     input:
-        unpack(manifest_inputs),
+        unpack(get_manifest_inputs),
     output:
         "results/manifest.json",
     log:

@@ -3,6 +3,9 @@
 # rule that uses the network: the opt-in download of the released models.
 
 
+include: "functions/scoring.smk"
+
+
 checkpoint plan_scoring:
     input:
         peptides="results/{sample}/peptides/peptides.tsv",
@@ -51,7 +54,7 @@ rule score_chunk:
 
 rule gather_scores:
     input:
-        parts=scored_chunks,
+        parts=get_scored_chunks,
         models=config["mhcflurry"]["models"],
     output:
         "results/{sample}/scores/scores.npz",
@@ -97,7 +100,7 @@ rule download_mhcflurry_models:
     conda:
         "../envs/mhcflurry.yaml"
     params:
-        downloads_dir=output_parent,
+        downloads_dir=get_output_folder,
     shell:
         "MHCFLURRY_DOWNLOADS_DIR={params.downloads_dir:q}"
         " mhcflurry-downloads fetch models_class1_presentation > {log:q} 2>&1"

@@ -51,7 +51,7 @@ def test_conda_envs_pin_every_package(env):
 
 SHELL = re.compile(r"^\s+shell:\n((?:\s+\".*\"\n?)+)", re.MULTILINE)
 # Unquoted placeholders that are safe, and why: numbers validated by the config schema, and
-# option strings built in rules/common.smk with shlex.quote around every path (the user's
+# option strings built in rules/functions/calling.smk with shlex.quote around every path (the user's
 # 'extra' options are checked for shell syntax by the preflight).
 SAFE_UNQUOTED = {
     "threads", "params.fraction", "params.alt_count", "params.mapq", "params.baseq", "params.max_depth",
@@ -76,3 +76,28 @@ def test_the_shell_scan_sees_an_unquoted_sample_name():
     body = '    shell:\n        "tool --prefix {wildcards.sample} {input.bam:q} > {log:q}"\n'
     placeholders = re.findall(r"(?<!\{)\{([^{}]+)\}(?!\})", SHELL.search(body).group(1))
     assert [p for p in placeholders if not p.endswith(":q")] == ["wildcards.sample"]
+
+
+SMK_FILES = sorted((REPO / "rules").rglob("*.smk"))
+
+
+def names(pattern: str) -> dict[str, set[str]]:
+    """Per .smk file under rules/ (path relative to it), the names that the pattern's group captures."""
+    found = {}
+    for path in SMK_FILES:
+        found[path.relative_to(REPO / "rules").as_posix()] = set(re.findall(pattern, path.read_text(), re.MULTILINE))
+    return found
+
+
+def test_no_function_shares_a_name_with_a_rule():
+    rules = set().union(*names(r"^(?:rule|checkpoint) (\w+):").values())
+    functions = names(r"^def (\w+)\(")
+    clashes = {path: sorted(functions[path] & rules) for path in functions if functions[path] & rules}
+    assert not clashes, f"functions named like rules: {clashes}"
+
+
+def test_rules_and_functions_live_in_separate_files():
+    """snakemake --lint flags a file that mixes them: a stage's functions are in rules/functions/<stage>.smk."""
+    rules, functions = names(r"^(?:rule|checkpoint) (\w+):"), names(r"^def (\w+)\(")
+    mixed = [path for path in rules if rules[path] and functions[path]]
+    assert not mixed, f"rules and functions in the same file: {mixed}"

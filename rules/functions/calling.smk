@@ -1,0 +1,106 @@
+# Input and parameter functions of the calling stage (rules/calling.smk).
+import re
+import shlex
+
+# The selected callers, each once, in config order (preflight checked calling.min_callers).
+CALLERS = list(dict.fromkeys(config["calling"]["callers"]))
+
+# GATK wants a sequence dictionary beside the FASTA (genome.fa -> genome.dict).
+REFERENCE_DICT = re.sub(r"(\.fa|\.fasta|\.fna)?(\.gz)?$", "", config["reference"]["fasta"]) + ".dict"
+
+
+def get_region_bed(wildcards):
+    """BED text of one scatter region."""
+    return REGIONS[wildcards.region].bed()
+
+
+def get_candidate_callers(wildcards):
+    """Where a sample's candidates come from: its own VCF, or the configured callers."""
+    return ["vcf"] if get_sample_vcf(wildcards) else CALLERS
+
+
+def get_caller_candidates(wildcards):
+    """The prepared candidates of each of the sample's sources, in config order."""
+    return [
+        f"results/{wildcards.sample}/calls/{caller}/candidates.vcf.gz" for caller in get_candidate_callers(wildcards)
+    ]
+
+
+def get_min_callers(wildcards):
+    return 1 if get_sample_vcf(wildcards) else config["calling"]["min_callers"]
+
+
+def get_raw_calls(wildcards):
+    """A caller's gathered VCF, or the sample's own VCF (caller 'vcf')."""
+    if wildcards.caller == "vcf":
+        return get_sample_vcf(wildcards)
+    return f"results/{wildcards.sample}/calls/{wildcards.caller}/raw.vcf.gz"
+
+
+def get_scattered_calls(wildcards):
+    """The per-region VCFs of a caller, to be gathered (Strelka2: SNVs and indels)."""
+    kinds = ["snvs", "indels"] if wildcards.caller == "strelka2" else ["calls"]
+    return [
+        f"results/{wildcards.sample}/calls/{wildcards.caller}/scatter/{region}.{kind}.vcf.gz"
+        for region in REGIONS
+        for kind in kinds
+    ]
+
+
+def get_scattered_call_indexes(wildcards):
+    return [f"{path}.tbi" for path in get_scattered_calls(wildcards)]
+
+
+def get_mutect2_scattered(wildcards):
+    return [f"results/{wildcards.sample}/calls/mutect2/scatter/{region}.calls.vcf.gz" for region in REGIONS]
+
+
+def get_mutect2_stats(wildcards):
+    return [f"{path}.stats" for path in get_mutect2_scattered(wildcards)]
+
+
+def get_mutect2_resources(wildcards):
+    """The optional germline resource and panel of normals (with their indexes)."""
+    options = config["calling"]["mutect2"]
+    paths = [options[key] for key in ("germline_resource", "panel_of_normals") if options[key]]
+    return paths + [f"{path}.tbi" for path in paths]
+
+
+def get_mutect2_options(wildcards):
+    """Mutect2 arguments for the optional resources, and the user's extra arguments."""
+    options = config["calling"]["mutect2"]
+    arguments = []
+    if options["germline_resource"]:
+        arguments.append(f"--germline-resource {shlex.quote(options['germline_resource'])}")
+    if options["panel_of_normals"]:
+        arguments.append(f"--panel-of-normals {shlex.quote(options['panel_of_normals'])}")
+    if options["extra"]:
+        arguments.append(options["extra"])  # no shell syntax (checked by the preflight)
+    return " ".join(arguments)
+
+
+def get_java_heap(wildcards, resources):
+    """-Xmx for a GATK job: most of its memory, leaving room for the JVM itself."""
+    return f"-Xmx{int(resources.mem_mb * 0.8)}m"
+
+
+def get_mutect2_gather_arguments(wildcards, input):
+    """-I/--stats lists of the per-region Mutect2 outputs, for MergeVcfs and MergeMutectStats."""
+    vcfs = " ".join(f"-I {shlex.quote(path)}" for path in input.vcfs)
+    stats = " ".join(f"--stats {shlex.quote(path)}" for path in input.stats)
+    return {"vcfs": vcfs, "stats": stats}
+
+
+def get_manta_indels(wildcards):
+    """Manta's candidate small indels for Strelka2, when switched on."""
+    if config["calling"]["strelka2"]["manta"]:
+        return [f"results/{wildcards.sample}/calls/manta/candidateSmallIndels.vcf.gz"]
+    return []
+
+
+def get_strelka2_options(wildcards, input):
+    """configureStrelkaSomaticWorkflow.py options: Manta indel candidates, exome mode."""
+    arguments = [f"--indelCandidates {shlex.quote(path)}" for path in input.indels]
+    if config["calling"]["strelka2"]["exome"]:
+        arguments.append("--exome")
+    return " ".join(arguments)

@@ -1,0 +1,22 @@
+# Input and parameter functions of the HLA stage (rules/hla.smk).
+
+
+def get_hla_source_alignments(wildcards):
+    """The BAM/CRAM that HLA reads are taken from (config hla.source_bam) and the genome (for CRAM)."""
+    column = "normal_bam" if config["hla"]["source_bam"] == "normal" else "tumor_bam"
+    return {"bam": samples.loc[wildcards.sample, column], "fasta": config["reference"]["fasta"]}
+
+
+def get_typed_hla(wildcards):
+    """The typer's result table for rule hla_alleles; nothing when the sample sheet's alleles are used."""
+    typer = config["hla"]["typer"]
+    if typer == "builtin":
+        return {"typed": f"results/{wildcards.sample}/hla/builtin/typing.tsv"}
+    if typer == "optitype":
+        return {"typed": f"results/{wildcards.sample}/hla/optitype/{wildcards.sample}_result.tsv"}
+    return {}
+
+
+def get_sheet_hla_alleles(wildcards):
+    """The sample sheet's HLA alleles of the sample (may be empty when a typer runs)."""
+    return samples.loc[wildcards.sample, "hla_alleles"]
