@@ -22,7 +22,7 @@ from neoag.hla.reads import extract_hla_reads
 from neoag.hla.typing import TypingSettings
 from neoag.ranking.rank import Filters
 from neoag.ranking.tiers import TierSettings
-from neoag.scoring.score import score_chunk
+from neoag.scoring.jobs import score_chunk
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = yaml.safe_load((REPO / "config/schemas/config.schema.yaml").read_text())
