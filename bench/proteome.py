@@ -6,8 +6,8 @@ log-normally around the human median of ~420 residues, ~11 M residues, human
 amino-acid frequencies) and, per size, a list of unique random peptides of
 lengths 8-11 of which 1% are planted (copied from the proteome). Each
 measurement runs in a fresh Python process (interleaved over sizes, repeated):
-read the FASTA (neoag.ranking.proteome.read_proteome), then find_peptides
-(neoag.ranking.proteome.found_in_proteome: one Aho-Corasick automaton over the
+read the FASTA (neoag.annotation.proteome.read_proteome), then find_peptides
+(neoag.annotation.proteome.found_in_proteome: one Aho-Corasick automaton over the
 peptides, one pass over the proteins). Reports seconds of each part and the
 process's peak RSS (VmHWM); checks that every planted peptide is found.
 
@@ -36,7 +36,7 @@ FREQUENCIES = FREQUENCIES / FREQUENCIES.sum()
 CHILD = """
 import json, re, sys, time
 sys.path.insert(0, {scripts!r})
-from neoag.ranking.proteome import found_in_proteome, read_proteome
+from neoag.annotation.proteome import found_in_proteome, read_proteome
 start = time.perf_counter()
 proteins = read_proteome({fasta!r})
 read_s = time.perf_counter() - start

@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.ranking.expression import normalise_expression
+from neoag.annotation.expression import normalise_expression
 from neoag.step import run_step
 
 run_step(

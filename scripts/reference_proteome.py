@@ -4,7 +4,7 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w", buffering=1)
 
-from neoag.ranking.proteome import write_reference_proteome
+from neoag.annotation.proteome import write_reference_proteome
 from neoag.step import run_step
 
 run_step(

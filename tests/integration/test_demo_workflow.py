@@ -174,7 +174,7 @@ def test_variants_without_rna_reads_are_never_pass(demo_runs):
 
 
 def test_reference_proteome_holds_the_wild_type_proteins(demo_runs):
-    from neoag.ranking.proteome import read_proteome
+    from neoag.annotation.proteome import read_proteome
 
     proteome = set(read_proteome(demo_runs[0].parent / "reference" / "proteome.fa"))
     annotations = read(demo_runs[0] / "annotation" / "annotations.tsv")

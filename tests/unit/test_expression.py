@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from neoag.annotation.expression import add_expression, match_ids, normalise_expression
 from neoag.errors import NeoagInputError
-from neoag.ranking.expression import add_expression, match_ids, normalise_expression
 from neoag.tables import read_table
 
 REPO = Path(__file__).resolve().parents[2]

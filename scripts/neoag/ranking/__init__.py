@@ -1,1 +1,1 @@
-"""Ranking: tiers, clonality, expression, reference-proteome match, the result tables."""
+"""Ranking: tiers, clonality and the result tables (all_epitopes, candidates, variants)."""

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES
+from neoag.annotation.expression import add_expression
 from neoag.columns import ALL_EPITOPES, ANNOTATION, CANDIDATES, EVIDENCE, VARIANT_KEY, VARIANTS
 from neoag.ranking.clonality import Clonality, clonal_calls
-from neoag.ranking.expression import add_expression
 from neoag.ranking.tiers import (
     TIER_ORDER,
     TierSettings,
@@ -220,7 +220,7 @@ def write_rankings(
 ) -> None:
     """The three result tables of one sample (with expression when expression_tsv is given,
     reference-proteome matches when proteome_fasta is given)."""
-    from neoag.ranking.proteome import found_in_proteome, read_proteome
+    from neoag.annotation.proteome import found_in_proteome, read_proteome
 
     peptides = read_table(peptides_tsv)
     annotations = read_table(annotations_tsv)
