@@ -120,7 +120,7 @@ def random_variants(n: int, seed: int) -> list[tuple[str, int, str, str]]:
     """
     import pysam
 
-    from neoag.annotation.transcripts import read_gtf
+    from neoag.transcripts import read_gtf
 
     rng = random.Random(seed)
     genome = pysam.FastaFile(str(FASTA))
@@ -258,8 +258,8 @@ def crosscheck(n: int = 600, seed: int = 7, workdir: Path | None = None) -> list
     import pysam
 
     from neoag.annotation.consequences import annotate, locate
-    from neoag.annotation.transcripts import TranscriptIndex, read_gtf
     from neoag.sequence import translate
+    from neoag.transcripts import TranscriptIndex, read_gtf
     from neoag.variants import Variant
 
     with tempfile.TemporaryDirectory() as tmp:

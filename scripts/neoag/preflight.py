@@ -19,9 +19,8 @@ import pandas as pd
 
 from neoag.calling.regions import read_fai
 from neoag.errors import NeoagInputError
-from neoag.hla.alleles import check_supported
 from neoag.hla.names import parse_allele_list
-from neoag.scoring.models import ModelsFolder
+from neoag.scoring.models import ModelsFolder, check_supported
 
 REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam")
 OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression", "purity", "copy_number")
@@ -488,7 +487,7 @@ def gtf_contigs(path: str) -> list[str]:
 
 def check_sample_files(sheet: pd.DataFrame, path: str, fasta: str, reference: Sequence[tuple[str, int]]) -> None:
     """Header-level checks of each sample's BAMs and VCF: contig names vs the FASTA, VCF tumor/normal columns."""
-    from neoag.calling.calls import _header_meta, detect_sample_columns
+    from neoag.calling.calls import detect_sample_columns, header_meta
 
     for line, row in enumerate(sheet.to_dict("records"), start=2):
         where = f"sample sheet {path}, line {line} (sample '{row['sample']}')"
@@ -503,7 +502,7 @@ def check_sample_files(sheet: pd.DataFrame, path: str, fasta: str, reference: Se
             header = vcf_header(row["vcf"], file_where)
             check_contigs([(name, header.contigs[name].length) for name in header.contigs], reference, file_where)
             detect_sample_columns(
-                list(header.samples), _header_meta(header), names["tumor_bam"], names["normal_bam"], row["vcf"]
+                list(header.samples), header_meta(header), names["tumor_bam"], names["normal_bam"], row["vcf"]
             )
 
 

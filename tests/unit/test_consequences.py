@@ -24,8 +24,8 @@ import dataclasses
 import pytest
 
 from neoag.annotation.consequences import TxEdit, annotate, apply_edits, describe_protein_change, locate, overlaps
-from neoag.annotation.transcripts import Transcript
 from neoag.sequence import reverse_complement
+from neoag.transcripts import Transcript
 from neoag.variants import Variant
 
 GENOME1 = "T" * 10 + "GCCATGGCTAAACGT" + "GTAAGTACTAACTTTCAG" + "GAATGGCATTAAGCATGACTGAGG" + "T" * 10

@@ -1,8 +1,8 @@
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.hla.alleles import check_supported
 from neoag.hla.names import normalise_allele, parse_allele_list
+from neoag.scoring.models import check_supported
 
 
 @pytest.mark.parametrize(

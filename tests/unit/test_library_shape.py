@@ -67,6 +67,21 @@ def test_no_import_cycle_in_the_library():
     assert find_cycle(graph) is None
 
 
+def test_no_import_cycle_between_stages():
+    """A stage may use another stage (ranking uses scoring), never the other way round as well."""
+    modules = library_modules()
+
+    def unit(name: str) -> str:
+        parts = name.split(".")
+        return parts[1] if len(parts) > 2 and parts[1] in STAGES else name
+
+    graph: dict[str, set[str]] = {}
+    for name, tree in modules.items():
+        graph.setdefault(unit(name), set()).update(unit(target) for target in imported_modules(tree, set(modules)))
+    graph = {node: targets - {node, "neoag"} for node, targets in graph.items()}
+    assert find_cycle(graph) is None
+
+
 def test_no_function_over_80_lines():
     long = [
         f"{name}.{node.name} ({node.end_lineno - node.lineno + 1} lines)"

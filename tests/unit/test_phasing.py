@@ -5,9 +5,9 @@ import pytest
 
 from neoag.annotation.consequences import annotate, locate
 from neoag.annotation.neighbours import GermlineVariants, Neighbour, Phaser
-from neoag.annotation.transcripts import Transcript
 from neoag.calling.evidence import ReadFilters
 from neoag.calling.phasing import PhaseCounts, PhaseSettings, chain, count_germline_phase, count_phase, phase_call
+from neoag.transcripts import Transcript
 from neoag.variants import Variant
 
 GENOME = "T" * 10 + "GCCATGGCTAAACGT" + "GTAAGTACTAACTTTCAG" + "GAATGGCATTAAGCATGACTGAGG" + "T" * 10

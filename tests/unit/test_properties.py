@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES, annotate
 from neoag.annotation.peptides import POSITIONAL_WT, mutant_peptides
-from neoag.annotation.transcripts import Transcript
 from neoag.sequence import reverse_complement, translate
+from neoag.transcripts import Transcript
 from neoag.variants import Variant, unsupported_allele_reason
 
 BASES = "ACGT"

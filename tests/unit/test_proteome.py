@@ -1,7 +1,7 @@
 """Reference proteome: translation of coding transcripts, exact peptide matches."""
 
 from neoag.annotation.proteome import found_in_proteome, read_proteome, reference_proteins, translate_transcript
-from neoag.annotation.transcripts import Transcript
+from neoag.transcripts import Transcript
 
 # ATG AAA TGC TAA: M K C stop, on the + strand with a 2-base 5'UTR and one intron.
 GENOME = {"c": "GGATGAAAgtaagTGCTAAGG"}

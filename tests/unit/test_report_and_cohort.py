@@ -2,10 +2,10 @@ import json
 
 import pandas as pd
 
-from neoag.annotation.transcripts import Transcript
 from neoag.report.cohort import coding_territory, shared_neoantigens, summarise_sample
 from neoag.report.html import render_report
 from neoag.report.manifest import sha256_of_directory
+from neoag.transcripts import Transcript
 
 
 def test_coding_territory_merges_overlapping_isoforms():

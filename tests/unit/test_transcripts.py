@@ -1,13 +1,13 @@
 import pytest
 
-from neoag.annotation.transcripts import (
+from neoag.errors import NeoagInputError
+from neoag.transcripts import (
     TranscriptIndex,
     _transcripts_from_lines,
     parse_attributes,
     phases_consistent,
     select_transcripts,
 )
-from neoag.errors import NeoagInputError
 
 GTF = """\
 #!genome-build test

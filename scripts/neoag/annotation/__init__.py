@@ -1,2 +1,2 @@
-"""Protein consequences: transcripts, variant effects, VEP input, mutant peptides, and the
+"""Protein consequences: variant effects on transcripts, VEP input, mutant peptides, and the
 reference-side inputs of ranking (reference proteome, expression table)."""

@@ -18,13 +18,13 @@ import pandas as pd
 from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES, ProteinChange, annotate, locate
 from neoag.annotation.neighbours import Neighbour, NeighbourContext, Phaser
 from neoag.annotation.rows import change_fields, intergenic_row, transcript_fields, variant_key
-from neoag.annotation.transcripts import Transcript, TranscriptIndex, read_gtf, select_transcripts
 from neoag.annotation.vep import annotations_from_vep
 from neoag.calling.evidence import ReadFilters
 from neoag.calling.phasing import PhaseSettings
 from neoag.columns import ANNOTATION_TABLE
 from neoag.errors import NeoagInputError
 from neoag.tables import write_table
+from neoag.transcripts import Transcript, TranscriptIndex, read_gtf, select_transcripts
 from neoag.variants import Variant
 from neoag.vcf import read_vcf_alleles
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from neoag.annotation.transcripts import Transcript
 from neoag.sequence import CODON_TABLE, reverse_complement, three_letter, translate
+from neoag.transcripts import Transcript
 from neoag.variants import Variant
 
 # Consequences that make new peptides; the others are reported, not scored.

@@ -102,8 +102,8 @@ def read_quantification(path: str) -> tuple[TableFormat, pd.DataFrame]:
 
 def gtf_transcript_genes(gtf_path: str) -> dict[str, str]:
     """transcript_id -> gene_id of every transcript in a GTF (any biotype)."""
-    from neoag.annotation.transcripts import parse_attributes
     from neoag.files import open_text
+    from neoag.transcripts import parse_attributes
 
     genes: dict[str, str] = {}
     with open_text(gtf_path) as handle:

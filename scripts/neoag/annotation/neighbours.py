@@ -13,9 +13,9 @@ import bisect
 from dataclasses import dataclass, field
 
 from neoag.annotation.consequences import OPEN_ENDED, ProteinChange, TxEdit, locate, overlaps
-from neoag.annotation.transcripts import Transcript
 from neoag.calling.evidence import ReadFilters
 from neoag.calling.phasing import PhaseCounts, PhaseSettings, chain, count_germline_phase, count_phase, phase_call
+from neoag.transcripts import Transcript
 from neoag.variants import Variant
 from neoag.vcf import open_vcf, read_records, record_alleles, variants_of
 

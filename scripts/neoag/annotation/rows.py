@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from neoag.annotation.consequences import ProteinChange
-from neoag.annotation.transcripts import Transcript
+from neoag.transcripts import Transcript
 from neoag.variants import Variant, site_columns
 
 TRANSCRIPT_COLUMNS = (

@@ -18,8 +18,8 @@ from urllib.parse import unquote
 
 from neoag.annotation.consequences import ProteinChange, describe_protein_change, with_proteins
 from neoag.annotation.rows import change_fields, intergenic_row, variant_key
-from neoag.annotation.transcripts import REPORTED_TAGS, TRANSCRIPT_SETS
 from neoag.errors import NeoagInputError
+from neoag.transcripts import REPORTED_TAGS, TRANSCRIPT_SETS
 from neoag.variants import Variant, normalized_key
 from neoag.vcf import open_vcf, read_records, read_vcf_alleles, record_alleles, variants_of
 

@@ -177,7 +177,7 @@ def caller_vaf(record, sample: str | None, allele: int = 1) -> float | None:
     return None
 
 
-def _header_meta(header) -> dict[str, str]:
+def header_meta(header) -> dict[str, str]:
     meta = {}
     for line in header.records:
         if line.type == "GENERIC" and line.key in ("tumor_sample", "normal_sample"):
@@ -217,7 +217,7 @@ def read_calls(
     contigs = set(fasta.references)
     with open_vcf(vcf_path) as vcf:
         columns = detect_sample_columns(
-            list(vcf.header.samples), _header_meta(vcf.header), tumor_names, normal_names, vcf_path
+            list(vcf.header.samples), header_meta(vcf.header), tumor_names, normal_names, vcf_path
         )
         for record in read_records(vcf, vcf_path):
             counts["records"] += 1

@@ -162,8 +162,8 @@ def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str,
     other exons) plus the genome read after the transcript's 3' end by a
     frameshift or stop-loss (transcripts.DOWNSTREAM_BASES).
     """
-    from neoag.annotation.transcripts import DOWNSTREAM_BASES, TranscriptIndex, read_gtf
     from neoag.calling.regions import read_fai
+    from neoag.transcripts import DOWNSTREAM_BASES, TranscriptIndex, read_gtf
 
     lengths = dict(read_fai(fai_path))
     order = {name: i for i, name in enumerate(lengths)}

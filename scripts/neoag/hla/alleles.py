@@ -5,25 +5,9 @@ the MHCflurry models support. Allele names themselves are neoag.hla.names."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 
 from neoag.errors import NeoagInputError
 from neoag.hla.names import LOCI, allele_locus, normalise_allele, parse_allele_list
-
-
-def check_supported(alleles: Iterable[str], supported: Iterable[str], models_dir: str, source: str) -> None:
-    """Every allele must be one the MHCflurry models predict for."""
-    supported = set(supported)
-    unsupported = [allele for allele in alleles if allele not in supported]
-    if unsupported:
-        close = sorted(s for s in supported if any(s.split(":")[0] == u.split(":")[0] for u in unsupported))
-        hint = f" Alleles of the same group that it supports: {', '.join(close[:10])}." if close else ""
-        raise NeoagInputError(
-            f"{source}: the MHCflurry models in {models_dir} do not support {', '.join(unsupported)}."
-            f"{hint} Use models that cover the allele (the released pan-allele models cover most "
-            "HLA class I alleles) or correct the allele name."
-        )
-
 
 # ----------------------------------------------------------------------------
 # The sample's alleles for scoring: the sample sheet's, or the typed ones

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 import pandas as pd
 
 from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES
-from neoag.annotation.transcripts import Transcript, read_gtf
 from neoag.columns import COHORT_SUMMARY, SHARED_NEOANTIGENS
 from neoag.ranking.tiers import TIERS
 from neoag.tables import read_table, write_table
+from neoag.transcripts import Transcript, read_gtf
 
 # Somatic changes inside a CDS; they make the numerator of TMB (synonymous
 # included, as most panel and exome TMB definitions do).

@@ -12,8 +12,7 @@ from __future__ import annotations
 import sys
 import time
 
-from neoag.hla.alleles import check_supported
-from neoag.scoring.models import ModelsFolder
+from neoag.scoring.models import ModelsFolder, check_supported
 from neoag.scoring.plan import check_peptides
 from neoag.scoring.predictor import Scorer
 from neoag.scoring.score_files import (

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -201,3 +201,17 @@ class ModelsFolder:
                 f"residues, not {', '.join(map(str, bad))}. Remove these lengths from peptides.lengths, or use "
                 "models that support them (the released models score 8-15)."
             )
+
+
+def check_supported(alleles: Iterable[str], supported: Iterable[str], models_dir: str, source: str) -> None:
+    """Every allele must be one the MHCflurry models predict for."""
+    supported = set(supported)
+    unsupported = [allele for allele in alleles if allele not in supported]
+    if unsupported:
+        close = sorted(s for s in supported if any(s.split(":")[0] == u.split(":")[0] for u in unsupported))
+        hint = f" Alleles of the same group that it supports: {', '.join(close[:10])}." if close else ""
+        raise NeoagInputError(
+            f"{source}: the MHCflurry models in {models_dir} do not support {', '.join(unsupported)}."
+            f"{hint} Use models that cover the allele (the released pan-allele models cover most "
+            "HLA class I alleles) or correct the allele name."
+        )
