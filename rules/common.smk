@@ -11,7 +11,8 @@ from snakemake.utils import validate
 # The library imports inside the Snakefile too (preflight checks before any job).
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from neoag.errors import NeoagInputError  # noqa: E402
-from neoag.preflight import check_config_schema, run_preflight  # noqa: E402
+from neoag.preflight import run_preflight  # noqa: E402
+from neoag.preflight.config import check_config_schema  # noqa: E402
 from neoag.calling.regions import plan_regions  # noqa: E402
 
 CONFIG_SCHEMA = Path(workflow.basedir) / "config/schemas/config.schema.yaml"

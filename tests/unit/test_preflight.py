@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from neoag.errors import NeoagInputError
-from neoag.preflight import check_sample_sheet
+from neoag.preflight.sheet import check_sample_sheet
 
 DEMO = Path(__file__).resolve().parents[2] / "resources/demo"
 

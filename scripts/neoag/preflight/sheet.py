@@ -1,0 +1,216 @@
+"""The sample sheet: its format, its rows (IDs, files, HLA alleles, purity and copy number) and its alleles."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+
+import pandas as pd
+
+from neoag.errors import NeoagInputError
+from neoag.hla.names import parse_allele_list
+from neoag.preflight.files import check_alignment_file, check_readable_file
+from neoag.scoring.models import ModelsFolder, check_supported
+
+REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam")
+
+
+OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression", "purity", "copy_number")
+
+
+SAMPLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def warn(message: str) -> None:
+    """A preflight warning: printed, the run goes on."""
+    print(f"neoag: warning: {message}", file=sys.stderr)
+
+
+def read_sample_sheet(path: str) -> pd.DataFrame:
+    """The sample sheet as text cells, tolerant of what spreadsheets write.
+
+    A UTF-8 byte order mark and Windows line ends (CRLF) are removed, and spaces
+    around cells are trimmed (each with a warning). Not UTF-8, not
+    tab-separated or ragged rows are errors.
+    """
+    try:
+        raw = open(path, "rb").read()
+    except OSError as error:
+        raise NeoagInputError(
+            f"the sample sheet {path} cannot be read ({error.strerror}). Check config 'samples'."
+        ) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        warn(f"sample sheet {path}: starts with a byte order mark (BOM); ignored.")
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise NeoagInputError(
+            f"sample sheet {path}, line {line}: not UTF-8 text (byte {raw[error.start]:#x}). Save it as UTF-8 "
+            "tab-separated text (in a spreadsheet: 'Text (tab delimited)', UTF-8)."
+        ) from None
+    if "\r" in text:
+        warn(f"sample sheet {path}: Windows line ends (CRLF); read as plain line ends.")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
+        raise NeoagInputError(f"sample sheet {path}: the file is empty. It needs a header row and one row per patient.")
+    header = lines[0].split("\t")
+    if len(header) == 1 and ("," in lines[0] or ";" in lines[0] or "  " in lines[0]):
+        raise NeoagInputError(
+            f"sample sheet {path}, line 1: the header has no tab ('{lines[0][:80]}'). The sheet must be "
+            "tab-separated, not comma- or space-separated."
+        )
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip() and number > 1 and len(line.split("\t")) != len(header):
+            raise NeoagInputError(
+                f"sample sheet {path}, line {number}: {len(line.split(chr(9)))} tab-separated cells, but the "
+                f"header has {len(header)}. Every row needs one cell per column (empty cells are fine)."
+            )
+    sheet = pd.read_csv(io.StringIO("\n".join(lines) + "\n"), sep="\t", dtype=str, keep_default_na=False)
+    stripped = sheet.rename(columns=str.strip).apply(lambda column: column.str.strip())
+    if not stripped.equals(sheet) or list(stripped.columns) != list(sheet.columns):
+        warn(f"sample sheet {path}: spaces around cells or column names; trimmed.")
+    return stripped
+
+
+def check_clonality_columns(row: dict, where: str) -> None:
+    """purity in (0, 1] and copy_number >= 1 when given; copy_number only with purity."""
+    values = {}
+    for column, low, high, example in (("purity", 0.0, 1.0, "0.7"), ("copy_number", 1.0, 1000.0, "2")):
+        text = (row.get(column, "") or "").strip()
+        if not text:
+            continue
+        try:
+            values[column] = float(text)
+        except ValueError:
+            values[column] = float("nan")
+        value = values[column]
+        if not (low < value <= high if column == "purity" else low <= value <= high):
+            allowed = "a number above 0 and at most 1" if column == "purity" else "a number of at least 1"
+            raise NeoagInputError(
+                f"{where}, column {column}: '{text}' is not {allowed} (e.g. {example}). "
+                + (
+                    "Purity is the fraction of cancer cells in the tumor sample (70% -> 0.7); leave the cell "
+                    "empty when it is not known."
+                    if column == "purity"
+                    else "It is the total copy number of the cancer cells at the variants (2 for a diploid "
+                    "tumor); leave the cell empty for 2."
+                )
+            )
+    if "copy_number" in values and "purity" not in values:
+        raise NeoagInputError(
+            f"{where}: copy_number is given without purity, but it is used only to compute the cancer "
+            "cell fraction from the purity. Add the sample's purity or leave copy_number empty."
+        )
+
+
+def check_sample_rows(sheet: pd.DataFrame, path: str, require_hla: bool = True, annotation_source: str = "gtf") -> None:
+    """Columns, IDs, files and HLA names of the sample sheet; raises NeoagInputError.
+
+    With require_hla (config hla.typer is sample_sheet) every sample needs
+    hla_alleles; otherwise the column may be missing or empty (the alleles are
+    typed from the reads), and alleles that are given must still parse. With
+    annotation_source 'vep' every sample needs a VEP-annotated VCF in its vcf
+    column.
+    """
+    required = REQUIRED_COLUMNS + (("hla_alleles",) if require_hla else ())
+    missing = [column for column in required if column not in sheet.columns]
+    if missing:
+        raise NeoagInputError(
+            f"sample sheet {path}: missing column(s) {', '.join(missing)} (found: "
+            f"{', '.join(map(str, sheet.columns))}). The header must be tab-separated: "
+            + "\t".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS).replace("\t", ", ")
+            + "."
+        )
+    if sheet.empty:
+        raise NeoagInputError(f"sample sheet {path}: no samples. Add one row per patient.")
+    for line, row in enumerate(sheet.to_dict("records"), start=2):
+        check_sample_id(row["sample"], f"sample sheet {path}, line {line}")
+    duplicated = sorted(set(sheet["sample"][sheet["sample"].duplicated()]))
+    if duplicated:
+        lines = [str(i + 2) for i, name in enumerate(sheet["sample"]) if name in duplicated]
+        raise NeoagInputError(
+            f"sample sheet {path}: sample ID(s) {', '.join(duplicated)} appear more than once (lines "
+            f"{', '.join(lines)}). Each row is one patient and needs its own ID."
+        )
+    for line, row in enumerate(sheet.to_dict("records"), start=2):
+        where = f"sample sheet {path}, line {line} (sample '{row['sample']}')"
+        for column in ("tumor_bam", "normal_bam"):
+            if not row.get(column, ""):
+                raise NeoagInputError(f"{where}, column {column}: empty. Give the path of the BAM/CRAM file.")
+        for column in ("tumor_bam", "normal_bam", "rna_bam"):
+            if row.get(column, ""):
+                check_alignment_file(row[column], f"{where}, column {column}")
+        if row["tumor_bam"] == row["normal_bam"]:
+            warn(
+                f"{where}: tumor_bam and normal_bam are the same file; no variant can be somatic, so the "
+                "sample's result tables will be empty."
+            )
+        for column in ("vcf", "expression"):
+            if row.get(column, ""):
+                check_readable_file(row[column], f"{where}, column {column}")
+        if not row.get("vcf", "") and annotation_source == "vep":
+            raise NeoagInputError(
+                f"{where}: annotation.source is 'vep', so the sample needs a VEP-annotated VCF in the "
+                "column 'vcf' (VEP with --plugin Wildtype --plugin Frameshift, as for pVACseq). Add the "
+                "column and the path, or set annotation.source to 'gtf'."
+            )
+        check_clonality_columns(row, where)
+        alleles = row.get("hla_alleles", "") or ""
+        if require_hla and not alleles.strip():
+            raise NeoagInputError(
+                f"{where}, column hla_alleles: no HLA alleles given, and config hla.typer is 'sample_sheet'. "
+                "Fill the column (e.g. HLA-A*02:01,HLA-A*11:01,HLA-B*07:02,HLA-B*15:01,HLA-C*04:01,HLA-C*07:01) "
+                "or let neoag type them: set hla.typer to 'builtin' (or 'optitype') in the config."
+            )
+        if alleles.strip():
+            parse_allele_list(alleles, f"{where}, column hla_alleles")
+
+
+# The name under which the other stages and issue 7 know this check.
+check_sample_sheet = check_sample_rows
+
+
+def check_sample_id(sample: str, where: str) -> None:
+    """A sample ID names folders and files: letters, digits, '_' and '-' only (no '..', '/', spaces, shell syntax)."""
+    if not SAMPLE_ID.match(sample):
+        shown = sample.encode("unicode_escape").decode("ascii")
+        raise NeoagInputError(
+            f"{where} (sample '{shown}'): the sample ID may only contain letters A-Z/a-z, digits, '_' and '-', "
+            "because it names folders (results/<sample>/) and files and reaches command lines. Rename the sample "
+            "(e.g. replace spaces, dots and slashes by '_')."
+        )
+
+
+def check_supported_alleles(sheet: pd.DataFrame, path: str, models_dir: str, policy: str) -> dict[str, list[str]]:
+    """Sample sheet alleles that the models cannot score: an error (policy 'error') or a warning
+    and a skip (policy 'skip'). Returns the skipped alleles per sample."""
+    if "hla_alleles" not in sheet.columns:
+        return {}
+    supported = ModelsFolder(models_dir).supported_alleles()
+    if supported is None:
+        return {}
+    skipped = {}
+    for line, row in enumerate(sheet.to_dict("records"), start=2):
+        if not row["hla_alleles"].strip():
+            continue
+        where = f"sample sheet {path}, line {line} (sample '{row['sample']}'), column hla_alleles"
+        alleles = parse_allele_list(row["hla_alleles"], where)
+        unsupported = [allele for allele in alleles if allele not in supported]
+        if not unsupported:
+            continue
+        if policy == "error" or len(unsupported) == len(alleles):
+            try:
+                check_supported(alleles, supported, models_dir, where)
+            except NeoagInputError as error:
+                raise NeoagInputError(
+                    f"{error} Or set hla.unsupported_alleles to 'skip' to score the sample's other alleles."
+                    if policy == "error"
+                    else f"{error} None of the sample's alleles is left to score."
+                ) from None
+        warn(f"{where}: {', '.join(unsupported)} not supported by the models in {models_dir}; skipped.")
+        skipped[row["sample"]] = unsupported
+    return skipped
