@@ -207,12 +207,15 @@ def finalise_alleles(
         rows = read_optitype_result(typed)
     else:
         rows = pd.read_csv(typed, sep="\t", dtype=str, keep_default_na=False)[list(HLA_TYPING)].to_dict("records")
-    supported = ModelsFolder(models_dir).supported_alleles() if typer != "sample_sheet" else None
+    # The models' allele list, read once: for choosing among typed alleles, and for skipping.
+    needed = typer != "sample_sheet" or unsupported == "skip"
+    known = ModelsFolder(models_dir).supported_alleles() if needed else None
+    supported = known if typer != "sample_sheet" else None
     if typer != "sample_sheet" and supported is None:
         print(f"note: no allele list found in {models_dir}; the scoring step checks the alleles", file=sys.stderr)
     alleles, source, report = choose_alleles(sample, typer, rows, sheet, prefer, supported)
     if unsupported == "skip":
-        alleles = skip_unsupported(alleles, report, ModelsFolder(models_dir).supported_alleles(), models_dir)
+        alleles = skip_unsupported(alleles, report, known, models_dir)
     if not alleles:
         raise NeoagInputError(
             f"sample {sample}: {typer} typed no HLA allele (see {out_report} and the typing log: too few HLA "
