@@ -149,6 +149,16 @@ class Transcript:
         return reverse_complement(exonic) + reverse_complement(downstream)
 
 
+def genome_fetch(genome) -> Callable[[str, int, int], str]:
+    """fetch(chrom, start, end) for Transcript.spliced_sequence from an open pysam.FastaFile,
+    stopping at the contig's end (the downstream bases can run past it)."""
+
+    def fetch(chrom: str, start: int, end: int) -> str:
+        return genome.fetch(chrom, start, min(end, genome.get_reference_length(chrom)))
+
+    return fetch
+
+
 def parse_attributes(text: str) -> dict[str, list[str]]:
     """GTF column 9 -> {key: [values]} (keys such as 'tag' may repeat)."""
     attributes: dict[str, list[str]] = {}

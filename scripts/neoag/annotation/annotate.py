@@ -24,7 +24,7 @@ from neoag.calling.phasing import PhaseSettings
 from neoag.columns import ANNOTATION_TABLE
 from neoag.errors import NeoagInputError
 from neoag.tables import write_table
-from neoag.transcripts import Transcript, TranscriptIndex, read_gtf, select_transcripts
+from neoag.transcripts import Transcript, TranscriptIndex, genome_fetch, read_gtf, select_transcripts
 from neoag.variants import Variant
 from neoag.vcf import read_vcf_alleles
 
@@ -123,12 +123,11 @@ def _annotate_from_vep(
 
 def _transcript_sequences(genome) -> Callable[[Transcript], str]:
     """Transcript.spliced_sequence from an open pysam.FastaFile, the last 256 kept."""
+    fetch = genome_fetch(genome)
 
     @lru_cache(maxsize=256)
     def sequence_of(transcript: Transcript) -> str:
-        return transcript.spliced_sequence(
-            lambda chrom, start, end: genome.fetch(chrom, start, min(end, genome.get_reference_length(chrom)))
-        )
+        return transcript.spliced_sequence(fetch)
 
     return sequence_of
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable
 
 from neoag.sequence import translate
-from neoag.transcripts import Transcript, read_gtf
+from neoag.transcripts import Transcript, genome_fetch, read_gtf
 
 # Joins the proteins into one text; peptides hold amino-acid letters only, so no
 # match can span two proteins.
@@ -47,10 +47,6 @@ def write_reference_proteome(gtf_path: str, fasta_path: str, out_fasta: str) -> 
 
     genome = pysam.FastaFile(fasta_path)
     contigs = set(genome.references)
-
-    def fetch(chrom: str, start: int, end: int) -> str:
-        return genome.fetch(chrom, start, min(end, genome.get_reference_length(chrom)))
-
     transcripts = read_gtf(gtf_path)
     usable = [t for t in transcripts if t.chrom in contigs]
     if len(usable) < len(transcripts):
@@ -58,7 +54,7 @@ def write_reference_proteome(gtf_path: str, fasta_path: str, out_fasta: str) -> 
             f"{len(transcripts) - len(usable)} transcripts lie on contigs that {fasta_path} lacks; left out",
             file=sys.stderr,
         )
-    proteins = reference_proteins(usable, fetch)
+    proteins = reference_proteins(usable, genome_fetch(genome))
     with open(out_fasta, "w") as out:
         for transcript_id, gene_name, protein in proteins:
             out.write(f">{transcript_id} gene={gene_name}\n")
