@@ -38,7 +38,6 @@ class Scorer:
     """
 
     def __init__(self, models_dir: str, threads: int = 1, gpus: int = 0, cpu_batch_size: int = 1024) -> None:
-        self.models_dir = models_dir
         self.models = ModelsFolder(models_dir)
         self.layout = self.models.layout
         import torch
