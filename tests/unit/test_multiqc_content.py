@@ -57,3 +57,4 @@ def test_sections_are_multiqc_custom_content():
         assert section["id"] == section_id and list(section["data"]) == ["s1"]
         assert yaml.safe_load(yaml.safe_dump(section, sort_keys=False)) == section  # plain YAML types
     assert set(sections["neoag_summary"]["headers"]) == set(summary)
+    assert "median_tumor_rna_depth" not in sections["neoag_summary"]["data"]["s1"]  # None: left out

@@ -109,8 +109,10 @@ def _headers(keys) -> dict:
 
 
 def multiqc_sections(sample: str, summary: dict, tiers: dict[str, int]) -> dict[str, dict]:
-    """The three custom-content sections of one sample, by section id."""
-    general = {key: summary[key] for key in GENERAL_STATS}
+    """The three custom-content sections of one sample, by section id. A value of None is left
+    out (MultiQC shows an empty cell)."""
+    general = {key: summary[key] for key in GENERAL_STATS if summary[key] is not None}
+    known = {key: value for key, value in summary.items() if value is not None}
     return {
         "neoag_summary": {
             "id": "neoag_summary",
@@ -120,7 +122,7 @@ def multiqc_sections(sample: str, summary: dict, tiers: dict[str, int]) -> dict[
             "plot_type": "table",
             "pconfig": {"id": "neoag_summary_table", "title": "neoag: summary", "col1_header": "Sample"},
             "headers": _headers(SUMMARY_HEADERS),
-            "data": {sample: summary},
+            "data": {sample: known},
         },
         "neoag_tiers": {
             "id": "neoag_tiers",
