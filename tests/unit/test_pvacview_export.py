@@ -162,3 +162,33 @@ def test_separate_sets_for_transcripts_with_different_peptides():
     variant = json.loads(metrics_text)["chr1-99-100-C-T"]
     assert variant["sets"] == ["Transcript Set 1", "Transcript Set 2"]
     assert variant["peptide_counts"] == [2, 1]
+
+
+def test_gencode_tags_expression_rna_and_presentation_scores_are_carried():
+    """A GENCODE-like transcript (MANE_Select, TSL 1), an expression table, an RNA BAM and a
+    presentation predictor's scores, as a facility's full run has them."""
+    rows = [
+        epitope(
+            mt_peptide="KLMDFGSSV", wt_peptide="KLMDFGSSI", allele=allele, mt_affinity_nm=nm,
+            mt_affinity_percentile=0.2, wt_affinity_nm=800.0, wt_affinity_percentile=3.0, binder=True,
+            mutation_positions="9", transcript_tags="MANE_Select,Ensembl_canonical,basic",
+            transcript_support_level="1", gene_tpm=12.5, transcript_tpm=10.0, tumor_rna_vaf=0.4,
+            tumor_rna_depth=30, mt_processing_score=0.7, mt_presentation_score=0.9,
+            mt_presentation_percentile=0.05,
+        )
+        for allele, nm in (("HLA-A*02:01", 40.0), ("HLA-B*07:02", 450.0))
+    ]  # fmt: skip
+    tsv, metrics_text = export(pd.DataFrame(rows))
+    rows_out = check_aggregated_tsv(tsv, ALLELES)
+    metrics = check_metrics_json(metrics_text, [row[0] for row in rows_out])
+    row = dict(zip(tsv.split("\n")[0].split("\t"), rows_out[0]))
+    assert (row["MANE Select"], row["Canonical"], row["TSL"]) == ("True", "True", "1")
+    assert (row["RNA Expr"], row["RNA VAF"], row["Allele Expr"], row["RNA Depth"]) == (
+        "12.500", "0.400", "5.000", "30.000",
+    )  # fmt: skip
+    assert (row["A*02:01"], row["B*07:02"], row["Num Passing Peptides"]) == ("1", "1", "1")
+    entry = metrics["chr1-99-100-C-T"]["good_binders"]["Transcript Set 1"]
+    assert entry["tsl"] == [1] and entry["transcript_expr"] == [10.0] and entry["total_expr"] == 10.0
+    calls = entry["peptides"]["KLMDFGSSV"]["individual_el_calls"]
+    assert calls["algorithms"] == ["MHCflurryEL Processing", "MHCflurryEL Presentation"]
+    assert calls["MT"]["HLA-A*02:01"] == [0.7, 0.9] and calls["WT"]["HLA-A*02:01"] == ["NA", "NA"]
