@@ -16,6 +16,7 @@ include: "rules/peptides.smk"
 include: "rules/scoring.smk"
 include: "rules/ranking.smk"
 include: "rules/report.smk"
+include: "rules/exports.smk"
 
 
 rule all:
@@ -32,3 +33,6 @@ rule all:
         "results/cohort/summary.tsv",
         "results/cohort/shared_neoantigens.tsv",
         "results/manifest.json",
+        expand("results/{sample}/multiqc/neoag_summary_mqc.yaml", sample=samples.index),
+        expand("results/{sample}/pvacview/{sample}.all_epitopes.aggregated.tsv", sample=samples.index),
+        "results/multiqc/multiqc_report.html",
