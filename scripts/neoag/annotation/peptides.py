@@ -10,6 +10,27 @@ from dataclasses import dataclass
 # a stop-loss makes a sequence with no wild-type counterpart.
 POSITIONAL_WT = ("missense", "inframe_insertion", "inframe_deletion")
 
+STANDARD_RESIDUES = frozenset("ACDEFGHIKLMNPQRSTVWY")
+"""The residues MHCflurry scores. X (from N bases in the FASTA or a VEP FrameshiftSequence),
+U (selenocysteine) and the like make a peptide that is skipped and counted (write_peptides)."""
+
+
+def is_standard(sequence: str) -> bool:
+    """Does sequence hold only the 20 standard residues?"""
+    return STANDARD_RESIDUES.issuperset(sequence)
+
+
+def standard_flank(flank: str, side: str) -> str:
+    """The part of a flank next to the peptide that holds only standard residues
+    (side 'n': the end of the N-terminal flank; 'c': the start of the C-terminal one)."""
+    if is_standard(flank):
+        return flank
+    if side == "n":
+        last = max(i for i, residue in enumerate(flank) if residue not in STANDARD_RESIDUES)
+        return flank[last + 1 :]
+    first = min(i for i, residue in enumerate(flank) if residue not in STANDARD_RESIDUES)
+    return flank[:first]
+
 
 @dataclass(frozen=True)
 class Peptide:
@@ -79,8 +100,43 @@ def mutant_peptides(
             )
 
 
+def peptide_row(row, peptide: Peptide, flank_length: int, skipped: dict[str, list[str]]) -> dict | None:
+    """The peptides.tsv row of one peptide, or None when its mutant peptide has a residue
+    other than the 20 standard ones (recorded in skipped['non_standard_mt_peptide']).
+
+    A wild-type partner with such a residue is left empty (skipped['non_standard_wt_peptide']);
+    flanks keep only their standard part next to the peptide.
+    """
+    if not is_standard(peptide.mt_peptide):
+        skipped.setdefault("non_standard_mt_peptide", []).append(f"{row.variant_id} {peptide.mt_peptide}")
+        return None
+    wt_peptide = peptide.wt_peptide
+    if not is_standard(wt_peptide):
+        skipped.setdefault("non_standard_wt_peptide", []).append(f"{row.variant_id} {wt_peptide}")
+        wt_peptide = ""
+    wt_start, wt_end = peptide.start, peptide.start + len(wt_peptide)
+    has_wt = bool(wt_peptide)
+    return {
+        "variant_id": row.variant_id,
+        "transcript_id": row.transcript_id,
+        "peptide_length": len(peptide.mt_peptide),
+        "mt_peptide": peptide.mt_peptide,
+        "wt_peptide": wt_peptide,
+        "peptide_start": peptide.start + 1,
+        "mutation_positions": ",".join(map(str, peptide.mutation_positions)),
+        "mt_n_flank": standard_flank(peptide.n_flank, "n"),
+        "mt_c_flank": standard_flank(peptide.c_flank, "c"),
+        "wt_n_flank": standard_flank(row.wt_protein[max(0, wt_start - flank_length) : wt_start], "n") if has_wt else "",
+        "wt_c_flank": standard_flank(row.wt_protein[wt_end : wt_end + flank_length], "c") if has_wt else "",
+    }
+
+
 def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank_length: int) -> None:
-    """peptides.tsv: every mutant peptide of every peptide-making annotation row."""
+    """peptides.tsv: every mutant peptide of every peptide-making annotation row.
+
+    Peptides with non-standard residues are skipped one by one and counted in the log
+    (peptide_row); the variant's other peptides and the sample go on.
+    """
     import sys
 
     import pandas as pd
@@ -91,28 +147,15 @@ def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank
 
     annotations = read_table(annotations_tsv)
     rows = []
+    skipped: dict[str, list[str]] = {}
     making = annotations[annotations.consequence.isin(PEPTIDE_CONSEQUENCES)]
     for row in making.itertuples(index=False):
         for peptide in mutant_peptides(
             row.consequence, row.wt_protein, row.mt_protein, int(row.mt_start), int(row.mt_end), lengths, flank_length
         ):
-            wt_start, wt_end = peptide.start, peptide.start + len(peptide.wt_peptide)
-            has_wt = bool(peptide.wt_peptide)
-            rows.append(
-                {
-                    "variant_id": row.variant_id,
-                    "transcript_id": row.transcript_id,
-                    "peptide_length": len(peptide.mt_peptide),
-                    "mt_peptide": peptide.mt_peptide,
-                    "wt_peptide": peptide.wt_peptide,
-                    "peptide_start": peptide.start + 1,
-                    "mutation_positions": ",".join(map(str, peptide.mutation_positions)),
-                    "mt_n_flank": peptide.n_flank,
-                    "mt_c_flank": peptide.c_flank,
-                    "wt_n_flank": row.wt_protein[max(0, wt_start - flank_length) : wt_start] if has_wt else "",
-                    "wt_c_flank": row.wt_protein[wt_end : wt_end + flank_length] if has_wt else "",
-                }
-            )
+            made = peptide_row(row, peptide, flank_length, skipped)
+            if made is not None:
+                rows.append(made)
     table = pd.DataFrame(rows, columns=list(PEPTIDE_TABLE))
     write_table(table, out_tsv, PEPTIDE_TABLE)
     print(
@@ -120,6 +163,12 @@ def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank
         f"({table.mt_peptide.nunique()} unique), lengths {sorted(set(lengths))}",
         file=sys.stderr,
     )
+    for reason, examples in sorted(skipped.items()):
+        print(
+            f"skipped {len(examples)} peptide(s), {reason} (residues MHCflurry cannot score, e.g. X from N "
+            f"bases or a VEP FrameshiftSequence): {'; '.join(examples[:5])}",
+            file=sys.stderr,
+        )
     dropped = annotations[~annotations.consequence.isin(PEPTIDE_CONSEQUENCES)].consequence.value_counts()
     print(
         f"dropped (no new peptides): {int(dropped.sum())} pairs"
