@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 # Consequences whose mutant peptides line up residue by residue with the
 # wild-type protein, so a positional wild-type peptide exists. A frameshift or
-# a stop-loss makes a sequence with no wild-type counterpart.
-POSITIONAL_WT = ("missense", "inframe_insertion", "inframe_deletion")
+# a stop-loss makes a sequence with no wild-type counterpart. A stop_gained that
+# changes residues before its stop keeps the wild type's numbering up to there.
+POSITIONAL_WT = ("missense", "inframe_insertion", "inframe_deletion", "stop_gained")
 
 STANDARD_RESIDUES = frozenset("ACDEFGHIKLMNPQRSTVWY")
 """The residues MHCflurry scores. X (from N bases in the FASTA or a VEP FrameshiftSequence),
