@@ -9,6 +9,7 @@ The gene: one exon on contig chrV, a 30-codon CDS (ATG ... then TAA) and a 3'UTR
 from collections import Counter
 
 import pandas as pd
+import pysam
 import pytest
 
 from neoag.annotation.annotate import annotate_vcf
@@ -88,3 +89,54 @@ def test_stop_gains_with_new_residues_make_c_terminal_peptides_on_both_paths(tmp
                                                                              len(mt) - 8)}  # fmt: skip
     assert any(peptide.endswith(mt[-1]) for peptide in mine.mt_peptide)  # up to the new C-terminus
     assert (mine.wt_peptide != "").all()  # positional wild-type partners
+
+
+def write_tumor_bam(tmp_path, carriers: list[str], n_ref: int):
+    """Single-end 50 bp tumor reads over codon 12 of the gene: one per carrier haplotype
+    sequence (reads from 20, 0-based), and n_ref reference reads."""
+    from tests.corpus.vep_file import GENOME
+
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": "chrV", "LN": len(GENOME)}]}
+    unsorted, path = str(tmp_path / "t.unsorted.bam"), str(tmp_path / "tumor.bam")
+    with pysam.AlignmentFile(unsorted, "wb", header=header) as out:
+        for number, sequence in enumerate(carriers + [GENOME] * n_ref):
+            read = pysam.AlignedSegment(out.header)
+            read.query_name, read.flag, read.reference_id, read.reference_start = f"r{number}", 0, 0, 20
+            read.query_sequence, read.mapping_quality, read.cigarstring = sequence[20:70], 60, "50M"
+            read.query_qualities = pysam.qualitystring_to_array("I" * 50)
+            out.write(read)
+    pysam.sort("-o", path, unsorted)
+    pysam.index(path)
+    return path
+
+
+@pytest.mark.parametrize("phase", ["cis", "trans"])
+def test_two_somatic_snvs_in_one_codon_combine_when_the_reads_put_them_in_cis(tmp_path, phase):
+    """Codon 12 CAA (Gln): C>G alone gives Glu, A>C alone Pro; on the same reads GCA, Ala.
+    Both paths (GTF, and VEP with its neighbours now applied) give the patient's residue."""
+    from tests.corpus.vep_file import GENOME, codon_pos, csq
+
+    c12 = codon_pos(12)
+    chosen = {"first": (c12, "C", "G", "CSQ=" + csq("G", "missense_variant", "12", "Q/E")),
+              "second": (c12 + 1, "A", "C", "CSQ=" + csq("C", "missense_variant", "12", "Q/P"))}  # fmt: skip
+    files = write_inputs(tmp_path, chosen)
+    first = GENOME[: c12 - 1] + "G" + GENOME[c12:]
+    second = GENOME[:c12] + "C" + GENOME[c12 + 1 :]
+    both = GENOME[: c12 - 1] + "GC" + GENOME[c12 + 1 :]
+    carriers = [both] * 8 if phase == "cis" else [first] * 8 + [second] * 8
+    tumor = write_tumor_bam(tmp_path, carriers, n_ref=8)
+    common = dict(vcf_path=files["somatic.vcf"], gtf_path=files["genes.gtf"], fasta_path=files["genome.fa"],
+                  tumor_bam=tumor, peptide_lengths=(9,), flank_length=0)  # fmt: skip
+    annotate_vcf(**common, out_path=str(tmp_path / "gtf.tsv"), source="gtf")
+    annotate_vcf(**common, out_path=str(tmp_path / "vep.tsv"), source="vep", vep_vcf=files["vep.vcf"])
+    for name in ("gtf", "vep"):
+        table = pd.read_csv(tmp_path / f"{name}.tsv", sep="\t", dtype=str, keep_default_na=False)
+        residues = [protein[11] for protein in table.mt_protein]
+        labels = list(table.protein_change)
+        assert labels == ["p.Gln12Glu", "p.Gln12Pro"], name  # labels describe each variant alone
+        if phase == "cis":
+            assert residues == ["A", "A"], name
+            assert list(table.cis_variants) == [f"chrV:{c12 + 1}:A:C(somatic)", f"chrV:{c12}:C:G(somatic)"], name
+        else:
+            assert residues == ["E", "P"], name
+            assert list(table.trans_variants) == [f"chrV:{c12 + 1}:A:C(somatic)", f"chrV:{c12}:C:G(somatic)"], name
