@@ -91,3 +91,29 @@ def test_non_standard_residues_skip_a_peptide_not_the_variant_or_the_sample(tmp_
     for column in ("mt_peptide", "wt_peptide", "mt_n_flank", "mt_c_flank", "wt_n_flank", "wt_c_flank"):
         assert not peptides[column].str.contains("X").any(), column
     assert (peptides.mt_n_flank.str.len() < 10).any()  # a flank cut at the X
+
+
+def test_wild_type_partners_by_position_and_by_alignment():
+    """An in-frame deletion of DE: by position the 8-mer ABCFGHIJ-like peptide is paired with the
+    wild type at its start; by alignment with the window that shares most residues (after the gap).
+    A frameshift peptide wholly in the new frame gets no partner either way."""
+    from neoag.annotation.peptides import aligned_wt
+
+    wt = "MSTAVLKDEFGHIKLPQRSTVW"
+    mt = "MSTAVLKFGHIKLPQRSTVW"  # D8/E9 deleted: junction before index 7
+    by_position = {p.mt_peptide: p for p in mutant_peptides("inframe_deletion", wt, mt, 7, 7, [8], 3)}
+    by_alignment = {
+        p.mt_peptide: p for p in mutant_peptides("inframe_deletion", wt, mt, 7, 7, [8], 3, wt_pairing="alignment")
+    }
+    assert by_position.keys() == by_alignment.keys()
+    late = by_position["VLKFGHIK"]  # starts at index 4
+    assert late.wt_peptide == "VLKDEFGH"  # same start: 3 residues shared
+    aligned = by_alignment["VLKFGHIK"]
+    assert (aligned.wt_peptide, aligned.wt_start) == ("KDEFGHIK", 6)  # 5 residues shared
+    assert by_alignment["MSTAVLKF"].wt_peptide == by_position["MSTAVLKF"].wt_peptide == "MSTAVLKD"
+    frameshifted = "MSTAVLKRWNCQYHMW"
+    assert aligned_wt(wt, frameshifted[7:15], 7) == ("", 7)  # no window shares half its residues
+    fs = list(mutant_peptides("frameshift", wt, frameshifted, 7, len(frameshifted), [8], 3, wt_pairing="alignment"))
+    assert fs[0].wt_peptide == wt[0:8] and fs[-1].wt_peptide == ""  # the first keeps the shared prefix
+    by_start = list(mutant_peptides("frameshift", wt, frameshifted, 7, len(frameshifted), [8], 3))
+    assert all(p.wt_peptide == "" for p in by_start)  # 'position': frameshifts have no partner

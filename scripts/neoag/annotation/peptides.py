@@ -43,6 +43,31 @@ class Peptide:
     n_flank: str
     c_flank: str
     mutation_positions: tuple[int, ...]  # 1-based positions inside the peptide that changed
+    wt_start: int | None = None  # 0-based start of wt_peptide in the wild type (None: start)
+
+
+WT_PAIRINGS = ("position", "alignment")
+"""How a mutant peptide gets its wild-type partner (config peptides.wt_pairing); see aligned_wt."""
+
+
+def aligned_wt(wt_protein: str, mt_peptide: str, start: int) -> tuple[str, int]:
+    """The wild-type window of the mutant peptide's length that shares the most residues with it,
+    place by place (ungapped), and its start; ('', start) when it shares fewer than half.
+
+    Windows starting within len(mt_peptide) of start are compared; ties go to the window
+    closest to start, then the earlier one.
+    """
+    length = len(mt_peptide)
+    best: tuple[int, int, int] | None = None
+    for wt_start in range(max(0, start - length), min(len(wt_protein) - length, start + length) + 1):
+        window = wt_protein[wt_start : wt_start + length]
+        same = sum(a == b for a, b in zip(window, mt_peptide))
+        key = (-same, abs(wt_start - start), wt_start)
+        if best is None or key < best:
+            best = key
+    if best is None or -best[0] * 2 < length:
+        return "", start
+    return wt_protein[best[2] : best[2] + length], best[2]
 
 
 def window_starts(protein_length: int, changed_start: int, changed_end: int, length: int) -> range:
@@ -66,20 +91,27 @@ def mutant_peptides(
     changed_end: int,
     lengths: Iterable[int],
     flank_length: int,
+    wt_pairing: str = "position",
 ) -> Iterator[Peptide]:
     """Every peptide of the given lengths overlapping the change, once.
 
     Peptides that also occur in the wild-type protein are not new to the immune
     system and are left out (an in-frame deletion inside a repeat makes them).
+    wt_pairing 'position' pairs the wild-type peptide at the same start (POSITIONAL_WT
+    consequences; none for a frameshift or stop-loss); 'alignment' pairs each peptide of
+    any consequence other than missense with its best ungapped match nearby (aligned_wt).
     """
     positional = consequence in POSITIONAL_WT
+    by_alignment = wt_pairing == "alignment" and consequence != "missense"
     for length in sorted(set(lengths)):
         for start in window_starts(len(mt_protein), changed_start, changed_end, length):
             mt_peptide = mt_protein[start : start + length]
             if mt_peptide in wt_protein:
                 continue
-            wt_peptide = ""
-            if positional and start + length <= len(wt_protein):
+            wt_peptide, wt_start = "", start
+            if by_alignment:
+                wt_peptide, wt_start = aligned_wt(wt_protein, mt_peptide, start)
+            elif positional and start + length <= len(wt_protein):
                 wt_peptide = wt_protein[start : start + length]
             if changed_start == changed_end:
                 changed = (changed_start - start, changed_start - start + 1)
@@ -98,6 +130,7 @@ def mutant_peptides(
                 n_flank=mt_protein[max(0, start - flank_length) : start],
                 c_flank=mt_protein[start + length : start + length + flank_length],
                 mutation_positions=changed,
+                wt_start=wt_start,
             )
 
 
@@ -115,7 +148,8 @@ def peptide_row(row, peptide: Peptide, flank_length: int, skipped: dict[str, lis
     if not is_standard(wt_peptide):
         skipped.setdefault("non_standard_wt_peptide", []).append(f"{row.variant_id} {wt_peptide}")
         wt_peptide = ""
-    wt_start, wt_end = peptide.start, peptide.start + len(wt_peptide)
+    wt_start = peptide.start if peptide.wt_start is None else peptide.wt_start
+    wt_end = wt_start + len(wt_peptide)
     has_wt = bool(wt_peptide)
     return {
         "variant_id": row.variant_id,
@@ -132,7 +166,9 @@ def peptide_row(row, peptide: Peptide, flank_length: int, skipped: dict[str, lis
     }
 
 
-def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank_length: int) -> None:
+def write_peptides(
+    annotations_tsv: str, out_tsv: str, lengths: list[int], flank_length: int, wt_pairing: str = "position"
+) -> None:
     """peptides.tsv: every mutant peptide of every peptide-making annotation row.
 
     Peptides with non-standard residues are skipped one by one and counted in the log
@@ -152,7 +188,14 @@ def write_peptides(annotations_tsv: str, out_tsv: str, lengths: list[int], flank
     making = annotations[annotations.consequence.isin(PEPTIDE_CONSEQUENCES)]
     for row in making.itertuples(index=False):
         for peptide in mutant_peptides(
-            row.consequence, row.wt_protein, row.mt_protein, int(row.mt_start), int(row.mt_end), lengths, flank_length
+            row.consequence,
+            row.wt_protein,
+            row.mt_protein,
+            int(row.mt_start),
+            int(row.mt_end),
+            lengths,
+            flank_length,
+            wt_pairing,
         ):
             made = peptide_row(row, peptide, flank_length, skipped)
             if made is not None:
