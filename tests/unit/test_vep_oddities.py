@@ -140,3 +140,23 @@ def test_two_somatic_snvs_in_one_codon_combine_when_the_reads_put_them_in_cis(tm
         else:
             assert residues == ["E", "P"], name
             assert list(table.trans_variants) == [f"chrV:{c12 + 1}:A:C(somatic)", f"chrV:{c12}:C:G(somatic)"], name
+
+
+def test_two_somatic_snvs_that_make_a_stop_together_truncate_the_patients_protein(tmp_path):
+    """Codon 7 CAT (His): C>T alone gives Tyr, T>A alone Gln; on the same reads TAA, a stop. Both
+    paths end both rows' mutant protein before residue 7, and no peptide claims Tyr or Gln."""
+    from tests.corpus.vep_file import GENOME, codon_pos, csq
+
+    c7 = codon_pos(7)
+    chosen = {"first": (c7, "C", "T", "CSQ=" + csq("T", "missense_variant", "7", "H/Y")),
+              "second": (c7 + 2, "T", "A", "CSQ=" + csq("A", "missense_variant", "7", "H/Q"))}  # fmt: skip
+    files = write_inputs(tmp_path, chosen)
+    tumor = write_tumor_bam(tmp_path, [GENOME[: c7 - 1] + "TAA" + GENOME[c7 + 2 :]] * 8, n_ref=8)
+    common = dict(vcf_path=files["somatic.vcf"], gtf_path=files["genes.gtf"], fasta_path=files["genome.fa"],
+                  tumor_bam=tumor, peptide_lengths=(8,), flank_length=0)  # fmt: skip
+    for name in ("gtf", "vep"):
+        annotate_vcf(**common, out_path=str(tmp_path / f"{name}.tsv"), source=name, vep_vcf=files["vep.vcf"])
+        table = pd.read_csv(tmp_path / f"{name}.tsv", sep="\t", dtype=str, keep_default_na=False)
+        assert list(table.mt_protein) == [WT[:6], WT[:6]], name
+        write_peptides(str(tmp_path / f"{name}.tsv"), str(tmp_path / "p.tsv"), [8], flank_length=0)
+        assert len(pd.read_csv(tmp_path / "p.tsv", sep="\t")) == 0, name
