@@ -82,7 +82,7 @@ def diagnose_vcf(path: str, error: Exception) -> str:
     import os
 
     if not os.path.exists(path):
-        return f"{path}: the VCF does not exist. Check the path in the sample sheet or config."
+        return f"{path}: cannot be read as a VCF/BCF: the file does not exist. Check the path in the sample sheet."
     with open(path, "rb") as handle:
         head = handle.read(18)
     if _is_plain_gzip(head):
