@@ -121,10 +121,13 @@ def _raw_data_lines(path: str) -> Iterator[tuple[int, str]] | None:
     text = gzip.open(path, "rt", errors="replace") if gzipped else open(path, errors="replace")
 
     def lines() -> Iterator[tuple[int, str]]:
+        """Data lines; the #CHROM line is given as line 0 (its column count is what counts)."""
         with text:
             for number, line in enumerate(text, 1):
-                if line.strip() and not line.startswith("#"):
-                    yield number, line.rstrip("\r\n")
+                if line.startswith("#CHROM"):
+                    yield 0, line.rstrip("\r\n\t ")
+                elif line.strip() and not line.startswith("#"):
+                    yield number, line.rstrip("\r\n\t ")
 
     return lines()
 
@@ -141,6 +144,12 @@ def read_records(vcf, path: str) -> Iterator:
     columns = 8 + (len(vcf.header.samples) + 1 if len(vcf.header.samples) else 0)
     declared = set(vcf.header.contigs)
     raw = _raw_data_lines(path) if isinstance(path, str) and path != "-" else None
+    if raw is not None:
+        first = next(raw, (0, ""))
+        if first[0] == 0:  # the #CHROM line as written (it may name FORMAT without samples)
+            columns = max(columns, first[1].count("\t") + 1)
+        else:
+            raw = None  # no #CHROM line seen: pysam's header is all there is
     try:
         for record in vcf:
             number += 1
