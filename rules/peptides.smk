@@ -18,5 +18,6 @@ rule peptides:
     params:
         lengths=config["peptides"]["lengths"],
         flank_length=config["peptides"]["flank_length"],
+        wt_pairing=config["peptides"]["wt_pairing"],
     script:
         "../scripts/peptides.py"

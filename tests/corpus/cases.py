@@ -4,7 +4,11 @@
 Each case names the stage that must catch it and what must happen:
 - level 'preflight': neoag.preflight.run_preflight, what rules/common.smk runs before any job;
 - level 'calls': neoag.calling.calls.prepare_calls on a user VCF (the first job that reads its records);
-- level 'annotation': neoag.annotation.annotate.annotate_vcf on a small GTF.
+- level 'annotation': neoag.annotation.annotate.annotate_vcf on a small GTF;
+- level 'somatic': prepare_calls then select_somatic on the demo BAMs (evidence and the decision);
+- level 'vep': annotate_vcf from a VEP-annotated VCF (tests/corpus/vep_file.py), then the peptides.
+At the levels 'somatic' and 'vep' a control variant (a demo somatic SNV; a plain missense) rides
+along in every case that is not an error, and must come through: one record never costs a sample.
 outcome 'error': a NeoagInputError whose message holds every fragment (the file or record, and
 the fix); 'skip': the run goes on and the fragments appear in the log / skipped table;
 'ok': the run goes on (with the fragments, e.g. a warning, on stderr).
@@ -12,6 +16,8 @@ The `make` field names a function of test_corpus.py that writes the case's files
 """
 
 from dataclasses import dataclass, field
+
+SNVS = ("chr1\t3066\t.\tG\tA", "chr1\t3498\t.\tA\tC", "chr1\t6640\t.\tA\tC")  # demo somatic SNVs (truth.tsv)
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,58 @@ CASES = [
     Case("vcf_broken_record", "calls", "error", ("cannot be parsed", "bcftools view"),
          "records", {"records": ["chr1\tnot_a_position\t.\tA\tC"]}),
     Case("vcf_empty", "calls", "ok", ("0 records", "0 candidate alleles"), "records", {"records": []}),
+    # -- real-world variant files (issue 15) --------------------------------------------------
+    Case("vcf_glued_records", "calls", "error", ("line 6", "glued together", "14 tab-separated columns"),
+         "records", {"records": ["chr1\t3066\t.\tG\tA", "chr1\t3498\t.\tA\tC\t.\tPAchr1\t6640\t.\tA\tC"]}),
+    Case("vcf_glued_contig_name", "calls", "error", ("line 6", "contig 'chchr1'", "glued together"),
+         "records", {"records": ["chr1\t3066\t.\tG\tA", "chchr1\t6640\t.\tA\tC"]}),
+    Case("vcf_plain_gzip_at_calls", "calls", "error", ("compressed with gzip, not with bgzip", "| bgzip >"),
+         "broken", {"records": list(SNVS), "damage": "gzip"}),
+    Case("vcf_chrom_line_spaces", "calls", "error", ("line 4", "#CHROM header line", "spaces", "tabs"),
+         "broken", {"records": list(SNVS), "damage": "spaces"}),
+    Case("vcf_crlf_line_ends", "somatic", "ok", ("chr1:3498:A:C somatic",), "broken", {"records": list(SNVS), "damage": "crlf"}),
+    Case("vcf_lowercase_bases", "somatic", "ok", ("chr1:6640:A:C somatic",),
+         "records", {"records": [*SNVS[:2], "chr1\t6640\t.\ta\tc"]}),
+    Case("vcf_duplicate_record", "somatic", "ok", ("chr1:3498:A:C somatic",), "records", {"records": [*SNVS, SNVS[1]]}),
+    Case("vcf_unsorted_records", "somatic", "ok", ("chr1:3498:A:C somatic",), "records", {"records": SNVS[::-1]}),
+    Case("vcf_insertion_not_left_aligned", "somatic", "ok", ("chr1:3359:A:AAAG somatic",),
+         "records", {"records": [*SNVS, "chr1\t3359\t.\tA\tAAAG"]}),
+    Case("vcf_padded_snv_as_mnv", "somatic", "ok", ("chr1:6639:AA:AC somatic vaf=0.59",),
+         "records", {"records": [*SNVS[:2], "chr1\t6639\t.\tAA\tAC"]}),
+    Case("deletion_10kb_over_snvs", "somatic", "ok", ("chr1:3498:A:C somatic", "chr1:6640:A:C somatic", "low_tumor_support"),
+         "deletion", {"start": 1000, "length": 10000}),
+    Case("deletion_300bp_over_snv", "somatic", "ok", ("chr1:3498:A:C somatic vaf=0.29", "low_tumor_support"),
+         "deletion", {"start": 3400, "length": 300}),
+    Case("deletion_40bp_over_snv", "somatic", "ok", ("chr1:3066:G:A somatic vaf=0.18",),
+         "deletion", {"start": 3050, "length": 40}),
+    Case("symbolic_deletion_over_snvs", "somatic", "skip", ("chr1:3498:A:C somatic", "<DEL>"),
+         "records", {"records": [*SNVS, "chr1\t3000\t.\tC\t<DEL>"]}),
+    Case("vep_stop_gained_delins", "vep", "ok", ("p.Thr14_Val15delinsIleTer", "peptides chrV:50:ACCGTT:ATTTAA"),
+         "vep", {"names": ("stop_gained_delins",)}),
+    Case("vep_insertion_with_stop", "vep", "ok", ("p.Ile20_Tyr21insLysLeuTer", "peptides chrV:70:C:CAAGCTGTAG"),
+         "vep", {"names": ("stop_gained_insertion",)}),
+    Case("vep_frameshift_sequence_with_x", "vep", "skip", ("non_standard_mt_peptide", "peptides chrV:82:TT:T"),
+         "vep", {"names": ("frameshift_x",)}),
+    Case("vep_protein_position_open_end", "vep", "skip", ("stop_lost", "vep_extension_unknown"),
+         "vep", {"names": ("stop_lost_open_end",)}),
+    Case("vep_record_without_csq", "vep", "skip", ("no_csq",), "vep", {"names": ("no_csq",)}),
+    Case("vep_csq_for_another_allele", "vep", "skip", ("chrV:35:G:C", "no_csq"), "vep", {"names": ("csq_other_allele",)}),
+    Case("vep_regulatory_entries_only", "vep", "skip", ("intergenic",), "vep", {"names": ("regulatory_only",)}),
+    Case("vep_coding_without_amino_acids", "vep", "skip", ("incomplete_cds", "vep_no_amino_acids"),
+         "vep", {"names": ("no_amino_acids",)}),
+    Case("vep_amino_acids_mismatch", "vep", "skip", ("vep_protein_mismatch",), "vep", {"names": ("protein_mismatch",)}),
+    Case("vep_url_encoded_hgvsp", "vep", "ok", ("p.Gly19=",), "vep", {"names": ("synonymous_encoded",)}),
+    Case("vep_every_oddity_at_once", "vep", "skip", ("no_csq", "vep_extension_unknown", "non_standard_mt_peptide"),
+         "vep", {"names": ("stop_gained_delins", "stop_gained_insertion", "frameshift_x", "stop_lost_open_end",
+                           "no_csq", "csq_other_allele", "regulatory_only", "no_amino_acids", "protein_mismatch",
+                           "synonymous_encoded")}),
+    Case("vep_plain_gzip", "vep", "error", ("compressed with gzip, not with bgzip",), "vep", {"damage": "gzip"}),
+    Case("vep_chrom_line_spaces", "vep", "error", ("#CHROM header line", "spaces"), "vep", {"damage": "spaces"}),
+    Case("vep_glued_records", "vep", "error", ("glued together", "data record 1"), "vep",
+         {"names": ("no_csq",), "damage": "glue"}),
+    Case("vep_no_csq_header", "vep", "error", ("no INFO/CSQ field",), "vep", {"damage": "no_csq_header"}),
+    Case("vep_somatic_variant_missing", "vep", "error", ("has no record for the somatic variant chrV:3:A:G",),
+         "vep", {"names": ("regulatory_only",), "damage": "missing_record"}),
     # -- annotation ---------------------------------------------------------------------------
     Case("gtf_cds_not_multiple_of_3", "annotation", "skip", ("incomplete_cds",), "gtf", {}),
 ]  # fmt: skip

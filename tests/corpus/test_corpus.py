@@ -21,12 +21,14 @@ import yaml
 from neoag.calling.calls import prepare_calls
 from neoag.errors import NeoagInputError
 from neoag.preflight import run_preflight
-from tests.corpus.cases import CASES
+from tests.corpus.cases import CASES, SNVS
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "resources/demo"
 SCHEMA = yaml.safe_load((REPO / "config/schemas/config.schema.yaml").read_text())
 ALLELES = "HLA-A*02:01,HLA-B*07:02"
+# Demo somatic SNVs (resources/demo/truth.tsv): the control that no odd record may cost.
+CONTROL = {"somatic": "chr1:3066:G:A somatic", "vep": "peptides chrV:44:C:A"}
 
 
 def merge(base: dict, extra: dict) -> dict:
@@ -137,6 +139,46 @@ class Workspace:
     def records(self, records, contigs=True):
         self.vcf(text=self.vcf_text(records=records, contigs=contigs))
 
+    def broken(self, records, damage):
+        """A VCF of records, damaged the way real files are: 'gzip' (plain gzip, not bgzip),
+        'spaces' (a #CHROM line with spaces), 'crlf' (Windows line ends)."""
+        text = self.vcf_text(records=records)
+        if damage == "spaces":
+            text = text.replace("#CHROM\tPOS\tID", "#CHROM POS ID")
+        if damage == "crlf":
+            text = text.replace("\n", "\r\n")
+        self.vcf(text=text, gzip_it=damage == "gzip")
+
+    def deletion(self, start, length, snvs=SNVS, extra=()):
+        """Demo SNVs with a deletion of length bases from start + 1 over some of them."""
+        with pysam.FastaFile(str(DEMO / "genome.fa")) as fasta:
+            ref = fasta.fetch("chr1", start - 1, start + length).upper()
+        self.records([*snvs, f"chr1\t{start}\t.\t{ref}\t{ref[0]}", *extra])
+
+    def vep(self, names=(), damage=None):
+        """The small VEP gene (tests/corpus/vep_file.py): the control missense and the named records."""
+        from tests.corpus.vep_file import named_records, write_inputs
+
+        records = named_records()
+        self.vep_files = write_inputs(self.root, {name: records[name] for name in ("missense", *names)})
+        path = Path(self.vep_files["vep.vcf"])
+        text = path.read_text()
+        if damage == "gzip":
+            path = path.with_suffix(".vcf.gz")
+            path.write_bytes(gzip.compress(text.encode()))
+        elif damage == "spaces":
+            path.write_text(text.replace("#CHROM\tPOS\tID", "#CHROM POS ID"))
+        elif damage == "glue":  # the first record cut after its FILTER, the next glued on
+            lines = text.splitlines(keepends=True)
+            first = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+            lines[first] = lines[first].split("\tPASS")[0] + "\tPA"
+            path.write_text("".join(lines))
+        elif damage == "no_csq_header":
+            path.write_text("".join(line for line in text.splitlines(keepends=True) if "ID=CSQ" not in line))
+        elif damage == "missing_record":
+            path.write_text("".join(line for line in text.splitlines(keepends=True) if "\t3\t.\tA\tG" not in line))
+        self.vep_files["vep.vcf"] = str(path)
+
 
 def make(case, workspace: Workspace) -> None:
     arguments = dict(case.arguments)
@@ -160,7 +202,39 @@ def run_case(case, workspace: Workspace, capsys) -> str:
         return capsys.readouterr().err + skipped.read_text()
     if case.level == "annotation":
         return annotate_incomplete_cds(workspace.root)
+    if case.level == "somatic":
+        return somatic_decision(workspace) + capsys.readouterr().err
+    if case.level == "vep":
+        return vep_annotation(workspace) + capsys.readouterr().err
     raise ValueError(case.level)
+
+
+def somatic_decision(workspace: Workspace) -> str:
+    """prepare_calls then select_somatic on the demo BAMs: 'variant_id status' lines and the skipped table."""
+    from neoag.calling.evidence import ReadFilters
+    from neoag.calling.somatic import SomaticFilters, select_somatic
+
+    root = workspace.root
+    prepare_calls(workspace.vcf_path, str(root / "accepted.vcf.gz"), "vcf", str(DEMO / "genome.fa"),
+                  workspace.tumor, workspace.normal, ["PASS", "."], str(root / "skipped.tsv"))  # fmt: skip
+    table = select_somatic(str(root / "accepted.vcf.gz"), workspace.tumor, workspace.normal, None,
+                           str(DEMO / "genome.fa"), str(root / "evidence.tsv"), str(root / "somatic.vcf.gz"),
+                           SomaticFilters(), ReadFilters())  # fmt: skip
+    lines = [f"{row.variant_id} {row.somatic_status} vaf={row.tumor_dna_vaf}" for row in table.itertuples()]
+    return "\n".join(lines) + "\n" + (root / "skipped.tsv").read_text()
+
+
+def vep_annotation(workspace: Workspace) -> str:
+    """annotate_vcf from the VEP VCF, then the peptides: the annotations table and 'peptides <variant>' lines."""
+    from neoag.annotation.annotate import annotate_vcf
+    from neoag.annotation.peptides import write_peptides
+
+    files, root = workspace.vep_files, workspace.root
+    annotate_vcf(files["somatic.vcf"], files["genes.gtf"], files["genome.fa"], str(root / "a.tsv"), source="vep",
+                 vep_vcf=files["vep.vcf"], phase_neighbours=False)  # fmt: skip
+    write_peptides(str(root / "a.tsv"), str(root / "p.tsv"), [8, 9, 10], flank_length=5)
+    with_peptides = sorted({line.split("\t")[0] for line in (root / "p.tsv").read_text().splitlines()[1:]})
+    return (root / "a.tsv").read_text() + "".join(f"peptides {v}\n" for v in with_peptides)
 
 
 def annotate_incomplete_cds(root: Path) -> str:
@@ -201,6 +275,8 @@ def test_corpus_case(case, tmp_path, capsys):
         message = run_case(case, workspace, capsys)
     missing = [fragment for fragment in case.fragments if fragment not in message]
     assert not missing, f"{case.name}: {missing} not in: {message}"
+    if case.outcome != "error" and case.level in CONTROL:  # one odd record never costs the sample
+        assert CONTROL[case.level] in message, f"{case.name}: the control variant was lost: {message}"
 
 
 @pytest.mark.parametrize("name", ["vcf_chr_naming", "models_missing", "fasta_index_missing"])
