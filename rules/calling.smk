@@ -374,6 +374,7 @@ rule select_somatic:
     params:
         evidence=config["evidence"],
         somatic=config["somatic"],
+        sanity=config["sanity"],
     script:
         "../scripts/select_somatic.py"
 

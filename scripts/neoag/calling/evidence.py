@@ -325,7 +325,11 @@ def count_alleles(
     the same reference; others are other ALT alleles called at the same site
     (their fragments count in the depth). One vote per fragment: overlapping
     mates count once, and mates that disagree count as neither REF nor ALT.
+    A contig that the alignments lack (an RNA BAM aligned without it; the
+    preflight warns) is zero coverage.
     """
+    if alignments.get_tid(variant.chrom) < 0:
+        return AlleleCounts(depth=0, ref_count=0, alt_count=0)
     locus = build_locus(fasta, variant, others)
     votes: dict[str, int] = {}
     start, end = max(0, locus.left - MIN_ANCHOR - CLIP_REACH), locus.right + MIN_ANCHOR + CLIP_REACH

@@ -6,9 +6,12 @@ the fix. The checks read headers only (BAM/CRAM and VCF headers, the FASTA
 index, the GTF's contig column, the models' manifest), never whole alignment
 files. docs/preflight.md lists them.
 
-Modules: config (the schema, shell options), sheet (the sample sheet, its rows
-and alleles), files (complete, indexed, readable files), contigs (one reference
-for the BAMs, VCFs, GTF and FASTA).
+Modules: config (the schema, shell options, YAML files and --config overrides),
+sheet (the sample sheet, its columns, rows and alleles), files (complete,
+indexed, readable files), indexes (indexes that still describe their file: BAM
+sort order, stale BAM/CRAM indexes, a CRAM's reference, the FASTA's .fai), swap
+(tumor/normal names that contradict their column), gtf (the GTF's shape),
+contigs (one reference for the BAMs, VCFs, GTF and FASTA).
 """
 
 from __future__ import annotations
@@ -56,5 +59,5 @@ def run_preflight(config: dict, schema: dict | None = None, check_files: bool = 
     folder.check()
     folder.check_peptide_lengths(config.get("peptides", {}).get("lengths", [8, 9, 10, 11]))
     check_supported_alleles(sheet, path, models, hla.get("unsupported_alleles", "error"))
-    check_sample_files(sheet, path, fasta, reference)
+    check_sample_files(sheet, path, fasta, reference, config.get("sanity", {}).get("sample_names", "error"))
     return sheet
