@@ -27,7 +27,9 @@ def truth_candidates(path: Path) -> str:
     header += '##INFO=<ID=CALLER_NVAF,Number=A,Type=Float,Description="normal VAF">\n'
     header += "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
     rows = sorted(truth.itertuples(), key=lambda r: (r.chrom, int(r.pos)))
-    path.write_text(header + "".join(f"{r.chrom}\t{r.pos}\t.\t{r.ref}\t{r.alt}\t.\tPASS\tCALLERS=truth\n" for r in rows))
+    path.write_text(
+        header + "".join(f"{r.chrom}\t{r.pos}\t.\t{r.ref}\t{r.alt}\t.\tPASS\tCALLERS=truth\n" for r in rows)
+    )
     return str(path)
 
 

@@ -106,9 +106,9 @@ def select_somatic(
     somatic ones to somatic_vcf (bgzipped, indexed, sites only, evidence in INFO).
     Tumor and normal that look swapped in the reads stop here (swapped_calls 'error')
     or are a warning ('warn'): neoag.calling.swap."""
-    from neoag.calling.swap import check_not_swapped
-
     import pysam
+
+    from neoag.calling.swap import check_not_swapped
 
     tumor = pysam.AlignmentFile(tumor_bam)
     normal = pysam.AlignmentFile(normal_bam)
