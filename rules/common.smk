@@ -12,7 +12,7 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from neoag.errors import NeoagInputError  # noqa: E402
 from neoag.preflight import run_preflight  # noqa: E402
-from neoag.preflight.config import check_config_schema  # noqa: E402
+from neoag.preflight.config import check_config_schema, type_by_schema  # noqa: E402
 from neoag.calling.regions import plan_regions  # noqa: E402
 
 CONFIG_SCHEMA = Path(workflow.basedir) / "config/schemas/config.schema.yaml"
@@ -38,7 +38,9 @@ def preflight(config):
     process only: on a cluster every job parses this Snakefile again, and hundreds of jobs
     need not each read every BAM header and the GTF.
     """
-    check_config_schema(config, yaml.safe_load(CONFIG_SCHEMA.read_text()))
+    schema = yaml.safe_load(CONFIG_SCHEMA.read_text())
+    type_by_schema(config, schema)  # --config somatic='{min_tumor_vaf: 0.1}' arrives as text
+    check_config_schema(config, schema)
     validate(config, schema="../config/schemas/config.schema.yaml", set_default=True)
     sheet = run_preflight(config, check_files=workflow.is_main_process)
     if "hla_alleles" not in sheet.columns:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import pandas as pd
 
 from neoag.preflight.config import check_config_schema, check_shell_options
-from neoag.preflight.contigs import check_contigs, check_reference, check_sample_files, gtf_contigs
+from neoag.preflight.contigs import check_contigs, check_reference, check_sample_files
+from neoag.preflight.gtf import check_gtf_shape, gtf_shape
 from neoag.preflight.sheet import check_sample_rows, check_supported_alleles, read_sample_sheet
 from neoag.scoring.models import ModelsFolder
 
@@ -53,7 +54,9 @@ def run_preflight(config: dict, schema: dict | None = None, check_files: bool = 
         return sheet
     fasta, gtf = config["reference"]["fasta"], config["reference"]["gtf"]
     reference = check_reference(fasta, gtf)
-    check_contigs([(name, None) for name in gtf_contigs(gtf)], reference, f"config reference.gtf ({gtf})")
+    gtf_contig_names, features = gtf_shape(gtf)
+    check_gtf_shape(gtf, features)
+    check_contigs([(name, None) for name in gtf_contig_names], reference, f"config reference.gtf ({gtf})")
     models = config["mhcflurry"]["models"]
     folder = ModelsFolder(models)
     folder.check()

@@ -124,19 +124,6 @@ def vcf_header(path: str, where: str):
         ) from None
 
 
-def gtf_contigs(path: str) -> list[str]:
-    """The contig names (first column) of a GTF, in order of appearance."""
-    from neoag.files import open_text
-
-    seen: dict[str, None] = {}
-    with open_text(path) as handle:
-        for line in handle:
-            if line.startswith("#") or not line.strip():
-                continue
-            seen.setdefault(line.split("\t", 1)[0], None)
-    return list(seen)
-
-
 def check_sample_files(
     sheet: pd.DataFrame, path: str, fasta: str, reference: Sequence[tuple[str, int]], sample_names: str = "error"
 ) -> None:
