@@ -237,24 +237,41 @@ def genomic_position(transcript: Transcript, offset: int) -> int | None:
     return None
 
 
+def _stop_candidates(transcript: Transcript) -> list[list[int]]:
+    """Genome positions (5'->3') of the codon after the CDS: the 3 bases right after its last base on the
+    genome when they lie outside the exons (a GTF whose CDS and UTR rows leave the stop codon out), else the
+    next 3 bases of the spliced transcript (a stop split by an intron); [] past the transcript's end."""
+    last = transcript.coding_end - 1 if transcript.strand == "+" else transcript.coding_start
+    step = 1 if transcript.strand == "+" else -1
+    contiguous = [last + step * (i + 1) for i in range(3)]
+    if all(transcript.transcript_offset(p) is None for p in contiguous) and min(contiguous) >= 0:
+        return [contiguous]
+    inside = [genomic_position(transcript, transcript.cds_end_offset + i) for i in range(3)]
+    return [inside] if None not in inside else []
+
+
 def with_stop_from_sequence(transcript: Transcript, fetch: Callable[[str, int, int], str]) -> Transcript:
-    """The transcript with the stop codon that follows its CDS added to its coding span, when its CDS
-    is whole codons, does not end with a stop, and the next codon (inside its exons) is one."""
+    """The transcript with the stop codon that follows its CDS added to its coding span (and to its exons
+    when they left it out), when its CDS is whole codons, does not end with a stop, and the next codon is one."""
     from neoag.sequence import reverse_complement
 
-    def codon(first: int) -> str:
-        positions = [genomic_position(transcript, first + i) for i in range(3)]
-        if None in positions:
-            return ""
+    def codon(positions: list[int]) -> str:
         bases = "".join(fetch(transcript.chrom, p, p + 1) for p in positions).upper()
         return bases if transcript.strand == "+" else reverse_complement(bases)[::-1]  # complemented, in order
 
     start, end = transcript.cds_offset, transcript.cds_end_offset
-    if (end - start) % 3 or codon(end - 3) in STOP_CODONS or codon(end) not in STOP_CODONS:
+    last_codon = [genomic_position(transcript, end - 3 + i) for i in range(3)]
+    if (end - start) % 3 or None in last_codon or codon(last_codon) in STOP_CODONS:
         return transcript
-    last = genomic_position(transcript, end + 2)
-    span = (transcript.coding_start, last + 1) if transcript.strand == "+" else (last, transcript.coding_end)
-    return replace(transcript, coding_start=span[0], coding_end=span[1], stop_inferable=False)
+    found = [positions for positions in _stop_candidates(transcript) if codon(positions) in STOP_CODONS]
+    if not found:
+        return transcript
+    low, high = min(found[0]), max(found[0]) + 1
+    exons = transcript.exons
+    if transcript.transcript_offset(low) is None:
+        exons = merged_intervals(exons + ((low, high),))
+    span = (min(transcript.coding_start, low), max(transcript.coding_end, high))
+    return replace(transcript, exons=exons, coding_start=span[0], coding_end=span[1], stop_inferable=False)
 
 
 def stop_from_sequence(transcripts: list[Transcript], fetch: Callable[[str, int, int], str]) -> list[Transcript]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from neoag.preflight.config import check_config_schema, check_shell_options
+from neoag.preflight.config import check_config_schema, check_shell_options, type_by_schema
 from neoag.preflight.contigs import check_contigs, check_reference, check_sample_files
 from neoag.preflight.gtf import check_gtf_shape, gtf_shape
 from neoag.preflight.sheet import check_sample_rows, check_supported_alleles, read_sample_sheet
@@ -31,7 +31,8 @@ def run_preflight(config: dict, schema: dict | None = None, check_files: bool = 
     Parameters
     ----------
     config : the workflow config (Snakemake's, before or after defaults).
-    schema : the config JSON schema; when given, checked first.
+    schema : the config JSON schema; when given, values given as text are typed by it
+        (nested --config overrides), then the config is checked against it first.
     check_files : False: the config and the sample sheet (with its cheap
         checks that each named file exists, is indexed and complete), but none
         of the reads of file contents: reference, GTF, models, BAM and VCF
@@ -39,6 +40,7 @@ def run_preflight(config: dict, schema: dict | None = None, check_files: bool = 
         cluster: the main process checked the files before it submitted them.
     """
     if schema is not None:
+        type_by_schema(config, schema)
         check_config_schema(config, schema)
     check_shell_options(config)
     path = config["samples"]

@@ -44,8 +44,8 @@ def _probe_contigs(alignments) -> list[str]:
     try:
         names = [stat.contig for stat in alignments.get_index_statistics() if stat.mapped]
     except (ValueError, OSError, AttributeError):
-        names = list(alignments.references)
-    return names[:PROBE_CONTIGS]
+        names = []
+    return (names or list(alignments.references))[:PROBE_CONTIGS]  # a CRAM index counts no reads
 
 
 def _probe(alignments) -> None:
