@@ -81,6 +81,31 @@ def scaled(base):
     return by_attempt
 
 
+def input_mb(input, names):
+    """Size in MB of the named inputs of a job (each a file, a list of files or a folder's files; an
+    int names an unnamed input by position)."""
+    total = 0
+    for name in names:
+        files = input[name] if isinstance(name, int) else getattr(input, name, [])
+        for path in [files] if isinstance(files, str) else files:
+            path = Path(path)
+            total += sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
+    return total / 2**20
+
+
+def mem_by_input(base, per_mb, *names):
+    """mem_mb that grows with the named inputs and with each retry: (base + per_mb x their MB) x attempt.
+
+    base and per_mb come from bench/memory.py (figures in bench/README.md, "Memory by input size").
+    Before the inputs exist Snakemake evaluates it again once they do.
+    """
+
+    def by_input(wildcards, input, attempt):
+        return int((base + per_mb * input_mb(input, names)) * attempt)
+
+    return by_input
+
+
 # The sample sheet's columns, used by several stages.
 
 

@@ -239,7 +239,9 @@ class Workspace:
         """A CRAM made against another genome (some bases changed) that has since been deleted."""
         other = self.root / "old_genome.fa"
         lines = (DEMO / "genome.fa").read_text().splitlines()
-        other.write_text("\n".join(line if line.startswith(">") else line.replace("A", "C", 2) for line in lines) + "\n")
+        other.write_text(
+            "\n".join(line if line.startswith(">") else line.replace("A", "C", 2) for line in lines) + "\n"
+        )
         pysam.faidx(str(other))
         path = self.root / "tumor.cram"
         pysam.view("-C", "-T", str(other), "-o", str(path), self.tumor, catch_stdout=False)

@@ -47,7 +47,7 @@ BAM = str(DEMO / "normal.bam")
 
 
 def _sheet(**columns):
-    row = {"sample": "p1", "tumor_bam": BAM, "normal_bam": BAM, **columns}
+    row = {"sample": "p1", "tumor_bam": str(DEMO / "tumor.bam"), "normal_bam": BAM, **columns}
     return pd.DataFrame([row])
 
 
