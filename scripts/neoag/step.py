@@ -48,7 +48,9 @@ def run_step(function: Callable, *args, **kwargs):
 
 def _stop(text: str) -> None:
     """Print one paragraph to the log and the terminal; exit with status 1."""
-    message = "neoag: error: " + textwrap.fill(text, width=100, subsequent_indent="  ")
+    message = "neoag: error: " + textwrap.fill(
+        text, width=100, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )  # paths stay whole
     print(message, file=sys.stderr)
     if sys.__stderr__ is not None and sys.stderr is not sys.__stderr__:
         print(message, file=sys.__stderr__)
