@@ -122,8 +122,13 @@ def test_text_values_are_typed_by_the_schema():
     from neoag.preflight.config import type_by_schema
 
     schema = yaml.safe_load((DEMO.parents[1] / "config/schemas/config.schema.yaml").read_text())
-    config = {"somatic": {"min_tumor_vaf": "0.1", "min_tumor_depth": "12"}, "cohort": {"callable_mb": "null"},
-              "peptides": {"lengths": "[9, 10]"}, "calling": {"strelka2": {"manta": "true"}}, "samples": "s.tsv"}  # fmt: skip
+    config = {
+        "somatic": {"min_tumor_vaf": "0.1", "min_tumor_depth": "12"},
+        "cohort": {"callable_mb": "null"},
+        "peptides": {"lengths": "[9, 10]"},
+        "calling": {"strelka2": {"manta": "true"}},
+        "samples": "s.tsv",
+    }
     type_by_schema(config, schema)
     assert config["somatic"] == {"min_tumor_vaf": 0.1, "min_tumor_depth": 12}
     assert config["cohort"]["callable_mb"] is None and config["peptides"]["lengths"] == [9, 10]
