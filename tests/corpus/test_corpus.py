@@ -480,6 +480,9 @@ def snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess:
 
 
 SNAKEMAKE_CASES = {
+    "sheet_unknown_column_rna": ("unknown column 'RNA_bam'", "Did you mean 'rna_bam'?"),
+    "swap_read_group_names": ("demo_normal", "swapped?"),
+    "gtf_without_cds_rows": ("no CDS rows", "intergenic"),
     "sheet_dotdot_id": ("'../escape'", "names folders"),
     "hla_unknown_allele": ("HLA-Z*99:99", "not an HLA allele name"),
     "config_peptide_length_16": ("peptides.lengths[1]", "greater than the maximum of 15"),
@@ -527,3 +530,30 @@ def test_tricky_vcf_records_are_skipped_and_listed_not_lost(tmp_path):
     assert "skipped 4 allele(s) that cannot be scored" in log
     evidence = (results / "calls/evidence.tsv").read_text()
     assert "chr1:3066:G:A" in evidence and "chr1:3066:G:T" in evidence
+
+
+@pytest.mark.integration
+def test_config_files_are_read_strictly_through_snakemake(tmp_path):
+    """A key given twice in a --configfile, and a tab in config/config.yaml: the file and the line,
+    no traceback; a nested --config override given as text is typed by the schema."""
+    run = tmp_path / "run"
+    (tmp_path / "twice.yaml").write_text("somatic:\n  min_tumor_vaf: 0.1\n  min_tumor_vaf: 0.2\n")
+    completed = snakemake(run, "-n", "--configfile", str(tmp_path / "twice.yaml"))
+    terminal = completed.stdout + completed.stderr
+    assert completed.returncode != 0 and "Traceback" not in terminal
+    assert "twice.yaml, line 3: the key 'min_tumor_vaf' is given twice" in terminal
+
+    completed = snakemake(run, "-n", "--config", "somatic={min_tumor_vaf: 0.1, min_tumor_depth: 12}")
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-2000:]
+
+    tabbed = tmp_path / "tabbed"
+    tabbed.mkdir()
+    (tabbed / "resources").symlink_to(REPO / "resources")
+    shutil.copytree(REPO / "config", tabbed / "config")
+    text = (tabbed / "config/config.yaml").read_text().replace("\n  min_tumor_vaf:", "\n\tmin_tumor_vaf:")
+    (tabbed / "config/config.yaml").write_text(text)
+    line = text[: text.index("\tmin_tumor_vaf")].count("\n") + 1
+    completed = snakemake(tabbed, "-n")
+    terminal = completed.stdout + completed.stderr
+    assert completed.returncode != 0 and "Traceback" not in terminal
+    assert f"config/config.yaml, line {line}: indented with a tab" in terminal
