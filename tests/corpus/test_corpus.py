@@ -406,7 +406,7 @@ def write_on_full_disk(workspace: Workspace, capsys) -> str:
 
     with pytest.raises(SystemExit):
         run_step(write, evidence_tsv=str(workspace.full_path))
-    raise NeoagInputError(capsys.readouterr().err)
+    raise NeoagInputError(" ".join(capsys.readouterr().err.split()))  # the paragraph, unwrapped
 
 
 def annotate_incomplete_cds(root: Path) -> str:
