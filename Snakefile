@@ -5,6 +5,9 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
+include: "rules/config.smk"  # the YAML files read strictly (tabs, keys given twice) before they are loaded
+
+
 configfile: "config/config.yaml"
 
 

@@ -12,7 +12,7 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from neoag.errors import NeoagInputError  # noqa: E402
 from neoag.preflight import run_preflight  # noqa: E402
-from neoag.preflight.config import check_config_schema  # noqa: E402
+from neoag.preflight.config import check_config_schema, type_by_schema  # noqa: E402
 from neoag.calling.regions import plan_regions  # noqa: E402
 
 CONFIG_SCHEMA = Path(workflow.basedir) / "config/schemas/config.schema.yaml"
@@ -38,7 +38,9 @@ def preflight(config):
     process only: on a cluster every job parses this Snakefile again, and hundreds of jobs
     need not each read every BAM header and the GTF.
     """
-    check_config_schema(config, yaml.safe_load(CONFIG_SCHEMA.read_text()))
+    schema = yaml.safe_load(CONFIG_SCHEMA.read_text())
+    type_by_schema(config, schema)  # --config somatic='{min_tumor_vaf: 0.1}' arrives as text
+    check_config_schema(config, schema)
     validate(config, schema="../config/schemas/config.schema.yaml", set_default=True)
     sheet = run_preflight(config, check_files=workflow.is_main_process)
     if "hla_alleles" not in sheet.columns:
@@ -77,6 +79,31 @@ def scaled(base):
         return base * attempt
 
     return by_attempt
+
+
+def input_mb(input, names):
+    """Size in MB of the named inputs of a job (each a file, a list of files or a folder's files; an
+    int names an unnamed input by position)."""
+    total = 0
+    for name in names:
+        files = input[name] if isinstance(name, int) else getattr(input, name, [])
+        for path in [files] if isinstance(files, str) else files:
+            path = Path(path)
+            total += sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
+    return total / 2**20
+
+
+def mem_by_input(base, per_mb, *names):
+    """mem_mb that grows with the named inputs and with each retry: (base + per_mb x their MB) x attempt.
+
+    base and per_mb come from bench/memory.py (figures in bench/README.md, "Memory by input size").
+    Before the inputs exist Snakemake evaluates it again once they do.
+    """
+
+    def by_input(wildcards, input, attempt):
+        return int((base + per_mb * input_mb(input, names)) * attempt)
+
+    return by_input
 
 
 # The sample sheet's columns, used by several stages.

@@ -13,7 +13,7 @@ rule peptides:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(2000),
+        mem_mb=mem_by_input(2000, 10, 0),
         runtime=scaled(30),
     params:
         lengths=config["peptides"]["lengths"],

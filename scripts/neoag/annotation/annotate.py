@@ -82,7 +82,7 @@ def annotate_vcf(
             vcf_path, vep_vcf, fasta_path, out_path, transcripts, gtf_path, phaser, window_residues
         )
 
-    all_transcripts = read_gtf(gtf_path)
+    all_transcripts = read_gtf(gtf_path, fasta_path)
     selected = select_transcripts(all_transcripts, transcripts, gtf_path)
     index = TranscriptIndex(selected)
     genome = pysam.FastaFile(fasta_path)

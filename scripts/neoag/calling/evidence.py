@@ -369,7 +369,11 @@ def count_alleles(
     A change longer than LONG_CHANGE reference bases is counted at its two
     breakpoints (junction_variants); where no read reaches them the depth is 0
     and the somatic decision names the reason (low_normal_depth, low_tumor_depth).
+    A contig that the alignments lack (an RNA BAM aligned without it; the
+    preflight warns) is zero coverage.
     """
+    if alignments.get_tid(variant.chrom) < 0:
+        return AlleleCounts(depth=0, ref_count=0, alt_count=0)
     _, ref, _ = variant.trimmed()
     if len(ref) > LONG_CHANGE:
         loci = [build_locus(fasta, junction) for junction in junction_variants(fasta, variant)]
