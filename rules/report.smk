@@ -34,6 +34,9 @@ rule report:
         candidates="results/{sample}/candidates.tsv",
         variants="results/{sample}/variants.tsv",
         alleles="results/{sample}/hla/alleles.tsv",
+        typing_report="results/{sample}/hla/typing_report.tsv",
+        skipped=get_skipped_tables,
+        cohort_summary="results/cohort/summary.tsv",
         models=config["mhcflurry"]["models"],
     output:
         report(
