@@ -31,4 +31,5 @@ rule all:
         expand("results/{sample}/report.html", sample=samples.index),
         "results/cohort/summary.tsv",
         "results/cohort/shared_neoantigens.tsv",
+        "results/cohort/report.html",
         "results/manifest.json",

@@ -88,6 +88,25 @@ rule cohort_summary:
         "../scripts/cohort_summary.py"
 
 
+rule cohort_report:
+    # One page across samples: counts, tiers, TMB, shared neoantigens (from the cohort tables).
+    input:
+        summary="results/cohort/summary.tsv",
+        shared="results/cohort/shared_neoantigens.tsv",
+    output:
+        report("results/cohort/report.html", category="Cohort", labels={"file": "cohort report"}),
+    log:
+        "logs/cohort_report.log",
+    conda:
+        "../envs/report.yaml"
+    threads: 1
+    resources:
+        mem_mb=scaled(1000),
+        runtime=scaled(30),
+    script:
+        "../scripts/cohort_report.py"
+
+
 rule manifest:
     input:
         unpack(get_manifest_inputs),

@@ -113,8 +113,8 @@ class Chromium:
 
     def choose(self, selector: str, value: str) -> None:
         """Pick an option of a <select> as the keyboard would (value set, then a change event)."""
-        self.evaluate(f"""(function(){{var e=document.querySelector({json.dumps(selector)}); e.value={json.dumps(value)};
-            e.dispatchEvent(new Event('change'));}})()""")
+        self.evaluate(f"""(function(){{var e=document.querySelector({json.dumps(selector)});
+            e.value={json.dumps(value)}; e.dispatchEvent(new Event('change'));}})()""")
 
     def screenshot(self, path: Path) -> None:
         """A PNG of the whole page (not only the window)."""

@@ -21,7 +21,8 @@ import pandas as pd
 
 from neoag import columns as schema
 from neoag.ranking.tiers import TIERS, TierSettings
-from neoag.report import plots, sample as facts
+from neoag.report import plots
+from neoag.report import sample as facts
 from neoag.report.epitopes import EpitopeSummary, best_score_per_variant, summarise_epitopes
 from neoag.report.explain import CRITERIA, TIER_MEANING, tier_reasons
 from neoag.tables import read_table, read_table_chunks
@@ -38,7 +39,8 @@ REASONS_HELP = "why the row is not Pass: the soft criteria it fails and filter:<
 # Tables the report links to, relative to results/{sample}/.
 LINKS = [("candidates.tsv", "candidates (pass every filter)"), ("variants.tsv", "one row per somatic variant"),
          ("all_epitopes.tsv", "every peptide x allele"), ("somatic.neoag.vcf.gz", "somatic VCF with neoag INFO"),
-         ("hla/typing_report.tsv", "HLA typing"), ("calls/evidence.tsv", "read evidence of every candidate allele")]  # fmt: skip
+         ("hla/typing_report.tsv", "HLA typing"),
+         ("calls/evidence.tsv", "read evidence of every candidate allele")]  # fmt: skip
 
 
 @dataclass
@@ -171,7 +173,7 @@ def context(inputs: ReportInputs) -> dict:
         "n_epitopes": epitopes.rows,
         "n_candidates": len(candidates),
         "n_poor": int((candidates.tier == "Poor").sum()) if len(candidates) else 0,
-        "tier_rows": [(tier, TIER_MEANING[tier], list(row)) for tier, row in zip(counts.index, counts.itertuples(index=False))],
+        "tier_rows": [(tier, TIER_MEANING[tier], list(row)) for tier, row in zip(counts.index, counts.to_numpy())],
         "tier_columns": list(counts.columns),
         "criteria": CRITERIA,
         "filter_reasons": sorted(epitopes.filter_reasons.items()),
@@ -205,7 +207,8 @@ def render_report(inputs: ReportInputs) -> str:
 
 def main_consequences(annotations_tsv: str) -> pd.DataFrame:
     """variant_id and consequence of each variant's first (main) annotation row, read in chunks."""
-    parts = [chunk.drop_duplicates("variant_id") for chunk in read_table_chunks(annotations_tsv, ["variant_id", "consequence"])]
+    chunks = read_table_chunks(annotations_tsv, ["variant_id", "consequence"])
+    parts = [chunk.drop_duplicates("variant_id") for chunk in chunks]
     if not parts:
         return pd.DataFrame({"variant_id": pd.Series(dtype=str), "consequence": pd.Series(dtype=str)})
     return pd.concat(parts).drop_duplicates("variant_id")

@@ -40,7 +40,7 @@ def mt_vs_wt(summary: EpitopeSummary, candidates: pd.DataFrame, max_affinity_nm:
     paired = candidates.dropna(subset=["wt_affinity_nm", "mt_affinity_nm"])
     axes.scatter(paired.wt_affinity_nm, paired.mt_affinity_nm, s=6, color="#c0392b", alpha=0.6, linewidths=0)
     axes.set(xscale="log", yscale="log", xlabel="WT affinity (nM)", ylabel="MT affinity (nM)",
-             title=f"MT vs WT binding: {summary.rows - summary.without_wt:,} pairs (grey), candidates (red)")  # fmt: skip
+             title=f"MT vs WT: {summary.rows - summary.without_wt:,} pairs (grey), candidates (red)")  # fmt: skip
     axes.title.set_fontsize(9)
     axes.plot([1, 1e5], [1, 1e5], color="black", linewidth=0.5)
     axes.axhline(max_affinity_nm, color="#2980b9", linewidth=0.5, linestyle="--")
@@ -70,6 +70,23 @@ def candidates_per_allele(candidates: pd.DataFrame, alleles: list[str], tiers: t
         bottom += values
     axes.set_xticks(range(len(alleles)), alleles, rotation=45, ha="right")
     axes.set(ylabel="candidates", title="Candidates per allele, by tier")
+    axes.title.set_fontsize(9)
+    axes.legend(fontsize=7)
+    return _data_uri(figure)
+
+
+def tiers_per_sample(summary: pd.DataFrame, tiers: tuple[str, ...]) -> str:
+    """Somatic variants of each sample (cohort/summary.tsv), stacked by best tier."""
+    figure, axes = _figure()
+    figure.set_size_inches(max(5, 0.5 * len(summary) + 2), 4)
+    bottom = np.zeros(len(summary))
+    colours = ["#27ae60", "#2980b9", "#8e44ad", "#f39c12", "#d35400", "#7f8c8d"]
+    for tier, colour in zip(tiers, colours):
+        values = summary[f"tier_{tier.lower()}"].to_numpy(dtype=float)
+        axes.bar(range(len(summary)), values, bottom=bottom, color=colour, label=tier)
+        bottom += values
+    axes.set_xticks(range(len(summary)), summary["sample"], rotation=45, ha="right")
+    axes.set(ylabel="somatic variants", title="Somatic variants by best tier")
     axes.title.set_fontsize(9)
     axes.legend(fontsize=7)
     return _data_uri(figure)

@@ -69,7 +69,8 @@ def territory(summary_tsv: str | None, sample: str) -> dict | None:
 def skipped_summary(paths: list[str], examples: int = 20) -> dict:
     """Counts of skipped records by caller and reason, and the first few records."""
     tables = [read_table(path) for path in paths]
-    table = pd.concat(tables) if tables else pd.DataFrame(columns=["chrom", "pos", "ref", "alt", "caller", "skip_reason"])
+    empty = pd.DataFrame(columns=["chrom", "pos", "ref", "alt", "caller", "skip_reason"])
+    table = pd.concat(tables) if tables else empty
     counts = table.groupby(["caller", "skip_reason"]).size().reset_index(name="records")
     return {
         "total": len(table),
