@@ -108,14 +108,19 @@ def write_cohort_report(summary_tsv: str, shared_tsv: str, out_html: str, top_sh
     summary = read_table(summary_tsv)
     shared = read_table(shared_tsv)
     rows = [{name: _cell(value) for name, value in row.items()} for row in summary.to_dict("records")]
-    text = environment().get_template("cohort.html.j2").render(
-        summary_columns=list(COHORT_SUMMARY),
-        summary=rows,
-        help={**COHORT_SUMMARY, **SHARED_NEOANTIGENS},
-        shared_columns=list(SHARED_NEOANTIGENS),
-        shared=[{name: _cell(value) for name, value in row.items()} for row in shared.head(top_shared).to_dict("records")],
-        n_shared=len(shared),
-        plot=tiers_per_sample(summary, TIERS) if len(summary) else "",
+    shared_rows = [{name: _cell(v) for name, v in row.items()} for row in shared.head(top_shared).to_dict("records")]
+    text = (
+        environment()
+        .get_template("cohort.html.j2")
+        .render(
+            summary_columns=list(COHORT_SUMMARY),
+            summary=rows,
+            help={**COHORT_SUMMARY, **SHARED_NEOANTIGENS},
+            shared_columns=list(SHARED_NEOANTIGENS),
+            shared=shared_rows,
+            n_shared=len(shared),
+            plot=tiers_per_sample(summary, TIERS) if len(summary) else "",
+        )
     )
     with open(out_html, "w") as handle:
         handle.write(text)
