@@ -1,4 +1,3 @@
-
 import pandas as pd
 
 from neoag.report.cohort import coding_territory, shared_neoantigens, summarise_sample

@@ -1,1 +1,3 @@
-"""Reports: the per-sample HTML, the cohort summary, the run manifest, the annotated VCF."""
+"""Reports: the per-sample HTML (html: rendering from templates/; epitopes: all_epitopes.tsv
+streamed into aggregates; explain: why a row has its tier; sample: HLA, depth, skipped records,
+model; plots), the cohort summary and page, the run manifest, the annotated VCF."""
