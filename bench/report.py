@@ -59,7 +59,9 @@ def make_variants(rng, n: int) -> pd.DataFrame:
     vaf = rng.beta(2, 5, n)
     rna_depth = rng.integers(0, 200, n)
     rna_alt = np.round(rna_depth * rng.beta(2, 5, n)).astype(int)
-    consequence = rng.choice(["missense", "frameshift", "inframe_deletion", "inframe_insertion"], n, p=[.85, .1, .03, .02])
+    kinds = ["missense", "frameshift", "inframe_deletion", "inframe_insertion"]
+    consequence = rng.choice(kinds, n, p=[0.85, 0.1, 0.03, 0.02])
+    rna_vaf = np.where(rna_depth > 0, rna_alt / np.maximum(rna_depth, 1), np.nan)
     return pd.DataFrame({
         "sample": "bench", "variant_id": [f"{c}:{p}:A:C" for c, p in zip(chrom, pos)], "chrom": chrom, "pos": pos,
         "ref": "A", "alt": "C", "variant_type": "snv", "gene_id": [f"ENSG{i:011d}" for i in range(n)],
@@ -72,7 +74,7 @@ def make_variants(rng, n: int) -> pd.DataFrame:
         "tumor_dna_depth": depth, "tumor_dna_alt_count": np.round(depth * vaf).astype(int),
         "tumor_dna_vaf": np.round(depth * vaf) / depth, "normal_dna_depth": rng.integers(20, 150, n),
         "normal_dna_alt_count": 0, "normal_dna_vaf": 0.0, "tumor_rna_depth": rna_depth,
-        "tumor_rna_alt_count": rna_alt, "tumor_rna_vaf": np.where(rna_depth > 0, rna_alt / np.maximum(rna_depth, 1), np.nan),
+        "tumor_rna_alt_count": rna_alt, "tumor_rna_vaf": rna_vaf,
         "gene_tpm": rng.lognormal(2, 2, n), "transcript_tpm": np.nan, "ccf": np.nan,
         "clonal": vaf >= 0.5 * vaf.max(),
     })  # fmt: skip
@@ -91,11 +93,13 @@ def epitope_block(rng, variants: pd.DataFrame) -> pd.DataFrame:
     per_variant = PEPTIDES_PER_VARIANT * len(ALLELES)
     table = variants.iloc[np.repeat(np.arange(len(variants)), per_variant)].reset_index(drop=True)
     n = len(table)
-    lengths = np.tile(np.repeat(np.arange(8, 12), PEPTIDES_PER_VARIANT // 4 * len(ALLELES)), len(variants))
-    peptides = np.empty(n, dtype=object)
+    # Rows: variant, then peptide, then allele (each peptide is scored against every allele).
+    unique_lengths = np.tile(np.repeat(np.arange(8, 12), PEPTIDES_PER_VARIANT // 4), len(variants))
+    unique = np.empty(len(unique_lengths), dtype=object)
     for length in range(8, 12):
-        chosen = lengths == length
-        peptides[chosen] = random_strings(rng, int(chosen.sum()), length)
+        chosen = unique_lengths == length
+        unique[chosen] = random_strings(rng, int(chosen.sum()), length)
+    lengths, peptides = np.repeat(unique_lengths, len(ALLELES)), np.repeat(unique, len(ALLELES))
     table["peptide_length"] = lengths
     table["mt_peptide"] = peptides
     frameshift = (table.consequence == "frameshift").to_numpy()
@@ -135,14 +139,16 @@ def write_sample(folder: Path, rows: int, seed: int) -> dict:
     rng = np.random.default_rng(seed)
     n_variants = -(-rows // (PEPTIDES_PER_VARIANT * len(ALLELES)))
     variants = make_variants(rng, n_variants)
-    paths = {name: folder / f"{name}.tsv" for name in ("all_epitopes", "candidates", "variants", "evidence",
-                                                       "annotations", "alleles", "typing_report", "skipped", "summary")}  # fmt: skip
+    names = ("all_epitopes", "candidates", "variants", "evidence", "annotations", "alleles", "typing_report",
+             "skipped", "summary")  # fmt: skip
+    paths = {name: folder / f"{name}.tsv" for name in names}
     candidates, best, written = [], [], 0
     with open(paths["all_epitopes"], "w") as handle:
         for start in range(0, n_variants, 400):
             block = epitope_block(rng, variants.iloc[start : start + 400]).head(rows - written)
-            block.loc[:, list(schema.ALL_EPITOPES)].to_csv(handle, sep="\t", index=False, header=start == 0,
-                                                           na_rep="", float_format="%.6g", lineterminator="\n")  # fmt: skip
+            block.loc[:, list(schema.ALL_EPITOPES)].to_csv(
+                handle, sep="\t", index=False, header=start == 0, na_rep="", float_format="%.6g", lineterminator="\n"
+            )
             written += len(block)
             candidates.append(block[block.passes_filters])
             block["order"] = block.tier.map(TIER_ORDER)

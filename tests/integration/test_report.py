@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -131,6 +132,27 @@ def test_filters_by_tier_gene_allele_vaf_and_affinity(page, candidates):
     shoot(page, "report-filters")
     page.click("#reset")
     assert int(page.body("matching")) == len(candidates)
+
+
+def test_every_cell_of_every_candidate_is_shown(page, candidates):
+    page.evaluate("document.querySelectorAll('#column-list input:not(:checked)').forEach(function(b){b.click();})")
+    page.choose("#page-size", "500")
+    names = page.evaluate("Array.from(document.querySelectorAll('#candidates thead th')).map(function(th){"
+                          "return th.dataset.column;})")  # fmt: skip
+    cells = page.evaluate("Array.from(document.querySelectorAll('#candidates tbody tr')).map(function(tr){"
+                          "return Array.from(tr.cells).map(function(td){return td.textContent;});})")  # fmt: skip
+    left_out = {"sample", "mt_n_flank", "mt_c_flank", "wt_n_flank", "wt_c_flank"}
+    assert set(names) == (set(candidates.columns) - left_out) | {"reasons"}
+    assert len(cells) == len(candidates)
+    for name in set(names) - {"reasons"}:
+        shown = [row[names.index(name)] for row in cells]
+        for value, text in zip(candidates[name], shown):
+            if isinstance(value, (bool, np.bool_)):
+                assert text == ("yes" if value else "no"), name
+            elif isinstance(value, float):
+                assert (text == "") if np.isnan(value) else math.isclose(float(text), value, rel_tol=1e-3), name
+            else:
+                assert text == str(value), name
 
 
 def test_sorting_by_a_column(page, candidates):

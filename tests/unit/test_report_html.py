@@ -181,3 +181,31 @@ def test_tier_counts_cover_every_tier_in_order():
     assert counts["peptide x allele rows"].tolist() == [1, 0, 0, 0, 1, 2]
     assert counts["candidates"].tolist() == [1, 0, 0, 0, 1, 0]
     assert counts["variants (best tier)"].tolist() == [1, 0, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    "mt, wt, positions, compact",
+    [
+        ("SIINFEKL", "SIINFDKL", "6", "~D"),
+        ("SIINFEKL", "SIVNFDKL", "3,6", "~VD"),
+        ("SIINFEKL", "SIVNFDKL", "6", "SIVNFDKL"),  # a difference outside the positions: kept whole
+        ("SIINFEKL", "SIINFEK", "6", "SIINFEK"),  # lengths differ (an indel)
+        ("SIINFEKL", "", "1,2,3", ""),  # frameshift: no wild type
+    ],
+)
+def test_wild_type_peptides_are_written_by_their_mutated_residues(mt, wt, positions, compact):
+    from neoag.report.packing import compact_wt, expand_wt
+
+    assert compact_wt(mt, wt, positions) == compact
+    assert expand_wt(mt, compact, positions) == wt
+
+
+def test_candidates_inherit_only_the_cells_equal_to_their_variant():
+    from neoag.report.packing import split_inherited
+
+    variants = pd.DataFrame({"variant_id": ["v", "w"], "gene_tpm": [3.0, np.nan], "transcript_id": ["T1", "T9"]})
+    rows = pd.DataFrame({"variant_id": ["v", "v", "w"], "gene_tpm": [3.0, 3.0, np.nan],
+                         "transcript_id": ["T1", "T2", "T9"], "mt_peptide": ["A", "B", "C"]})  # fmt: skip
+    names, overrides = split_inherited(rows, variants, ["variant_id", "gene_tpm", "transcript_id", "mt_peptide"])
+    assert names == ["gene_tpm", "transcript_id"]
+    assert overrides == {"gene_tpm": {}, "transcript_id": {"1": "T2"}}

@@ -10,10 +10,7 @@ fetched from the network when the file is opened. all_epitopes.tsv is streamed
 
 from __future__ import annotations
 
-import base64
-import gzip
 import json
-import math
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from neoag.report import plots
 from neoag.report import sample as facts
 from neoag.report.epitopes import EpitopeSummary, best_score_per_variant, summarise_epitopes
 from neoag.report.explain import CRITERIA, TIER_MEANING, tier_reasons
+from neoag.report.packing import columnar, pack, split_inherited, with_compact_wt
 from neoag.tables import read_table, read_table_chunks
 
 # Columns shown first; the others are one click away ("Columns").
@@ -33,7 +31,7 @@ DEFAULT_COLUMNS = ["rank", "tier", "gene_name", "protein_change", "mt_peptide", 
 # Long sequence context that the report leaves to candidates.tsv (it would dominate the file's size).
 LEFT_OUT = ("sample", "mt_n_flank", "mt_c_flank", "wt_n_flank", "wt_c_flank")
 PEPTIDE_COLUMNS = ["variant_id", "allele", "mt_peptide", "wt_peptide", "mutation_positions", "mt_affinity_nm",
-                   "mt_affinity_percentile", "wt_affinity_nm", "agretopicity", "mt_presentation_percentile",
+                   "mt_affinity_percentile", "wt_affinity_nm", "mt_presentation_percentile",
                    "passes_filters", "filter_reasons", "tier"]  # fmt: skip
 REASONS_HELP = "why the row is not Pass: the soft criteria it fails and filter:<name> for each filter it fails"
 # Tables the report links to, relative to results/{sample}/.
@@ -62,25 +60,6 @@ class ReportInputs:
     tiers: dict
 
 
-def _value(value):
-    """A JSON-friendly cell: 4 significant digits for floats (the TSVs keep 6), None for missing."""
-    if isinstance(value, float):
-        return None if math.isnan(value) else float(f"{value:.4g}")
-    if hasattr(value, "item"):
-        return _value(value.item())
-    return value
-
-
-def columnar(table: pd.DataFrame, names: list[str]) -> dict[str, list]:
-    return {name: [_value(v) for v in table[name].tolist()] for name in names}
-
-
-def pack(payload: dict) -> str:
-    """JSON -> gzip (mtime 0, so the bytes repeat) -> base64 text for a <script> element."""
-    data = json.dumps(payload, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
-    return base64.b64encode(gzip.compress(data, compresslevel=9, mtime=0)).decode()
-
-
 def candidate_table(inputs: ReportInputs) -> tuple[pd.DataFrame, list[str]]:
     """Candidates with their tier reasons, and the columns the report carries."""
     table = inputs.candidates.copy()
@@ -104,12 +83,15 @@ def payload(inputs: ReportInputs) -> dict:
     candidates, candidate_columns = candidate_table(inputs)
     variants, variant_columns = variant_table(inputs, candidates)
     peptides = inputs.epitopes.best
+    inherited, overrides = split_inherited(candidates, variants, candidate_columns)
     help_text = {**schema.VARIANTS, **schema.CANDIDATES, "reasons": REASONS_HELP}
     score = inputs.epitopes.score
     return {
-        "candidates": columnar(candidates, candidate_columns),
+        "candidates": columnar(with_compact_wt(candidates), [c for c in candidate_columns if c not in inherited]),
+        "inherited": overrides,
+        "candidate_columns": candidate_columns,
         "variants": columnar(variants, variant_columns),
-        "peptides": columnar(peptides, [c for c in PEPTIDE_COLUMNS if c in peptides.columns]),
+        "peptides": columnar(with_compact_wt(peptides), [c for c in PEPTIDE_COLUMNS if c in peptides.columns]),
         "help": {name: help_text.get(name, "") for name in dict.fromkeys(candidate_columns + variant_columns)},
         "default_columns": [score if c == "SCORE" else c for c in DEFAULT_COLUMNS],
         "score": score,

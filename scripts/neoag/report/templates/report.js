@@ -26,6 +26,27 @@
     return JSON.parse(await new Response(stream).text());
   }
 
+  // A candidate's variant-level cells equal its variant's unless listed in D.inherited.
+  function inherit() {
+    var byId = {};
+    variants.forEach(function (v) { byId[v.variant_id] = v; });
+    Object.keys(D.inherited).forEach(function (name) {
+      var own = D.inherited[name];
+      candidates.forEach(function (row, i) {
+        row[name] = Object.prototype.hasOwnProperty.call(own, i) ? own[i] : (byId[row.variant_id] || {})[name];
+      });
+    });
+  }
+
+  // '~' + residues: the mutant peptide with the wild-type residues at the mutated positions.
+  function expandWt(row) {
+    var wt = row.wt_peptide;
+    if (typeof wt !== 'string' || wt.charAt(0) !== '~') return;
+    var residues = row.mt_peptide.split(''), places = String(row.mutation_positions).split(',');
+    for (var i = 0; i < places.length && i + 1 < wt.length; i++) residues[+places[i] - 1] = wt.charAt(i + 1);
+    row.wt_peptide = residues.join('');
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
@@ -143,11 +164,11 @@
     var select = document.getElementById('allele');
     D.alleles.forEach(function (a) { select.appendChild(el('option', {value: a, text: a})); });
     var chooser = document.getElementById('column-list');
-    Object.keys(D.candidates).forEach(function (name) {
+    D.candidate_columns.forEach(function (name) {
       var box = el('input', {type: 'checkbox', value: name, id: 'col-' + name});
       box.checked = state.columns.indexOf(name) >= 0;
       box.addEventListener('change', function () {
-        var all = Object.keys(D.candidates);
+        var all = D.candidate_columns;
         var chosen = new Set(Array.from(chooser.querySelectorAll('input:checked')).map(function (b) { return b.value; }));
         state.columns = all.filter(function (n) { return chosen.has(n); }); render();
       });
@@ -249,8 +270,13 @@
     load().then(function (data) {
       D = data;
       if (D) {
-        candidates = rows(D.candidates); variants = rows(D.variants); peptides = rows(D.peptides);
-        state.columns = D.default_columns.filter(function (n) { return n in D.candidates; });
+        variants = rows(D.variants); candidates = rows(D.candidates); peptides = rows(D.peptides);
+        inherit(); candidates.forEach(expandWt); peptides.forEach(expandWt);
+        peptides.forEach(function (r) {
+          r.agretopicity = (typeof r.wt_affinity_nm === 'number' && typeof r.mt_affinity_nm === 'number') ?
+            Number((r.wt_affinity_nm / r.mt_affinity_nm).toPrecision(4)) : null;
+        });
+        state.columns = D.default_columns.filter(function (n) { return D.candidate_columns.indexOf(n) >= 0; });
         fillChoices(); bindControls(); render();
       }
       route();
