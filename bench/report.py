@@ -103,9 +103,12 @@ def epitope_block(rng, variants: pd.DataFrame) -> pd.DataFrame:
     table["peptide_length"] = lengths
     table["mt_peptide"] = peptides
     frameshift = (table.consequence == "frameshift").to_numpy()
-    table["wt_peptide"] = np.where(frameshift, "", [p[:-1] + "A" for p in peptides])
+    # Missense-like: the wild type differs from the mutant at the mutated position (frameshifts have none).
+    places = np.repeat(np.arange(len(unique)) % 8, len(ALLELES))
+    table["wt_peptide"] = np.where(frameshift, "", [p[:k] + ("A" if p[k] != "A" else "G") + p[k + 1 :]
+                                                    for p, k in zip(peptides, places)])  # fmt: skip
     table["peptide_start"] = rng.integers(1, 900, n)
-    table["mutation_positions"] = [str(1 + i % length) for i, length in enumerate(lengths)]
+    table["mutation_positions"] = [str(k + 1) for k in places]
     for name in ("mt_n_flank", "mt_c_flank", "wt_n_flank", "wt_c_flank"):
         table[name] = random_strings(rng, n, 15)
     table["allele"] = np.tile(ALLELES, n // len(ALLELES))

@@ -209,3 +209,14 @@ def test_candidates_inherit_only_the_cells_equal_to_their_variant():
     names, overrides = split_inherited(rows, variants, ["variant_id", "gene_tpm", "transcript_id", "mt_peptide"])
     assert names == ["gene_tpm", "transcript_id"]
     assert overrides == {"gene_tpm": {}, "transcript_id": {"1": "T2"}}
+
+
+def test_candidate_columns_leave_out_the_row_number_rank_and_number_the_variants():
+    from neoag.report.packing import candidate_columnar
+
+    variants = pd.DataFrame({"variant_id": ["v", "w"]})
+    rows = pd.DataFrame({"rank": [1, 2, 3], "variant_id": ["w", "v", "w"], "mt_peptide": ["A", "B", "C"]})
+    packed = candidate_columnar(rows, ["rank", "variant_id", "mt_peptide"], [], variants)
+    assert packed == {"variant_id": [1, 0, 1], "mt_peptide": ["A", "B", "C"]}
+    unranked = candidate_columnar(rows.assign(rank=[1, 3, 2]), ["rank", "variant_id"], [], variants.head(1))
+    assert unranked == {"rank": [1, 3, 2], "variant_id": ["w", "v", "w"]}

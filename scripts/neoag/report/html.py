@@ -22,7 +22,7 @@ from neoag.report import plots
 from neoag.report import sample as facts
 from neoag.report.epitopes import EpitopeSummary, best_score_per_variant, summarise_epitopes
 from neoag.report.explain import CRITERIA, TIER_MEANING, tier_reasons
-from neoag.report.packing import columnar, pack, split_inherited, with_compact_wt
+from neoag.report.packing import candidate_columnar, columnar, pack, split_inherited, with_compact_wt
 from neoag.tables import read_table, read_table_chunks
 
 # Columns shown first; the others are one click away ("Columns").
@@ -87,7 +87,7 @@ def payload(inputs: ReportInputs) -> dict:
     help_text = {**schema.VARIANTS, **schema.CANDIDATES, "reasons": REASONS_HELP}
     score = inputs.epitopes.score
     return {
-        "candidates": columnar(with_compact_wt(candidates), [c for c in candidate_columns if c not in inherited]),
+        "candidates": candidate_columnar(with_compact_wt(candidates), candidate_columns, inherited, variants),
         "inherited": overrides,
         "candidate_columns": candidate_columns,
         "variants": columnar(variants, variant_columns),

@@ -1,10 +1,11 @@
 """The report's embedded data: tables as columns of JSON, made small before gzip.
 
-Two savings keep an exome's report within a few megabytes: a candidate's
+Savings that keep an exome's report within a few megabytes: a candidate's
 variant-level columns (evidence, annotation of the main transcript, ...) are not
-repeated when they equal its variant's (the page copies them from the variant),
-and a wild-type peptide that differs from its mutant only at the mutated
-positions is written as '~' plus those residues.
+repeated when they equal its variant's (the page copies them from the variant);
+a wild-type peptide that differs from its mutant only at the mutated positions
+is written as '~' plus those residues; a candidate's variant_id is the number
+of the variant's row, and its rank, when it is the row number, is left out.
 """
 
 from __future__ import annotations
@@ -83,3 +84,16 @@ def split_inherited(rows: pd.DataFrame, parents: pd.DataFrame, names: list[str])
         values = rows[name].tolist()
         overrides[name] = {str(i): json_value(values[i]) for i in np.flatnonzero(~same.to_numpy(dtype=bool))}
     return inherited, overrides
+
+
+def candidate_columnar(rows: pd.DataFrame, names: list[str], inherited: list[str], variants: pd.DataFrame) -> dict:
+    """The candidates' own columns; rank left out when it is the row number, variant_id as the
+    index of the variant's row when every candidate's variant is in variants (the page undoes both)."""
+    own = [n for n in names if n not in inherited]
+    if rows["rank"].tolist() == list(range(1, len(rows) + 1)):
+        own.remove("rank")
+    table = columnar(rows, own)
+    index = {variant: i for i, variant in enumerate(variants.variant_id)}
+    if rows.variant_id.isin(index).all():
+        table["variant_id"] = [index[v] for v in rows.variant_id]
+    return table

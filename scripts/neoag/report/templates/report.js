@@ -271,6 +271,10 @@
       D = data;
       if (D) {
         variants = rows(D.variants); candidates = rows(D.candidates); peptides = rows(D.peptides);
+        candidates.forEach(function (row, i) {
+          if (typeof row.variant_id === 'number') row.variant_id = variants[row.variant_id].variant_id;
+          if (!('rank' in row)) row.rank = i + 1;
+        });
         inherit(); candidates.forEach(expandWt); peptides.forEach(expandWt);
         peptides.forEach(function (r) {
           r.agretopicity = (typeof r.wt_affinity_nm === 'number' && typeof r.mt_affinity_nm === 'number') ?
