@@ -82,6 +82,9 @@ def test_the_report_loads_every_candidate_offline(page, results, candidates):
     text = (results / "demo" / "report.html").read_text()
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), "the report loads something from the network"
     assert page.evaluate("document.getElementById('demo-warning') !== null")
+    fits = "(function(){var s=document.querySelector('#view-candidates .scroll');return s.scrollWidth<=s.clientWidth;})"
+    fits += "()"
+    assert page.evaluate(fits), "the first columns need horizontal scrolling at 1400 px"
     shoot(page, "report-candidates")
 
 
