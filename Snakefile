@@ -35,6 +35,7 @@ rule all:
         expand("results/{sample}/report.html", sample=samples.index),
         "results/cohort/summary.tsv",
         "results/cohort/shared_neoantigens.tsv",
+        "results/cohort/report.html",
         "results/manifest.json",
         expand("results/{sample}/multiqc/neoag_summary_mqc.yaml", sample=samples.index),
         expand("results/{sample}/pvacview/{sample}.all_epitopes.aggregated.tsv", sample=samples.index),

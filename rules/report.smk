@@ -34,6 +34,9 @@ rule report:
         candidates="results/{sample}/candidates.tsv",
         variants="results/{sample}/variants.tsv",
         alleles="results/{sample}/hla/alleles.tsv",
+        typing_report="results/{sample}/hla/typing_report.tsv",
+        skipped=get_skipped_tables,
+        cohort_summary="results/cohort/summary.tsv",
         models=config["mhcflurry"]["models"],
     output:
         report(
@@ -83,6 +86,25 @@ rule cohort_summary:
         callable_mb=config["cohort"]["callable_mb"],
     script:
         "../scripts/cohort_summary.py"
+
+
+rule cohort_report:
+    # One page across samples: counts, tiers, TMB, shared neoantigens (from the cohort tables).
+    input:
+        summary="results/cohort/summary.tsv",
+        shared="results/cohort/shared_neoantigens.tsv",
+    output:
+        report("results/cohort/report.html", category="Cohort", labels={"file": "cohort report"}),
+    log:
+        "logs/cohort_report.log",
+    conda:
+        "../envs/report.yaml"
+    threads: 1
+    resources:
+        mem_mb=scaled(1000),
+        runtime=scaled(30),
+    script:
+        "../scripts/cohort_report.py"
 
 
 rule manifest:

@@ -20,3 +20,8 @@ def get_manifest_inputs(wildcards):
         if config["calling"]["mutect2"][key]:
             files[f"mutect2_{key}"] = config["calling"]["mutect2"][key]
     return files
+
+
+def get_skipped_tables(wildcards):
+    """skipped.tsv of each of the sample's call sources (the report lists what was skipped and why)."""
+    return [f"results/{wildcards.sample}/calls/{caller}/skipped.tsv" for caller in get_candidate_callers(wildcards)]

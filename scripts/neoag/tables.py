@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 
 from neoag.columns import BOOLEAN, NUMERIC
@@ -26,7 +28,22 @@ def read_table(path: str) -> pd.DataFrame:
     columns.BOOLEAN become True/False; all others stay text, empty cells as ''
     ('NA' is a peptide, not a missing value).
     """
-    frame = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    return _typed(pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False), path)
+
+
+def read_table_chunks(path: str, columns: list[str], rows: int = 100_000) -> Iterator[pd.DataFrame]:
+    """The named columns of a neoag TSV, typed as read_table does, in chunks of `rows` rows.
+
+    For tables too large to hold (all_epitopes.tsv of a whole exome): memory
+    follows the chunk, not the table.
+    """
+    chunks = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, usecols=columns, chunksize=rows)
+    for chunk in chunks:
+        yield _typed(chunk, path)
+
+
+def _typed(frame: pd.DataFrame, path: str) -> pd.DataFrame:
+    """Columns of NUMERIC as numbers, of BOOLEAN as booleans, the rest as text."""
     for name in frame.columns:
         if name in NUMERIC:
             frame[name] = pd.to_numeric(frame[name].replace("", None), errors="raise")

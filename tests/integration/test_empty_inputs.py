@@ -52,7 +52,7 @@ def test_a_sample_without_somatic_variants_gives_empty_tables_and_says_so(tmp_pa
         lines = (results / table).read_text().splitlines()
         assert len(lines) == 1 and lines[0].startswith(first_column + "\t"), (table, lines[:2])
     report = (results / "report.html").read_text()
-    assert "id='no-somatic'" in report and "No somatic variants" in report
+    assert 'id="no-somatic"' in report and "No somatic variants" in report
     summary = (workdir / "results/cohort/summary.tsv").read_text().splitlines()
     assert summary[1].split("\t")[:6] == ["quiet", "0", "0", "0", "0", "0"]
     assert "scoring 0 unique peptides" in (workdir / "logs/score_chunk/quiet/00000.log").read_text()

@@ -1,9 +1,6 @@
-import json
-
 import pandas as pd
 
 from neoag.report.cohort import coding_territory, shared_neoantigens, summarise_sample
-from neoag.report.html import render_report
 from neoag.report.manifest import sha256_of_directory
 from neoag.transcripts import Transcript
 
@@ -41,37 +38,6 @@ def test_directory_checksum_sees_names_and_bytes(tmp_path):
     assert sha256_of_directory(tmp_path) != before
 
 
-def test_report_of_a_sample_without_epitopes_says_so():
-    evidence = pd.DataFrame({"variant_id": ["v"], "somatic_status": ["somatic"]})
-    annotations = pd.DataFrame({"variant_id": ["v"], "consequence": ["intron"]})
-    epitopes = pd.DataFrame(columns=["mt_peptide", "binder", "mt_presentation_percentile"])
-    text = render_report("s1", evidence, annotations, epitopes, epitopes, ["HLA-A*02:01"], None, {"a": 1})
-    assert "id='no-epitopes'" in text and "demo-warning" not in text
-    assert json.dumps({"a": 1}) in text.replace("&quot;", '"')
-
-
-def test_tier_counts_cover_every_tier_in_order():
-    from neoag.report.html import tier_counts
-
-    epitopes = pd.DataFrame({"tier": ["Pass", "Poor", "Poor", "NoExpr"]})
-    candidates = pd.DataFrame({"tier": ["Pass", "NoExpr"]})
-    variants = pd.DataFrame({"tier": ["Pass", ""]})
-    counts = tier_counts(epitopes, candidates, variants)
-    assert list(counts.index) == ["Pass", "Anchor", "Subclonal", "LowExpr", "NoExpr", "Poor"]
-    assert counts["peptide x allele rows"].tolist() == [1, 0, 0, 0, 1, 2]
-    assert counts["candidates"].tolist() == [1, 0, 0, 0, 1, 0]
-    assert counts["variants (best tier)"].tolist() == [1, 0, 0, 0, 0, 0]
-
-
-def test_report_shows_the_tier_table():
-    evidence = pd.DataFrame({"variant_id": ["v"], "somatic_status": ["somatic"]})
-    annotations = pd.DataFrame({"variant_id": [], "consequence": []})
-    epitopes = pd.DataFrame(columns=["mt_peptide", "binder", "mt_presentation_percentile", "tier"])
-    variants = pd.DataFrame({"variant_id": ["v"], "tier": [""]})
-    text = render_report("s1", evidence, annotations, epitopes, epitopes, ["HLA-A*02:01"], None, {}, variants, {})
-    assert "<table id='tiers'>" in text and text.count("<tr class='tier-") == 6
-
-
 def test_cohort_summary_counts_variants_by_best_tier():
     variants = pd.DataFrame(
         {"variant_id": list("abcd"), "consequence": ["missense"] * 4, "tier": ["Pass", "Pass", "Anchor", ""]}
@@ -80,9 +46,20 @@ def test_cohort_summary_counts_variants_by_best_tier():
     assert (row["tier_pass"], row["tier_anchor"], row["tier_poor"]) == (2, 1, 0)
 
 
-def test_report_of_a_sample_without_somatic_variants_says_so():
-    evidence = pd.DataFrame({"variant_id": ["v"], "somatic_status": ["germline"]})
-    annotations = pd.DataFrame({"variant_id": [], "consequence": []})
-    epitopes = pd.DataFrame(columns=["mt_peptide", "binder", "mt_presentation_percentile"])
-    text = render_report("s1", evidence, annotations, epitopes, epitopes, ["HLA-A*02:01"], None, {})
-    assert "id='no-somatic'" in text and "No somatic variants" in text and "no-epitopes" not in text
+def test_cohort_page_lists_samples_and_shared_neoantigens(tmp_path):
+    from neoag.columns import COHORT_SUMMARY, SHARED_NEOANTIGENS
+    from neoag.report.cohort import write_cohort_report
+    from neoag.tables import write_table
+
+    rows = [summarise_sample(s, pd.DataFrame({"variant_id": ["a"], "consequence": ["missense"], "tier": ["Pass"]}),
+                             pd.DataFrame({"variant_id": ["a"]}), callable_mb=2.0) for s in ("s1", "s2")]  # fmt: skip
+    write_table(pd.DataFrame(rows), tmp_path / "summary.tsv", COHORT_SUMMARY)
+    candidates = pd.DataFrame({"mt_peptide": ["AAA"], "allele": "HLA-A*02:01", "gene_name": "KRAS",
+                               "protein_change": "p.Gly12Asp"})  # fmt: skip
+    shared = shared_neoantigens({"s1": candidates, "s2": candidates})
+    write_table(shared, tmp_path / "shared.tsv", SHARED_NEOANTIGENS)
+    write_cohort_report(str(tmp_path / "summary.tsv"), str(tmp_path / "shared.tsv"), str(tmp_path / "cohort.html"))
+    text = (tmp_path / "cohort.html").read_text()
+    assert 'data-samples="2"' in text and 'data-shared="1"' in text
+    assert '<a href="../s2/report.html">s2</a>' in text and "<td>s1,s2</td>" in text
+    assert "0.5" in text  # TMB: one coding variant in 2 Mb

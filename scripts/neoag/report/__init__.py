@@ -1,2 +1,4 @@
-"""Reports: the per-sample HTML, the cohort summary, the run manifest, the annotated VCF, and the
-exports for MultiQC (custom content) and pVACview (pVACseq's aggregated report + metrics JSON)."""
+"""Reports: the per-sample HTML (html: rendering from templates/; epitopes: all_epitopes.tsv
+streamed into aggregates; explain: why a row has its tier; sample: HLA, depth, skipped records,
+model; plots), the cohort summary and page, the run manifest, the annotated VCF, and the exports
+for MultiQC (custom content) and pVACview (pVACseq's aggregated report + metrics JSON)."""

@@ -98,3 +98,35 @@ def write_cohort_summary(
     shared = shared_neoantigens(candidates)
     write_table(shared.reindex(columns=list(SHARED_NEOANTIGENS)), shared_tsv, SHARED_NEOANTIGENS)
     print(f"{len(samples)} samples, {len(shared)} neoantigens shared by two or more", file=sys.stderr)
+
+
+def write_cohort_report(summary_tsv: str, shared_tsv: str, out_html: str, top_shared: int = 500) -> None:
+    """results/cohort/report.html: per-sample counts and TMB, variants by tier, shared neoantigens."""
+    from neoag.report.html import environment
+    from neoag.report.plots import tiers_per_sample
+
+    summary = read_table(summary_tsv)
+    shared = read_table(shared_tsv)
+    rows = [{name: _cell(value) for name, value in row.items()} for row in summary.to_dict("records")]
+    shared_rows = [{name: _cell(v) for name, v in row.items()} for row in shared.head(top_shared).to_dict("records")]
+    text = (
+        environment()
+        .get_template("cohort.html.j2")
+        .render(
+            summary_columns=list(COHORT_SUMMARY),
+            summary=rows,
+            help={**COHORT_SUMMARY, **SHARED_NEOANTIGENS},
+            shared_columns=list(SHARED_NEOANTIGENS),
+            shared=shared_rows,
+            n_shared=len(shared),
+            plot=tiers_per_sample(summary, TIERS) if len(summary) else "",
+        )
+    )
+    with open(out_html, "w") as handle:
+        handle.write(text)
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return "" if pd.isna(value) else f"{value:.4g}"
+    return str(value)

@@ -1,130 +1,109 @@
-"""The per-sample HTML report: one self-contained file (inline CSS, JS and PNG plots).
+"""The per-sample HTML report: one self-contained file, rendered from Jinja2 templates.
 
-It shows a summary, the plots (MT vs WT affinity, VAF vs score, candidates per
-allele) and the top candidates in a sortable table, and warns loudly when the
-demo model scored the peptides. Nothing is fetched from the network when the
-file is opened.
+Every candidate is in the file (gzip-compressed JSON that the page decompresses
+with the browser's DecompressionStream), with client-side search, filters,
+sorting and paging; a view per variant; a sample section (HLA, depth,
+territory, skipped records, model); plots drawn from aggregates. Nothing is
+fetched from the network when the file is opened. all_epitopes.tsv is streamed
+(epitopes.py), so memory follows the candidates and variants, not its rows.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import json
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
-from neoag.ranking.tiers import TIERS
-from neoag.tables import read_table
+from neoag import columns as schema
+from neoag.ranking.tiers import TIERS, TierSettings
+from neoag.report import plots
+from neoag.report import sample as facts
+from neoag.report.epitopes import EpitopeSummary, best_score_per_variant, summarise_epitopes
+from neoag.report.explain import CRITERIA, TIER_MEANING, tier_reasons
+from neoag.report.packing import candidate_columnar, columnar, pack, split_inherited, with_compact_wt
+from neoag.tables import read_table, read_table_chunks
 
-TOP_ROWS = 50
-TABLE_COLUMNS = (
-    "rank",
-    "tier",
-    "gene_name",
-    "protein_change",
-    "consequence",
-    "mt_peptide",
-    "wt_peptide",
-    "allele",
-    "mt_affinity_nm",
-    "mt_affinity_percentile",
-    "wt_affinity_nm",
-    "agretopicity",
-    "mt_presentation_percentile",
-    "tumor_dna_vaf",
-    "tumor_rna_vaf",
-    "ccf",
-    "clonal",
-    "anchor_mutation",
-    "in_reference_proteome",
-    "problematic_residues",
-)
-
-# What each tier means, in one line (docs/output.md has the full definitions).
-TIER_MEANING = {
-    "Pass": "passes every filter; no soft criterion fails",
-    "Anchor": "only anchor residues are mutated and the wild type binds too",
-    "Subclonal": "the variant is in only part of the cancer cells (below tiers.min_clonal_ccf)",
-    "LowExpr": "weak expression or RNA support",
-    "NoExpr": "the tumor does not express the mutant allele",
-    "Poor": "fails a filter, or two or more of the criteria above",
-}
+# Columns shown first; the others are one click away ("Columns").
+DEFAULT_COLUMNS = ["rank", "tier", "gene_name", "protein_change", "mt_peptide", "allele", "mt_affinity_nm",
+                   "SCORE", "agretopicity", "tumor_dna_vaf", "tumor_rna_vaf", "clonal", "reasons"]  # fmt: skip
+# Long sequence context that the report leaves to candidates.tsv (it would dominate the file's size).
+LEFT_OUT = ("sample", "mt_n_flank", "mt_c_flank", "wt_n_flank", "wt_c_flank")
+PEPTIDE_COLUMNS = ["variant_id", "allele", "mt_peptide", "wt_peptide", "mutation_positions", "mt_affinity_nm",
+                   "mt_affinity_percentile", "wt_affinity_nm", "mt_presentation_percentile",
+                   "passes_filters", "filter_reasons", "tier"]  # fmt: skip
+REASONS_HELP = "why the row is not Pass: the soft criteria it fails and filter:<name> for each filter it fails"
+# Tables the report links to, relative to results/{sample}/.
+LINKS = [("candidates.tsv", "candidates (pass every filter)"), ("variants.tsv", "one row per somatic variant"),
+         ("all_epitopes.tsv", "every peptide x allele"), ("somatic.neoag.vcf.gz", "somatic VCF with neoag INFO"),
+         ("hla/typing_report.tsv", "HLA typing"),
+         ("calls/evidence.tsv", "read evidence of every candidate allele")]  # fmt: skip
 
 
-def _png(figure) -> str:
-    """A matplotlib figure as an <img> with inline base64 PNG (no timestamp in the bytes)."""
-    import matplotlib.pyplot as plt
+@dataclass
+class ReportInputs:
+    """Everything one report shows, already read (tables) or aggregated (epitopes)."""
 
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(figure)
-    data = base64.b64encode(buffer.getvalue()).decode()
-    return f'<img class="plot" alt="plot" src="data:image/png;base64,{data}">'
-
-
-def _figure():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=(5, 4))
-
-
-def plot_mt_vs_wt(epitopes: pd.DataFrame) -> str:
-    figure, axes = _figure()
-    paired = epitopes.dropna(subset=["wt_affinity_nm", "mt_affinity_nm"])
-    colours = paired.passes_filters.map({True: "#c0392b", False: "#95a5a6"})
-    axes.scatter(paired.wt_affinity_nm, paired.mt_affinity_nm, s=8, c=colours, alpha=0.7)
-    axes.set(xscale="log", yscale="log", xlabel="WT affinity (nM)", ylabel="MT affinity (nM)",
-             title="Mutant vs wild-type binding (red: candidates)")  # fmt: skip
-    limits = [1, 1e5]
-    axes.plot(limits, limits, color="black", linewidth=0.5)
-    axes.axhline(500, color="#2980b9", linewidth=0.5, linestyle="--")
-    return _png(figure)
+    sample: str
+    evidence: pd.DataFrame
+    consequences: pd.DataFrame
+    epitopes: EpitopeSummary
+    candidates: pd.DataFrame
+    variants: pd.DataFrame
+    alleles: pd.DataFrame
+    typing: pd.DataFrame | None
+    skipped: dict
+    model: dict
+    territory: dict | None
+    filters: dict
+    tiers: dict
 
 
-def plot_vaf_vs_score(epitopes: pd.DataFrame, score: str) -> str:
-    figure, axes = _figure()
-    best = epitopes.sort_values(score).drop_duplicates("variant_id")
-    axes.scatter(best.tumor_dna_vaf, best[score], s=14, color="#8e44ad")
-    axes.set(xlabel="tumor DNA VAF", ylabel=f"best {score} of the variant", title="Clonality vs binding")
-    if "percentile" in score:
-        axes.invert_yaxis()
-    return _png(figure)
+def candidate_table(inputs: ReportInputs) -> tuple[pd.DataFrame, list[str]]:
+    """Candidates with their tier reasons, and the columns the report carries."""
+    table = inputs.candidates.copy()
+    settings = TierSettings(**{f.name: inputs.tiers[f.name] for f in fields(TierSettings) if f.name in inputs.tiers})
+    table["reasons"] = tier_reasons(table, settings, inputs.filters["max_affinity_nm"]) if len(table) else ""
+    names = [c for c in (*schema.CANDIDATES, "reasons") if c not in LEFT_OUT and c in table.columns]
+    return table, names
 
 
-def plot_candidates_per_allele(candidates: pd.DataFrame, alleles: list[str]) -> str:
-    figure, axes = _figure()
-    counts = candidates.groupby("allele").size().reindex(alleles, fill_value=0)
-    axes.bar(range(len(counts)), counts.to_numpy(), color="#16a085")
-    axes.set_xticks(range(len(counts)), counts.index, rotation=45, ha="right")
-    axes.set(ylabel="candidates", title="Candidates per allele")
-    return _png(figure)
+def variant_table(inputs: ReportInputs, candidates: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Variants with the reasons of their best candidate ('' when none passes the filters)."""
+    table = inputs.variants.copy()
+    best = candidates.sort_values("rank").drop_duplicates("variant_id").set_index("variant_id").reasons
+    table["reasons"] = table.variant_id.map(best).fillna("") if len(table) else ""
+    names = [c for c in (*schema.VARIANTS, "reasons") if c not in LEFT_OUT and c in table.columns]
+    return table, names
 
 
-def _table(candidates: pd.DataFrame) -> str:
-    columns = [c for c in TABLE_COLUMNS if c in candidates.columns]
-    head = "".join(f"<th data-column='{i}'>{html.escape(c)}</th>" for i, c in enumerate(columns))
-    rows = []
-    for row in candidates.head(TOP_ROWS)[columns].itertuples(index=False):
-        cells = []
-        for value in row:
-            if isinstance(value, float):
-                text = "" if pd.isna(value) else f"{value:.4g}"
-            else:
-                text = html.escape(str(value))
-            cells.append(f"<td>{text}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    table = f"<table id='candidates'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    return f"<div class='scroll'>{table}</div>"
+def payload(inputs: ReportInputs) -> dict:
+    """What the page's script works from: the tables (columnar), their column help, the defaults."""
+    candidates, candidate_columns = candidate_table(inputs)
+    variants, variant_columns = variant_table(inputs, candidates)
+    peptides = inputs.epitopes.best
+    inherited, overrides = split_inherited(candidates, variants, candidate_columns)
+    help_text = {**schema.VARIANTS, **schema.CANDIDATES, "reasons": REASONS_HELP}
+    score = inputs.epitopes.score
+    return {
+        "candidates": candidate_columnar(with_compact_wt(candidates), candidate_columns, inherited, variants),
+        "inherited": overrides,
+        "candidate_columns": candidate_columns,
+        "variants": columnar(variants, variant_columns),
+        "peptides": columnar(with_compact_wt(peptides), [c for c in PEPTIDE_COLUMNS if c in peptides.columns]),
+        "help": {name: help_text.get(name, "") for name in dict.fromkeys(candidate_columns + variant_columns)},
+        "default_columns": [score if c == "SCORE" else c for c in DEFAULT_COLUMNS],
+        "score": score,
+        "criteria": {key: text for key, (_, text) in CRITERIA.items()},
+        "tiers": list(TIERS),
+        "alleles": inputs.alleles.allele.tolist(),
+        "min_clonal_ccf": inputs.tiers.get("min_clonal_ccf"),
+    }
 
 
-def tier_counts(epitopes: pd.DataFrame, candidates: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
-    """Rows per tier (TIERS order) of all_epitopes, candidates and variants (best tier)."""
+def tier_counts(epitopes: pd.Series, candidates: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
+    """Rows per tier (TIERS order): all_epitopes (counts given), candidates and variants (best tier)."""
 
     def count(table: pd.DataFrame) -> pd.Series:
         column = table["tier"] if "tier" in table.columns else pd.Series(dtype=str)
@@ -134,126 +113,87 @@ def tier_counts(epitopes: pd.DataFrame, candidates: pd.DataFrame, variants: pd.D
         {
             "variants (best tier)": count(variants),
             "candidates": count(candidates),
-            "peptide x allele rows": count(epitopes),
+            "peptide x allele rows": epitopes.reindex(TIERS, fill_value=0).astype(int),
         }
     )
 
 
-def _tier_table(counts: pd.DataFrame) -> str:
-    head = "<th>tier</th><th>meaning</th>" + "".join(f"<th>{html.escape(c)}</th>" for c in counts.columns)
-    rows = [
-        f"<tr class='tier-{tier}'><td>{tier}</td><td>{html.escape(TIER_MEANING[tier])}</td>"
-        + "".join(f"<td>{n}</td>" for n in row)
-        + "</tr>"
-        for tier, row in zip(counts.index, counts.itertuples(index=False))
-    ]
-    return f"<table id='tiers'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _summary(evidence: pd.DataFrame, annotations: pd.DataFrame, epitopes: pd.DataFrame, candidates) -> list:
-    somatic = evidence[evidence.somatic_status == "somatic"]
+def summary_items(inputs: ReportInputs) -> list[tuple[str, str]]:
+    evidence, epitopes = inputs.evidence, inputs.epitopes
     statuses = evidence.somatic_status.value_counts().sort_index()
-    consequences = annotations.drop_duplicates("variant_id").consequence.value_counts().sort_index()
+    consequences = inputs.consequences.consequence.value_counts().sort_index()
     return [
-        ("candidate alleles from the caller", len(evidence)),
+        ("candidate alleles from the caller", str(len(evidence))),
         ("by somatic status", ", ".join(f"{k} {v}" for k, v in statuses.items()) or "none"),
-        ("somatic variants", len(somatic)),
+        ("somatic variants", str(int((evidence.somatic_status == "somatic").sum()))),
         ("by consequence (main transcript)", ", ".join(f"{k} {v}" for k, v in consequences.items()) or "none"),
-        ("mutant peptides scored", epitopes.mt_peptide.nunique() if len(epitopes) else 0),
-        ("peptide x allele pairs", len(epitopes)),
-        ("binders", int(epitopes.binder.sum()) if len(epitopes) else 0),
-        ("candidates (pass every filter)", len(candidates)),
+        ("mutant peptides scored", f"{len(epitopes.peptides):,}"),
+        ("peptide x allele pairs", f"{epitopes.rows:,}"),
+        ("binders", f"{epitopes.binders:,}"),
+        ("candidates (pass every filter)", f"{len(inputs.candidates):,}"),
     ]
 
 
-STYLE = """
-body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1300px}
-h1{margin-bottom:0}.sub{color:#666;margin-top:.2em}
-.warning{background:#fdecea;border:2px solid #c0392b;padding:1em;margin:1em 0;font-weight:600}
-.empty{background:#fef9e7;border:1px solid #f1c40f;padding:1em}
-.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:13px}
-td,th{border:1px solid #ddd;padding:3px 6px;white-space:nowrap}
-th{background:#f4f6f7;cursor:pointer;user-select:none}th:hover{background:#e5e8e8}
-.plots{display:flex;flex-wrap:wrap;gap:1em}.plot{border:1px solid #eee}
-dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:600}
-#tiers{margin-bottom:1em}.tier-Pass td:first-child{background:#d5f5e3}.tier-Poor td:first-child{background:#f2f3f4}
-"""
+def context(inputs: ReportInputs) -> dict:
+    """The template's variables."""
+    epitopes, candidates = inputs.epitopes, inputs.candidates
+    counts = tier_counts(pd.Series(epitopes.tiers, dtype=int), candidates, inputs.variants)
+    somatic = bool((inputs.evidence.somatic_status == "somatic").any())
+    plot_uris = []
+    if somatic and epitopes.rows:
+        plot_uris = [
+            plots.mt_vs_wt(epitopes, candidates, inputs.filters["max_affinity_nm"]),
+            plots.vaf_vs_score(inputs.variants, best_score_per_variant(epitopes), epitopes.score),
+            plots.candidates_per_allele(candidates, inputs.alleles.allele.tolist(), TIERS),
+        ]
+    return {
+        "sample": inputs.sample,
+        "model": inputs.model,
+        "summary": summary_items(inputs),
+        "somatic": somatic,
+        "n_evidence": len(inputs.evidence),
+        "n_epitopes": epitopes.rows,
+        "n_candidates": len(candidates),
+        "n_poor": int((candidates.tier == "Poor").sum()) if len(candidates) else 0,
+        "tier_rows": [(tier, TIER_MEANING[tier], list(row)) for tier, row in zip(counts.index, counts.to_numpy())],
+        "tier_columns": list(counts.columns),
+        "criteria": CRITERIA,
+        "filter_reasons": sorted(epitopes.filter_reasons.items()),
+        "hla": facts.hla_rows(inputs.alleles, inputs.typing),
+        "hla_disagreements": facts.hla_disagreements(inputs.typing),
+        "depth": facts.depth_rows(inputs.evidence),
+        "territory": inputs.territory,
+        "skipped": inputs.skipped,
+        "filters": json.dumps(inputs.filters, sort_keys=True),
+        "tiers": json.dumps(inputs.tiers, sort_keys=True),
+        "links": LINKS,
+        "plots": plot_uris,
+        "data": pack(payload(inputs)) if epitopes.rows else "",
+        "help": {**schema.VARIANTS, **schema.CANDIDATES, "reasons": REASONS_HELP},
+    }
 
-# Sorting by a click on a header; numbers sort as numbers. On the load event (images
-# included) it records on <body> how many plots decoded, so a headless browser can check.
-SCRIPT = """
-document.querySelectorAll('#candidates th').forEach(function(th){
-  th.addEventListener('click',function(){
-    var table=th.closest('table'),body=table.tBodies[0],i=+th.dataset.column;
-    var up=th.dataset.order!=='asc';th.dataset.order=up?'asc':'desc';
-    var rows=Array.from(body.rows);
-    rows.sort(function(a,b){var x=a.cells[i].textContent,y=b.cells[i].textContent;
-      var nx=parseFloat(x),ny=parseFloat(y);
-      var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);return up?c:-c;});
-    rows.forEach(function(r){body.appendChild(r);});
-  });
-});
-window.addEventListener('load',function(){
-  var ok=Array.from(document.images).filter(function(img){return img.complete&&img.naturalWidth>0;}).length;
-  document.body.dataset.plots=ok;
-  document.body.dataset.rows=document.querySelectorAll('#candidates tbody tr').length;
-  document.body.dataset.tiers=document.querySelectorAll('#tiers tbody tr').length;
-  document.body.dataset.ready='yes';
-});
-"""
+
+def environment():
+    """The Jinja2 environment of the report templates (autoescaped, strict about unknown names)."""
+    import jinja2
+
+    loader = jinja2.FileSystemLoader(Path(__file__).with_name("templates"))
+    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True)  # fmt: skip
 
 
-def render_report(
-    sample: str,
-    evidence: pd.DataFrame,
-    annotations: pd.DataFrame,
-    epitopes: pd.DataFrame,
-    candidates: pd.DataFrame,
-    alleles: list[str],
-    demo_label: str | None,
-    filters: dict,
-    variants: pd.DataFrame | None = None,
-    tiers: dict | None = None,
-) -> str:
+def render_report(inputs: ReportInputs) -> str:
     """The report's HTML text."""
-    parts = [f"<h1>neoag report: {html.escape(sample)}</h1>",
-             "<p class='sub'>Ranked neoantigen candidates. Column definitions: docs/output.md.</p>"]  # fmt: skip
-    if demo_label:
-        parts.append(f"<div class='warning' id='demo-warning'>{html.escape(demo_label)}</div>")
-    parts.append("<h2>Summary</h2><dl>")
-    for name, value in _summary(evidence, annotations, epitopes, candidates):
-        parts.append(f"<dt>{html.escape(name)}</dt><dd>{html.escape(str(value))}</dd>")
-    parts.append(f"<dt>HLA alleles</dt><dd>{html.escape(', '.join(alleles))}</dd>")
-    parts.append(f"<dt>filters</dt><dd><code>{html.escape(json.dumps(filters, sort_keys=True))}</code></dd>")
-    if tiers is not None:
-        parts.append(f"<dt>tier thresholds</dt><dd><code>{html.escape(json.dumps(tiers, sort_keys=True))}</code></dd>")
-    parts.append("</dl>")
-    parts.append("<h2>Tiers</h2><p>Candidates are ranked by tier first (definitions: docs/output.md, Tiers).</p>")
-    parts.append(_tier_table(tier_counts(epitopes, candidates, variants if variants is not None else pd.DataFrame())))
+    return environment().get_template("report.html.j2").render(**context(inputs))
 
-    if not (evidence.somatic_status == "somatic").any():
-        parts.append(f"<div class='empty' id='no-somatic'>No somatic variants: none of the {len(evidence)} candidate "
-                     "alleles passed the somatic filters, so there are no peptides and nothing to rank. The result "
-                     "tables are empty (headers only).</div>")  # fmt: skip
-    elif epitopes.empty:
-        parts.append("<div class='empty' id='no-epitopes'>No somatic variant of this sample changes a protein "
-                     "in a way that makes new peptides, so there is nothing to rank.</div>")  # fmt: skip
-    else:
-        presentation = epitopes.mt_presentation_percentile.notna().any()
-        score = "mt_presentation_percentile" if presentation else "mt_affinity_percentile"
-        parts.append("<h2>Plots</h2><div class='plots'>")
-        parts.append(plot_mt_vs_wt(epitopes))
-        parts.append(plot_vaf_vs_score(epitopes, score))
-        parts.append(plot_candidates_per_allele(candidates, alleles))
-        parts.append("</div>")
-        parts.append(f"<h2>Top candidates</h2><p>The best {min(TOP_ROWS, len(candidates))} of "
-                     f"{len(candidates)} (click a column to sort).</p>")  # fmt: skip
-        parts.append(
-            _table(candidates) if len(candidates) else "<div class='empty'>No candidate passes the filters.</div>"
-        )
-    body = "\n".join(parts)
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>neoag {html.escape(sample)}</title>"
-            f"<style>{STYLE}</style></head><body>{body}<script>{SCRIPT}</script></body></html>\n")  # fmt: skip
+
+def main_consequences(annotations_tsv: str) -> pd.DataFrame:
+    """variant_id and consequence of each variant's first (main) annotation row, read in chunks."""
+    chunks = read_table_chunks(annotations_tsv, ["variant_id", "consequence"])
+    parts = [chunk.drop_duplicates("variant_id") for chunk in chunks]
+    if not parts:
+        return pd.DataFrame({"variant_id": pd.Series(dtype=str), "consequence": pd.Series(dtype=str)})
+    return pd.concat(parts).drop_duplicates("variant_id")
 
 
 def write_report(
@@ -262,28 +202,30 @@ def write_report(
     annotations_tsv: str,
     all_epitopes_tsv: str,
     candidates_tsv: str,
+    variants_tsv: str,
     alleles_tsv: str,
     models_dir: str,
     filters: dict,
+    tiers: dict,
     out_html: str,
-    variants_tsv: str | None = None,
-    tiers: dict | None = None,
+    typing_report_tsv: str | None = None,
+    skipped_tsvs: list[str] = (),
+    cohort_summary_tsv: str | None = None,
 ) -> None:
-    from neoag.scoring.models import ModelsFolder
-
-    epitopes = read_table(all_epitopes_tsv)
-    candidates = read_table(candidates_tsv)
-    demo = ModelsFolder(models_dir).demo_info()
-    text = render_report(
-        sample,
-        read_table(evidence_tsv),
-        read_table(annotations_tsv),
-        epitopes,
-        candidates,
-        read_table(alleles_tsv).allele.tolist(),
-        demo.get("label", "DEMO MODEL") if demo else None,
-        filters,
-        read_table(variants_tsv) if variants_tsv else None,
-        tiers,
+    """Read the sample's tables (all_epitopes.tsv streamed) and write report.html."""
+    inputs = ReportInputs(
+        sample=sample,
+        evidence=read_table(evidence_tsv),
+        consequences=main_consequences(annotations_tsv),
+        epitopes=summarise_epitopes(all_epitopes_tsv),
+        candidates=read_table(candidates_tsv),
+        variants=read_table(variants_tsv),
+        alleles=read_table(alleles_tsv),
+        typing=facts.read_typing_report(typing_report_tsv) if typing_report_tsv else None,
+        skipped=facts.skipped_summary(list(skipped_tsvs)),
+        model=facts.model_facts(models_dir),
+        territory=facts.territory(cohort_summary_tsv, sample),
+        filters=filters,
+        tiers=tiers,
     )
-    Path(out_html).write_text(text)
+    Path(out_html).write_text(render_report(inputs))
