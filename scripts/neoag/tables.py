@@ -53,8 +53,8 @@ def _typed(frame: pd.DataFrame, path: str) -> pd.DataFrame:
 
 
 def _booleans(column: pd.Series, path: str) -> pd.Series:
-    """A column of 'True'/'False' cells as booleans."""
-    other = sorted(set(column) - {"True", "False"})
+    """A column of 'True'/'False' cells (pandas' form; hla/typing_report.tsv writes 'true'/'false') as booleans."""
+    other = sorted(set(column) - {"True", "False", "true", "false"})
     if other:
         raise ValueError(f"table {path}: column {column.name} holds {other[:3]}, expected True or False")
-    return column == "True"
+    return column.isin(("True", "true"))

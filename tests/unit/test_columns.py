@@ -62,3 +62,15 @@ def test_read_table_rejects_a_broken_boolean(tmp_path):
     path.write_text("binder\nyes\n")
     with pytest.raises(ValueError, match="binder"):
         read_table(str(path))
+
+
+def test_read_table_takes_the_boolean_forms_neoag_writes(tmp_path):
+    # pandas writes True/False; hla/typing_report.tsv writes true/false (documented in columns.py).
+    from neoag.tables import read_table
+
+    path = tmp_path / "typing_report.tsv"
+    path.write_text("allele\tused_for_scoring\nHLA-A*02:01\ttrue\nHLA-A*11:01\tfalse\nHLA-B*07:02\tTrue\n")
+    assert read_table(str(path)).used_for_scoring.tolist() == [True, False, True]
+    path.write_text("allele\tused_for_scoring\nHLA-A*02:01\tyes\n")
+    with pytest.raises(ValueError, match="used_for_scoring"):
+        read_table(str(path))

@@ -165,7 +165,7 @@ def write_multiqc_content(
         read_table(variants_tsv),
         candidates,
         read_table(alleles_tsv),
-        # as text: its used_for_scoring is written true/false, which read_table does not take
+        # as text: the sample section shows its cells as written
         pd.read_csv(typing_report_tsv, sep="\t", dtype=str, keep_default_na=False),
         read_table(evidence_tsv),
         skipped,

@@ -11,7 +11,7 @@ from neoag.tables import read_table
 
 
 def read_typing_report(path: str) -> pd.DataFrame:
-    """hla/typing_report.tsv as text (its used_for_scoring is written true/false, not True/False)."""
+    """hla/typing_report.tsv as text, its cells as written (used_for_scoring is true/false)."""
     return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
 
 
