@@ -129,7 +129,9 @@ def _annotate_from_vep(
     rows = annotations_from_vep(vcf_path, vep_vcf, genome.fetch, transcripts)
     context_counts: Counter = Counter()
     if phaser is not None and gtf_path:
-        vep_neighbours(rows, read_gtf(gtf_path), _transcript_sequences(genome), phaser, window_residues, context_counts)
+        vep_neighbours(
+            rows, read_gtf(gtf_path, fasta_path), _transcript_sequences(genome), phaser, window_residues, context_counts
+        )
     return _write(rows, out_path, f"VEP CSQ of {vep_vcf}", context_counts)
 
 
