@@ -209,9 +209,11 @@ def _log_candidates(classes: HitClasses, reference: HlaReference, top: int = 5) 
 
 
 def run_builtin_typing(
-    reads_1: str, reads_2: str, reads_single: str, reference_fasta: str, out_tsv: str, settings: dict
+    reads_1: str, reads_2: str, reads_single: str | None, reference_fasta: str, out_tsv: str, settings: dict
 ) -> list[dict[str, str]]:
-    """The built-in typer on extracted reads -> the typing table (TSV, columns.HLA_TYPING)."""
+    """The built-in typer on read pairs (extracted from a BAM, or the sample sheet's hla_fastq1/2,
+    plain or gzip, mates paired by name) and single reads (None: none) -> the typing table (TSV,
+    columns.HLA_TYPING)."""
     import pandas as pd
 
     from neoag.tables import write_table
@@ -225,7 +227,11 @@ def run_builtin_typing(
     )
     with tempfile.TemporaryDirectory(prefix="neoag_hla_") as workdir:
         result, classes = type_reads(
-            reference, read_fastq_pairs(reads_1, reads_2), read_fastq(reads_single), options, workdir
+            reference,
+            read_fastq_pairs(reads_1, reads_2),
+            read_fastq(reads_single) if reads_single else (),
+            options,
+            workdir,
         )
     print(f"fragments: {result.counts}", file=sys.stderr)
     _log_candidates(classes, reference)
