@@ -76,3 +76,25 @@ def test_prefilter_subsamples_each_locus_to_the_cap(tmp_path):
     assert out.read_text().count(">") == 26
     unlimited = prefilter_fragments(pairs, [], kmers, 8, 4, 20, 0.2, out, max_locus_fragments=0)
     assert unlimited.fragments_kept == 53 and unlimited.subsampled == {}
+
+
+def test_sheet_hla_fastq_columns_are_checked_before_any_job(tmp_path, capsys):
+    from neoag.preflight.sheet import OPTIONAL_COLUMNS, check_hla_fastq_columns
+
+    assert {"hla_fastq1", "hla_fastq2"} <= set(OPTIONAL_COLUMNS)
+    one = _fastq(tmp_path / "r1.fq.gz", ["a"], gz=True)
+    two = _fastq(tmp_path / "r2.fq", ["a"])
+    check_hla_fastq_columns({"hla_fastq1": one, "hla_fastq2": two}, "sheet, line 2")
+    check_hla_fastq_columns({}, "sheet, line 2")
+    with pytest.raises(NeoagInputError, match="sheet, line 2: hla_fastq1 is given but hla_fastq2 is empty"):
+        check_hla_fastq_columns({"hla_fastq1": one, "hla_fastq2": ""}, "sheet, line 2")
+    with pytest.raises(NeoagInputError, match="are the same file"):
+        check_hla_fastq_columns({"hla_fastq1": one, "hla_fastq2": one}, "sheet, line 2")
+    with pytest.raises(NeoagInputError, match=r"column hla_fastq2: file '.*missing.fq' does not exist"):
+        check_hla_fastq_columns({"hla_fastq1": one, "hla_fastq2": str(tmp_path / "missing.fq")}, "sheet, line 2")
+    fasta = tmp_path / "reads.fa"
+    fasta.write_text(">read\nACGT\n")
+    with pytest.raises(NeoagInputError, match=r"reads.fa' is not FASTQ \(its first line is '>read'"):
+        check_hla_fastq_columns({"hla_fastq1": one, "hla_fastq2": str(fasta)}, "sheet, line 2")
+    check_hla_fastq_columns({"hla_fastq1": one, "hla_fastq2": two}, "sheet, line 2", typed=False)
+    assert "not used, because config hla.typer is 'sample_sheet'" in capsys.readouterr().err
