@@ -115,6 +115,16 @@ def _sources(bam, region: Region | None, contigs: Sequence[str], unmapped: str) 
             yield "unmapped", read
 
 
+def _unaligned(alignments: str, unmapped: str) -> str:
+    """The mode for a file without @SQ lines (an unmapped BAM), with a note in the log."""
+    print(
+        f"note: {alignments} has no @SQ header lines (an unmapped BAM): every read is taken as an "
+        f"unmapped read, whatever hla.unmapped says ('{unmapped}'), and no index is needed",
+        file=sys.stderr,
+    )
+    return "unaligned"
+
+
 def extract_hla_reads(
     alignments: str,
     out_1: str,
@@ -154,12 +164,7 @@ def extract_hla_reads(
         where = f"config hla.region (alignments {alignments})"
         resolved = resolve_region(region, names, where)
         if not names:
-            print(
-                f"note: {alignments} has no @SQ header lines (an unmapped BAM): every read is taken as an "
-                f"unmapped read, whatever hla.unmapped says ('{unmapped}'), and no index is needed",
-                file=sys.stderr,
-            )
-            unmapped = "unaligned"
+            unmapped = _unaligned(alignments, unmapped)
         elif resolved is None:
             print(
                 f"warning: {alignments} has no contig for region {region} (tried chr-prefixed and bare names); "
