@@ -213,7 +213,10 @@ def check_fastq_start(path: str, where: str) -> None:
         with open_text(path) as handle:
             first = handle.readline()
     except (OSError, UnicodeDecodeError, EOFError) as error:
-        raise NeoagInputError(f"{where}: '{path}' cannot be read as text or gzip ({error}).") from None
+        raise NeoagInputError(
+            f"{where}: '{path}' is not FASTQ text, plain or gzip-compressed ({error}). A BAM of the reads? "
+            "Convert it: samtools collate -u -O reads.bam | samtools fastq -1 R1.fq.gz -2 R2.fq.gz -"
+        ) from None
     if first and not first.startswith("@"):
         raise NeoagInputError(
             f"{where}: '{path}' is not FASTQ (its first line is '{first.strip()[:60]}', not an '@' header). "
