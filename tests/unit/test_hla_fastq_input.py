@@ -68,7 +68,8 @@ def test_prefilter_subsamples_each_locus_to_the_cap(tmp_path):
     assert kmers["ACGTTGCA"] == "A" and kmers["TTTGGGCC"] == "B"
     assert kmer_loci(["AAGGCTTACCGA"], kmers, 8, 4) == "A"
     a_read, b_read = ("AAGGCTTACCGA", "I" * 12), ("GGCCCAAATTTG", "I" * 12)
-    pairs = [(a_read, a_read)] * 50 + [(b_read, b_read)] * 3
+    masked_a = ("AAGGCTTACCGA", "IIII#IIIIIII")  # masking base 5 breaks both of its 8-mers: still locus A
+    pairs = [(a_read, a_read)] * 40 + [(masked_a, masked_a)] * 10 + [(b_read, b_read)] * 3
     out = tmp_path / "reads.fa"
     result = prefilter_fragments(pairs, [], kmers, 8, 4, 20, 0.2, out, max_locus_fragments=10)
     assert (result.fragments_in, result.fragments_kept) == (53, 13)

@@ -170,7 +170,7 @@ def prefilter_fragments(
     fragments_in = 0
     for mates in _fragments(pairs, singles):
         fragments_in += 1
-        written = []
+        written, sequences = [], []
         for sequence, quality in mates:
             if not shares_kmer(sequence, kmers, k, step):
                 continue
@@ -178,8 +178,9 @@ def prefilter_fragments(
             if masked.count("N") > max_masked * len(masked):
                 continue
             written.append(masked)
+            sequences.append(sequence)  # k-mers of the unmasked bases: masking can break every k-mer
         if written:
-            group = kmer_loci(written, kmers, k, step) if reservoirs.cap > 0 else ""
+            group = kmer_loci(sequences, kmers, k, step) if reservoirs.cap > 0 else ""
             reservoirs.add(group, fragments_in, written)
     read_fragment: list[int] = []
     kept = reservoirs.fragments()
