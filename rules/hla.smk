@@ -1,6 +1,7 @@
 # HLA class I alleles of each sample (docs/hla_typing.md). config hla.typer chooses:
 #   sample_sheet: the alleles in samples.tsv, no typing;
-#   builtin:      neoag's typer (razers3 + an ILP) on the HLA-region and unmapped reads;
+#   builtin:      neoag's typer (razers3 + an ILP) on the HLA-region and unmapped reads
+#                 (or on the sample sheet's hla_fastq1/hla_fastq2 read pairs when given);
 #   optitype:     OptiType on the same reads (bioconda env; for HPC users).
 # Whatever the typer, rule hla_alleles writes results/{sample}/hla/alleles.tsv (scored)
 # and typing_report.tsv; sample sheet alleles win over typed ones unless hla.prefer is 'typed'.
@@ -36,9 +37,7 @@ rule hla_reads:
 
 rule hla_type_builtin:
     input:
-        reads_1="results/{sample}/hla/reads/reads_1.fq",
-        reads_2="results/{sample}/hla/reads/reads_2.fq",
-        single="results/{sample}/hla/reads/reads_single.fq",
+        unpack(get_hla_reads),
         reference=config["hla"]["reference"],
     output:
         "results/{sample}/hla/builtin/typing.tsv",
@@ -60,8 +59,7 @@ rule hla_type_builtin:
 
 rule hla_optitype:
     input:
-        reads_1="results/{sample}/hla/reads/reads_1.fq",
-        reads_2="results/{sample}/hla/reads/reads_2.fq",
+        unpack(get_hla_read_pairs),
     output:
         result="results/{sample}/hla/optitype/{sample}_result.tsv",
         plot="results/{sample}/hla/optitype/{sample}_coverage_plot.pdf",

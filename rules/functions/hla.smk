@@ -20,3 +20,21 @@ def get_typed_hla(wildcards):
 def get_sheet_hla_alleles(wildcards):
     """The sample sheet's HLA alleles of the sample (may be empty when a typer runs)."""
     return samples.loc[wildcards.sample, "hla_alleles"]
+
+
+def get_hla_read_pairs(wildcards):
+    """The read pairs typed: the sample sheet's hla_fastq1/hla_fastq2 when given, else the pairs
+    that rule hla_reads extracts from the BAM."""
+    row = samples.loc[wildcards.sample]
+    if row.get("hla_fastq1", ""):
+        return {"reads_1": row["hla_fastq1"], "reads_2": row["hla_fastq2"]}
+    folder = f"results/{wildcards.sample}/hla/reads"
+    return {"reads_1": f"{folder}/reads_1.fq", "reads_2": f"{folder}/reads_2.fq"}
+
+
+def get_hla_reads(wildcards):
+    """get_hla_read_pairs, plus the single reads extracted from the BAM (none with FASTQ input)."""
+    reads = get_hla_read_pairs(wildcards)
+    if not samples.loc[wildcards.sample].get("hla_fastq1", ""):
+        reads["single"] = f"results/{wildcards.sample}/hla/reads/reads_single.fq"
+    return reads

@@ -241,7 +241,7 @@ HLA_TYPING = {
     "(confidence; empty when there is none)",
     "locus_reads": "fragments assigned to the locus",
     "flags": "comma-separated: homozygous, tie, low_coverage, not_typed, not_supported_by_model, "
-    "differs_from_sample_sheet",
+    "differs_from_sample_sheet, subsampled",
 }
 
 TYPING_REPORT = {

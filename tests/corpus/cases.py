@@ -65,6 +65,12 @@ CASES = [
     Case("sheet_no_rows", "preflight", "error", ("no samples",), "sheet", {"rows": []}),
     Case("sheet_empty_tumor_cell", "preflight", "error", ("column tumor_bam: empty",),
          "sheet", {"rows": ["p1\t\t{normal}\tHLA-A*02:01"]}),
+    Case("sheet_hla_fastq1_without_fastq2", "preflight", "error", ("line 2", "hla_fastq1 is given but hla_fastq2 is empty"),
+         "sheet", {"header": "sample\ttumor_bam\tnormal_bam\thla_alleles\thla_fastq1\thla_fastq2",
+                   "rows": ["p1\t{tumor}\t{normal}\tHLA-A*02:01\treads_R1.fq.gz\t"]}),
+    Case("sheet_hla_fastq_is_a_bam", "preflight", "error", ("line 2", "column hla_fastq1", "FASTQ"),
+         "sheet", {"header": "sample\ttumor_bam\tnormal_bam\thla_alleles\thla_fastq1\thla_fastq2",
+                   "rows": ["p1\t{tumor}\t{normal}\tHLA-A*02:01\t{tumor}\t{normal}"]}),
     # -- alignment files ---------------------------------------------------------------------
     Case("bam_missing", "preflight", "error", ("line 2", "column normal_bam", "missing/normal.bam", "does not exist"),
          "sheet", {"rows": ["p1\t{tumor}\tmissing/normal.bam\tHLA-A*02:01"]}),

@@ -90,3 +90,28 @@ def test_missing_region_contig_is_a_warning(bam, tmp_path, capsys):
     out = [str(tmp_path / name) for name in ("r1.fq", "r2.fq", "single.fq")]
     counts = extract_hla_reads(str(bam), *out, region="chr7:1-100", unmapped="unplaced")
     assert counts["pairs"] == 1 and "no contig for region chr7:1-100" in capsys.readouterr().err
+
+
+def test_unmapped_bam_without_sq_lines_is_read_whole(tmp_path, capsys):
+    """An unmapped BAM (no @SQ lines, no index, as from 'samtools import' or a sequencer) gives its
+    pairs, whatever hla.unmapped says, instead of pysam's 'no index' traceback."""
+    header = pysam.AlignmentHeader.from_dict({"HD": {"VN": "1.6", "SO": "unsorted"}})
+    reads = [
+        _read(header, "p1", "ACGTACGT", 0x1 | 0x40 | 0x4 | 0x8),
+        _read(header, "p1", "TTGGCCAA", 0x1 | 0x80 | 0x4 | 0x8),
+        _read(header, "lone", "GGGGAAAA", 0x4),
+        _read(header, "p2", "CCCCAAAA", 0x1 | 0x40 | 0x4 | 0x8),
+        _read(header, "p2", "AAAACCCC", 0x1 | 0x80 | 0x4 | 0x8),
+    ]
+    path = tmp_path / "unmapped.bam"
+    with pysam.AlignmentFile(path, "wb", header=header) as out:
+        for read in reads:
+            out.write(read)
+    out = [tmp_path / name for name in ("r1.fq", "r2.fq", "single.fq")]
+    for mode in ("unplaced", "none"):
+        counts = extract_hla_reads(str(path), *map(str, out), region="chr6:1-100", unmapped=mode)
+        assert counts["pairs"] == 2 and counts["single"] == 1 and counts["unmapped"] == 5
+        assert _fastq(out[0]) == [("p1", "ACGTACGT"), ("p2", "CCCCAAAA")]
+        assert _fastq(out[1]) == [("p1", "TTGGCCAA"), ("p2", "AAAACCCC")]
+        assert _fastq(out[2]) == [("lone", "GGGGAAAA")]
+    assert "no @SQ header lines" in capsys.readouterr().err

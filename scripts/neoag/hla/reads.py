@@ -82,7 +82,14 @@ def _usable(read) -> bool:
 
 
 def _sources(bam, region: Region | None, contigs: Sequence[str], unmapped: str) -> Iterator[tuple[str, object]]:
-    """(source name, read) from the region, the extra contigs and the unmapped reads, without repeats."""
+    """(source name, read) from the region, the extra contigs and the unmapped reads, without repeats.
+
+    unmapped 'unaligned' is a file without @SQ lines (an unmapped BAM): every read, in file order.
+    """
+    if unmapped == "unaligned":
+        for read in bam.fetch(until_eof=True):
+            yield "unmapped", read
+        return
     if region is not None:
         for read in bam.fetch(region.contig, region.start, region.end):
             yield "region", read
@@ -106,6 +113,16 @@ def _sources(bam, region: Region | None, contigs: Sequence[str], unmapped: str) 
             ):
                 continue  # placed in the region: seen already
             yield "unmapped", read
+
+
+def _unaligned(alignments: str, unmapped: str) -> str:
+    """The mode for a file without @SQ lines (an unmapped BAM), with a note in the log."""
+    print(
+        f"note: {alignments} has no @SQ header lines (an unmapped BAM): every read is taken as an "
+        f"unmapped read, whatever hla.unmapped says ('{unmapped}'), and no index is needed",
+        file=sys.stderr,
+    )
+    return "unaligned"
 
 
 def extract_hla_reads(
@@ -142,11 +159,13 @@ def extract_hla_reads(
     if unmapped not in UNMAPPED_MODES:
         raise NeoagInputError(f"config hla.unmapped: '{unmapped}' must be one of {', '.join(UNMAPPED_MODES)}.")
     counts = {"region": 0, "contigs": 0, "unmapped": 0, "pairs": 0, "single": 0}
-    with pysam.AlignmentFile(alignments, reference_filename=reference_fasta) as bam:
+    with pysam.AlignmentFile(alignments, reference_filename=reference_fasta, check_sq=False) as bam:
         names = list(bam.references)
         where = f"config hla.region (alignments {alignments})"
         resolved = resolve_region(region, names, where)
-        if resolved is None:
+        if not names:
+            unmapped = _unaligned(alignments, unmapped)
+        elif resolved is None:
             print(
                 f"warning: {alignments} has no contig for region {region} (tried chr-prefixed and bare names); "
                 "typing uses the other sources only",

@@ -49,7 +49,7 @@ from neoag.hla.fastx import read_fastq, read_fastq_pairs
 from neoag.hla.fragments import HitClasses, fragment_classes
 from neoag.hla.ilp import LocusCall, solve_locus
 from neoag.hla.names import LOCI, allele_sort_key, normalise_allele, two_field_name
-from neoag.hla.prefilter import prefilter_fragments, reference_kmers
+from neoag.hla.prefilter import prefilter_fragments, reference_kmer_loci
 from neoag.hla.razers import find_razers3, read_razers_hits, run_razers3, write_mapping_fasta
 from neoag.hla.reference import HlaReference, read_hla_reference
 
@@ -67,6 +67,7 @@ class TypingSettings:
     min_locus_reads: int = 20
     kmer: int = 20
     kmer_step: int = 10
+    max_locus_fragments: int = 1000
     min_base_quality: int = 20
     max_masked_fraction: float = 0.2
     max_hits: int = 100000
@@ -90,7 +91,7 @@ def type_reads(
 ) -> tuple[TypingResult, HitClasses]:
     """Type HLA-A, -B and -C from read pairs and single reads, each read (sequence, quality)."""
     workdir = Path(workdir)
-    kmers = reference_kmers(reference, settings.kmer)
+    kmers = reference_kmer_loci(reference, settings.kmer)
     reads_fasta, reference_fasta, hits_path = workdir / "reads.fa", workdir / "alleles.fa", workdir / "hits.razers"
     kept = prefilter_fragments(
         pairs,
@@ -101,14 +102,19 @@ def type_reads(
         settings.min_base_quality,
         settings.max_masked_fraction,
         reads_fasta,
+        settings.max_locus_fragments,
     )
     del kmers
     counts = {"fragments": kept.fragments_in, "prefiltered": kept.fragments_kept}
     print(
         f"prefilter: {kept.fragments_kept} of {kept.fragments_in} fragments share a {settings.kmer}-mer "
-        "with the reference",
+        "with the reference" + (" (after subsampling)" if kept.subsampled else ""),
         file=sys.stderr,
     )
+    for group, (taken, found) in kept.subsampled.items():
+        print(f"subsampled HLA-{group}: {taken} of {found} fragments (max_locus_fragments)", file=sys.stderr)
+        for locus in group.split(","):
+            counts[f"subsampled_{locus}"] = counts.get(f"subsampled_{locus}", 0) + found - taken
     if kept.fragments_kept:
         write_mapping_fasta(reference, reference_fasta)
         run_razers3(
@@ -167,6 +173,8 @@ def call_rows(result: TypingResult, reference: HlaReference, min_locus_reads: in
                 flags.append("tie")
             if call.locus_reads < min_locus_reads:
                 flags.append("low_coverage")
+            if result.counts.get(f"subsampled_{locus}", 0):
+                flags.append("subsampled")
             locus_rows.append(
                 {
                     "locus": f"HLA-{locus}",
@@ -201,9 +209,11 @@ def _log_candidates(classes: HitClasses, reference: HlaReference, top: int = 5) 
 
 
 def run_builtin_typing(
-    reads_1: str, reads_2: str, reads_single: str, reference_fasta: str, out_tsv: str, settings: dict
+    reads_1: str, reads_2: str, reads_single: str | None, reference_fasta: str, out_tsv: str, settings: dict
 ) -> list[dict[str, str]]:
-    """The built-in typer on extracted reads -> the typing table (TSV, columns.HLA_TYPING)."""
+    """The built-in typer on read pairs (extracted from a BAM, or the sample sheet's hla_fastq1/2,
+    plain or gzip, mates paired by name) and single reads (None: none) -> the typing table (TSV,
+    columns.HLA_TYPING)."""
     import pandas as pd
 
     from neoag.tables import write_table
@@ -217,7 +227,11 @@ def run_builtin_typing(
     )
     with tempfile.TemporaryDirectory(prefix="neoag_hla_") as workdir:
         result, classes = type_reads(
-            reference, read_fastq_pairs(reads_1, reads_2), read_fastq(reads_single), options, workdir
+            reference,
+            read_fastq_pairs(reads_1, reads_2),
+            read_fastq(reads_single) if reads_single else (),
+            options,
+            workdir,
         )
     print(f"fragments: {result.counts}", file=sys.stderr)
     _log_candidates(classes, reference)

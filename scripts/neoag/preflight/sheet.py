@@ -202,6 +202,7 @@ def check_sample_rows(sheet: pd.DataFrame, path: str, require_hla: bool = True, 
                 "column and the path, or set annotation.source to 'gtf'."
             )
         check_clonality_columns(row, where)
+        check_hla_fastq_columns(row, where, typed=not require_hla)
         alleles = row.get("hla_alleles", "") or ""
         if require_hla and not alleles.strip():
             raise NeoagInputError(
@@ -269,6 +270,50 @@ def warn_shared_files(sheet: pd.DataFrame, path: str) -> None:
                 f"sample sheet {path}: '{names[identity]}' is used by several samples ({'; '.join(where)}). "
                 "Two patients do not share reads: check that the rows were not copied from each other."
             )
+
+
+def check_hla_fastq_columns(row: dict, where: str, typed: bool = True) -> None:
+    """hla_fastq1 and hla_fastq2 (read pairs to type HLA from, instead of the BAM's reads): both or
+    neither, two different readable files that start like FASTQ. Unused (a warning) when no typer runs."""
+    first, second = (row.get(column, "") or "" for column in ("hla_fastq1", "hla_fastq2"))
+    if not first and not second:
+        return
+    if not first or not second:
+        given, missing = ("hla_fastq1", "hla_fastq2") if first else ("hla_fastq2", "hla_fastq1")
+        raise NeoagInputError(
+            f"{where}: {given} is given but {missing} is empty. HLA typing from FASTQ needs both files of "
+            "the read pairs (mates in the same order); for single-end reads leave both empty and let neoag "
+            "take the reads from the BAM."
+        )
+    if first == second:
+        raise NeoagInputError(
+            f"{where}: hla_fastq1 and hla_fastq2 are the same file ('{first}'). Give the first mates' and the "
+            "second mates' FASTQ (e.g. *_R1.fastq.gz and *_R2.fastq.gz)."
+        )
+    for column, path in (("hla_fastq1", first), ("hla_fastq2", second)):
+        check_readable_file(path, f"{where}, column {column}")
+        check_fastq_start(path, f"{where}, column {column}")
+    if not typed:
+        warn(f"{where}: hla_fastq1/hla_fastq2 are not used, because config hla.typer is 'sample_sheet'.")
+
+
+def check_fastq_start(path: str, where: str) -> None:
+    """The file (plain or gzip) is empty or its first line starts with '@'."""
+    from neoag.files import open_text
+
+    try:
+        with open_text(path) as handle:
+            first = handle.readline()
+    except (OSError, UnicodeDecodeError, EOFError) as error:
+        raise NeoagInputError(
+            f"{where}: '{path}' is not FASTQ text, plain or gzip-compressed ({error}). A BAM of the reads? "
+            "Convert it: samtools collate -u -O reads.bam | samtools fastq -1 R1.fq.gz -2 R2.fq.gz -"
+        ) from None
+    if first and not first.startswith("@"):
+        raise NeoagInputError(
+            f"{where}: '{path}' is not FASTQ (its first line is '{first.strip()[:60]}', not an '@' header). "
+            "Give the read pairs as FASTQ, plain or gzip-compressed."
+        )
 
 
 # The name under which the other stages and issue 7 know this check.
