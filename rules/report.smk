@@ -53,7 +53,7 @@ rule report:
     threads: 1
     resources:
         # all_epitopes is streamed (report/epitopes.py): 517 MiB at 2.3 M rows, 1.0 GB of TSV (bench/README.md)
-        mem_mb=mem_by_input(1000, 0.5, "all_epitopes", "candidates"),
+        mem_mb=mem_by_input(500, 0.5, "all_epitopes", "candidates"),
         runtime=scaled(30),
     params:
         filters=config["filters"],
