@@ -110,7 +110,8 @@ rule download_hla_reference:
     # Run explicitly: snakemake --cores 1 download_hla_reference
     # The result falls under the IPD-IMGT/HLA terms of use: do not redistribute it.
     output:
-        f"{config['hla']['download']['dir']}/hla_class1_exon2-3_{config['hla']['download']['release']}.fasta",
+        exon=f"{config['hla']['download']['dir']}/hla_class1_exon2-3_{config['hla']['download']['release']}.fasta",
+        genomic=f"{config['hla']['download']['dir']}/hla_class1_genomic_{config['hla']['download']['release']}.fasta",
     log:
         "logs/download_hla_reference.log",
     localrule: True

@@ -50,7 +50,7 @@ from neoag.hla.fragments import HitClasses, fragment_classes
 from neoag.hla.ilp import LocusCall, solve_locus
 from neoag.hla.names import LOCI, allele_sort_key, normalise_allele, two_field_name
 from neoag.hla.prefilter import prefilter_fragments, reference_kmers
-from neoag.hla.razers import find_razers3, read_razers_hits, run_razers3, write_mapping_fasta
+from neoag.hla.razers import find_razers3, read_razers_table, run_razers3, typed_overlap, write_mapping_fasta
 from neoag.hla.reference import HlaReference, read_hla_reference
 
 
@@ -65,6 +65,7 @@ class TypingSettings:
     min_het_reads: float = 2.5
     min_allele_balance: float = 0.15
     min_locus_reads: int = 20
+    min_exon_overlap: int = 30
     kmer: int = 20
     kmer_step: int = 10
     min_base_quality: int = 20
@@ -120,8 +121,15 @@ def type_reads(
             settings.distance_range,
             settings.max_hits,
         )
-    read_ids, allele_ids, errors = read_razers_hits(hits_path, settings.min_identity)
-    print(f"razers3: {len(read_ids)} hits of {len(np.unique(read_ids))} reads", file=sys.stderr)
+    hits = read_razers_table(hits_path, settings.min_identity)
+    print(f"razers3: {len(hits['read'])} hits of {len(np.unique(hits['read']))} reads", file=sys.stderr)
+    read_ids, allele_ids, errors = hits["read"], hits["allele"], hits["errors"]
+    if reference.typed:  # a genomic reference: mates in introns or overhanging an exon decide nothing
+        overlap = typed_overlap(allele_ids, hits["begin"], hits["end"], np.asarray(reference.typed, dtype=np.int64))
+        keep = overlap >= settings.min_exon_overlap
+        counts["hits_outside_exons"] = int(np.count_nonzero(~keep))
+        read_ids, allele_ids, errors = read_ids[keep], allele_ids[keep], errors[keep]
+    del hits
     classes = fragment_classes(read_ids, allele_ids, errors, kept.read_fragment, reference.loci)
     del read_ids, allele_ids, errors
     counts.update(classes.counts)
