@@ -358,7 +358,11 @@ def genomic_truths(reference_fasta: Path) -> tuple[dict[str, str], dict[str, tup
     exons: dict[str, tuple[str, str, str]] = {}
     for header, sequence, line in fasta_records(reference_fasta):
         (a, b), (c, d) = record_typed_spans(header, reference_fasta, line)
-        exons[record_allele_name(header)] = (sequence[a:b], sequence[c:d], "placed" if "placed" in header else "own")
+        exons[record_allele_name(header)] = (
+            sequence[a:b],
+            sequence[c:d],
+            "own" if "introns=own" in header.split() else "placed",
+        )
     truths, starts, origin = {}, {}, {}
     for locus in LOCI:
         for header, sequence, _ in fasta_records(SHARED_GENOMIC / f"{locus}_gen.3.32.0.fasta.gz"):
