@@ -15,7 +15,11 @@ This module runs the steps and writes the typing table; each step is its own mod
    neither support nor contradict an allele. razers3 searches at
    ``mapping_identity`` (95 %; its filter counts N as an error) and hits with
    more than ``100 - min_identity`` % errors (97 %: 3 in 100 bases) are then
-   dropped, which keeps reads of paralogs and pseudogenes out.
+   dropped, which keeps reads of paralogs and pseudogenes out. With a genomic
+   reference (neoag.hla.genomic: headers with typed= exon 2-3 positions), a
+   hit counts only if it overlaps the allele's exons 2-3 by
+   ``min_exon_overlap`` bases: mates in introns, or that only overhang an exon
+   boundary, decide nothing.
 4. ``fragments.fragment_classes``: per fragment (read pair or single read) the
    alleles that explain it best: only alleles hit by all of its mapped mates
    count, scored by the sum of the mates' errors, and only the minimum is kept.
