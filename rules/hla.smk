@@ -119,6 +119,6 @@ rule download_hla_reference:
         "../envs/neoag.yaml"
     params:
         release=config["hla"]["download"]["release"],
-        url=config["hla"]["download"]["url"],
+        url=get_hla_download_url,
     script:
         "../scripts/download_hla_reference.py"

@@ -20,3 +20,9 @@ def get_typed_hla(wildcards):
 def get_sheet_hla_alleles(wildcards):
     """The sample sheet's HLA alleles of the sample (may be empty when a typer runs)."""
     return samples.loc[wildcards.sample, "hla_alleles"]
+
+
+def get_hla_download_url(wildcards):
+    """hla.download.url as it is: a function, so that Snakemake does not read its {release}, {locus} and
+    {kind} fields as wildcards (a plain string param made the rule fail to parse)."""
+    return config["hla"]["download"]["url"]

@@ -122,3 +122,17 @@ def test_build_references_writes_both_from_one_release():
 def test_download_url_needs_kind(tmp_path):
     with pytest.raises(NeoagInputError, match="no \\{kind\\} field"):
         download_reference("3.99.0", "https://example.org/{release}/{locus}_nuc.txt", "a.fa", "b.fa")
+
+
+def test_download_reference_writes_both_fastas(tmp_path):
+    """The whole download path, offline: file:// URLs stand in for the release."""
+    for locus in "ABC":
+        (tmp_path / f"{locus}_gen.txt").write_text(GEN.upper().replace("A*", f"{locus}*"))
+        (tmp_path / f"{locus}_nuc.txt").write_text(NUC.replace("A*", f"{locus}*"))
+    exon, genomic = tmp_path / "out" / "exon.fa", tmp_path / "out" / "genomic.fa"
+    written = download_reference("3.99.0", f"file://{tmp_path}/{{locus}}_{{kind}}.txt", str(exon), str(genomic))
+    assert written == 21
+    assert sum(len(n) for n in read_hla_reference(exon).names) == 3 * 7  # identical ones collapse
+    reference = read_hla_reference(genomic)
+    assert sum(len(n) for n in reference.names) == 21 and len(reference.typed) == len(reference)
+    assert not list((tmp_path / "out").glob("*.part"))
