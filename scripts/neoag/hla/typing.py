@@ -69,7 +69,7 @@ class TypingSettings:
     min_het_reads: float = 2.5
     min_allele_balance: float = 0.15
     min_locus_reads: int = 20
-    min_exon_overlap: int = 30
+    min_exon_overlap: int = 75
     kmer: int = 20
     kmer_step: int = 10
     min_base_quality: int = 20
