@@ -515,6 +515,9 @@ def report_genomic(table, runs, fragments, args) -> None:
                 f"| {counts['ambiguous_identical']}, {counts['ambiguous_genotype']} "
                 f"| {counts['ambiguous_other']} | {counts['wrong']} |"
             )
+    if args.no_exon_comparison:
+        report_runs(runs, args.coverages)
+        return
     print("\n| depth | layout | loci | fragments used per locus: genomic reference, median | exon reference, median "
           "| ratio of sums | exon reference: alleles not correct |")  # fmt: skip
     print("|---|---|---:|---:|---:|---:|---:|")
