@@ -1,4 +1,4 @@
-"""Snakemake adapter: download an IPD-IMGT/HLA release -> the built-in typer's class I references (exon 2-3 and genomic)."""
+"""Snakemake adapter: an IPD-IMGT/HLA release -> the built-in typer's exon 2-3 and genomic class I references."""
 
 import sys
 
