@@ -109,9 +109,9 @@ def _write_fasta(path: Path, records: list[tuple[str, str]]) -> None:
             handle.write(f">{name}\n{sequence}\n")
 
 
-def _art(fasta: Path, coverage: float, seed: str, prefix: Path) -> tuple[Path, Path]:
+def _art(fasta: Path, coverage: float, seed: str, prefix: Path, art=ART) -> tuple[Path, Path]:
     subprocess.run(
-        [*ART, "-f", f"{coverage:.6g}", "-rs", seed, "-i", str(fasta), "-o", str(prefix)],
+        [*art, "-f", f"{coverage:.6g}", "-rs", seed, "-i", str(fasta), "-o", str(prefix)],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -179,6 +179,11 @@ def type_one(args: argparse.Namespace) -> None:
                 "seconds_in_process": time.perf_counter() - started,
                 "python_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "razers3_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                "cpu_seconds": sum(
+                    getattr(resource.getrusage(who), field)
+                    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                    for field in ("ru_utime", "ru_stime")
+                ),
             }
         )
     )
@@ -295,6 +300,235 @@ def judge_sample(sample: str, coverage: float, genotype, slots, sequences) -> li
     return rows
 
 
+# ----------------------------------------------------------------------------
+# Genomic reads (exome- and genome-like) against the genomic typing reference
+# ----------------------------------------------------------------------------
+
+SHARED_GENOMIC = REPO.parent / "shared" / "data" / "hla" / "genomic"
+GENOMIC_LAYOUTS = (  # (fragments, read length): genotype n gets layout n % 4
+    ("genome", 100),
+    ("exome", 100),
+    ("genome", 150),
+    ("exome", 150),
+)
+ART_150 = ("art_illumina", "-ss", "HS25", "-l", "150", "-p", "-m", "350", "-s", "50", "-na", "-q")  # HiSeq 2500
+EXOME_FLANK = 200  # an exome capture target: exon 2 or exon 3 with this many intron bases each side
+
+
+def build_shared_genomic_reference(exon_reference: Path, out: Path) -> dict[str, int]:
+    """The genomic typing reference from the shared test data, as download_hla_reference would build it.
+
+    Genomic alleles: IPD-IMGT/HLA 3.28.0 *_gen alignments; exon-only alleles:
+    the shared exon 2-3 reference (3.6.0), placed into their closest genomic allele.
+    """
+    import gzip
+
+    from neoag.hla.fastx import fasta_records
+    from neoag.hla.genomic import exon23_fasta_exons, genomic_segments, genomic_typing_records
+    from neoag.hla.reference import parse_alignment, record_allele_name
+
+    exons = exon23_fasta_exons(
+        ((record_allele_name(h), seq) for h, seq, _ in fasta_records(exon_reference)), (73, 343), (343, 619)
+    )
+    counts = {}
+    with open(out, "w") as handle:
+        for locus in LOCI:
+            path = SHARED_GENOMIC / f"{locus}_gen.3.28.0.alignment.txt.gz"
+            with gzip.open(path, "rt") as lines:
+                segments = genomic_segments(parse_alignment(lines, str(path)), locus, str(path))
+            records = genomic_typing_records(segments, {n: e for n, e in exons.items() if n.startswith(locus + "*")})
+            for record in records:
+                handle.write(f">{record.header('3.28.0 + exon 2-3 reference 3.6.0')}\n{record.sequence}\n")
+            counts[f"{locus}_genomic"] = len(segments)
+            counts[f"{locus}_placed"] = len(records) - len(segments)
+    return counts
+
+
+def genomic_truths(reference_fasta: Path) -> tuple[dict[str, str], dict[str, tuple[int, int]], dict[str, str]]:
+    """(name -> real genomic sequence (3.32.0), name -> its exon 2 and 3 starts, name -> origin).
+
+    Only alleles of the 3.32.0 *_gen files that the typing reference holds under
+    the same name and whose exons 2 and 3 (as in the reference) occur exactly in
+    the 3.32.0 sequence; origin is 'own introns' or 'placed' (exon-only in the
+    typing reference, so its introns there are another allele's).
+    """
+    from neoag.hla.fastx import fasta_records
+    from neoag.hla.reference import record_allele_name, record_typed_spans
+
+    exons: dict[str, tuple[str, str, str]] = {}
+    for header, sequence, line in fasta_records(reference_fasta):
+        (a, b), (c, d) = record_typed_spans(header, reference_fasta, line)
+        exons[record_allele_name(header)] = (
+            sequence[a:b],
+            sequence[c:d],
+            "own" if "introns=own" in header.split() else "placed",
+        )
+    truths, starts, origin = {}, {}, {}
+    for locus in LOCI:
+        for header, sequence, _ in fasta_records(SHARED_GENOMIC / f"{locus}_gen.3.32.0.fasta.gz"):
+            name = record_allele_name(header)
+            if name not in exons or name.endswith("N"):
+                continue
+            exon2, exon3, kind = exons[name]
+            first, second = sequence.find(exon2), sequence.find(exon3)
+            if first < 0 or second < first:
+                continue
+            truths[name], starts[name], origin[name] = sequence, (first, second), kind
+    return truths, starts, origin
+
+
+def simulate_genomic(genotype, truths, starts, layout, coverage, off_target, seed, workdir) -> tuple[Path, Path]:
+    """Genome-like (whole genes) or exome-like (exons 2 and 3 +- EXOME_FLANK) read pairs, then off-target pairs."""
+    kind, length = layout
+    records = []
+    for locus in LOCI:
+        for copy, name in enumerate(genotype[locus]):
+            label = f"{locus}{copy}_{name}".replace("*", "_").replace(":", "_")
+            sequence = truths[name]
+            if kind == "genome":
+                records.append((label, sequence))
+                continue
+            for exon, (start, size) in enumerate(zip(starts[name], (270, 276)), start=2):
+                window = sequence[max(0, start - EXOME_FLANK) : start + size + EXOME_FLANK]
+                records.append((f"{label}_exon{exon}", window))
+    _write_fasta(workdir / "genotype.fa", records)
+    art = ART if length == 100 else ART_150
+    hla1, hla2 = _art(workdir / "genotype.fa", coverage / 2, seed, workdir / "hla_", art)
+    out1, out2 = workdir / "sample_1.fq", workdir / "sample_2.fq"
+    for out, parts in ((out1, (hla1, off_target[0], off_target[2])), (out2, (hla2, off_target[1], off_target[3]))):
+        with open(out, "wb") as handle:
+            for part in parts:
+                handle.write(part.read_bytes())
+    return out1, out2
+
+
+def locus_fragments(path: Path) -> dict[str, int]:
+    """Fragments used per locus (locus_reads) of a typing table."""
+    import pandas as pd
+
+    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    used = {locus: 0 for locus in LOCI}
+    for row in table.itertuples():
+        used[row.locus.removeprefix("HLA-")] = int(row.locus_reads or 0)
+    return used
+
+
+def run_genomic(args, tmp: Path, off_target_seed: int) -> tuple[list, list, list]:
+    """Genomic sets: type every sample with the genomic reference and, for comparison, today's exon reference."""
+    genomic_fasta = tmp / "genomic_reference.fa"
+    built = build_shared_genomic_reference(args.reference, genomic_fasta)
+    print(f"genomic typing reference: {built}", file=sys.stderr)
+    truths, starts, origin = genomic_truths(genomic_fasta)
+    sequences = exon23_of_records(genomic_fasta)  # judged over exons 2-3, as the exon sets
+    for name, sequence in sequences_of(args.reference).items():
+        sequences.setdefault(name, sequence[73:619])
+    names_by_locus = {locus: [n for n in truths if n.startswith(locus + "*")] for locus in LOCI}
+    genotypes = draw_genotypes(names_by_locus, args.genotypes, args.seed)
+    background, paralogs = off_target_sequences({n: truths[n] for n in list(truths)[::50]}, off_target_seed)
+    _write_fasta(tmp / "g_background.fa", background)
+    _write_fasta(tmp / "g_paralogs.fa", paralogs)
+    coverage = BACKGROUND_PAIRS * 2 * READ_LENGTH / BACKGROUND_LENGTH
+    bg = _art(tmp / "g_background.fa", coverage, _seed(args.seed, "g_background"), tmp / "g_background_")
+    coverage = PARALOG_PAIRS * 2 * READ_LENGTH / sum(len(s) for _, s in paralogs)
+    pa = _art(tmp / "g_paralogs.fa", coverage, _seed(args.seed, "g_paralogs"), tmp / "g_paralogs_")
+    settings = json.dumps(json.loads(args.settings))
+    rows, runs, fragments = [], [], []
+    for coverage in args.coverages:
+        for number, genotype in enumerate(genotypes, start=1):
+            layout = GENOMIC_LAYOUTS[number % len(GENOMIC_LAYOUTS)]
+            sample = f"gen{number:02d}_{layout[0]}{layout[1]}_{coverage:g}x"
+            if args.only and sample not in args.only:
+                continue
+            workdir = tmp / sample
+            workdir.mkdir()
+            seed = _seed(args.seed, sample)
+            reads = simulate_genomic(genotype, truths, starts, layout, coverage, (*bg, *pa), seed, workdir)
+            out = workdir / "typing.tsv"
+            measured = type_sample(reads, genomic_fasta, out, settings)
+            runs.append({"sample": sample, "coverage": coverage, "set": "genomic", **measured})
+            sample_rows = judge_sample(sample, coverage, genotype, read_calls(out), sequences)
+            for row in sample_rows:
+                row.update(layout=f"{layout[0]} 2x{layout[1]}", origin=origin[row["true_allele"]])
+            rows += sample_rows
+            exon_out = workdir / "typing_exon.tsv"
+            used, today, exon_rows = locus_fragments(out), dict.fromkeys(LOCI, 0), []
+            if not args.no_exon_comparison:
+                type_sample(reads, args.reference, exon_out, settings)
+                today = locus_fragments(exon_out)
+                exon_rows = judge_sample(sample, coverage, genotype, read_calls(exon_out), sequences)
+            for locus in LOCI:
+                wrong_today = sum(
+                    r["outcome"] not in ("correct", *UNAVOIDABLE) for r in exon_rows if r["locus"] == locus
+                )
+                fragments.append(
+                    {"sample": sample, "coverage": coverage, "layout": f"{layout[0]} 2x{layout[1]}", "locus": locus,
+                     "genomic": used[locus], "exon": today[locus], "exon_reference_not_correct": wrong_today}
+                )  # fmt: skip
+            if args.keep:
+                target = args.keep / sample
+                target.mkdir(parents=True, exist_ok=True)
+                for path in (out, out.with_suffix(".log"), *reads):
+                    shutil.copy(path, target / path.name)
+            shutil.rmtree(workdir)
+            bad = [r for r in sample_rows if r["outcome"] not in ("correct", *UNAVOIDABLE)]
+            print(
+                f"{sample}: {measured['wall_seconds']:.1f} s, {measured['python_peak_mb']:.0f} + "
+                f"{measured['razers3_peak_mb']:.0f} MB, fragments {used} (exon reference: {today})"
+                + "".join(f"\n  {r['locus']} {r['true_allele']}: {r['outcome']} ({r['called']})" for r in bad),
+                file=sys.stderr,
+            )
+    return rows, runs, fragments
+
+
+def exon23_of_records(reference_fasta: Path) -> dict[str, str]:
+    """name -> exon 2 + exon 3 of every record of a genomic typing reference."""
+    from neoag.hla.fastx import fasta_records
+    from neoag.hla.reference import record_allele_name, record_typed_spans
+
+    result = {}
+    for header, sequence, line in fasta_records(reference_fasta):
+        (a, b), (c, d) = record_typed_spans(header, reference_fasta, line)
+        result[record_allele_name(header)] = sequence[a:b] + sequence[c:d]
+    return result
+
+
+def sequences_of(reference: Path) -> dict[str, str]:
+    """name -> sequence of every record of an exon reference."""
+    loaded = read_hla_reference(reference)
+    return {name: loaded.sequences[i] for i, names in enumerate(loaded.names) for name in names}
+
+
+def report_genomic(table, runs, fragments, args) -> None:
+    """Markdown tables of the genomic sets on stdout."""
+    print(
+        f"\nGenomic sets: {args.genotypes} genotypes per depth (seed {args.seed}), layouts cycling {GENOMIC_LAYOUTS}\n"
+    )
+    report_accuracy(table, args.coverages)
+    print("\nBy layout and by the true allele's origin in the typing reference (both depths):\n")
+    print("| group | alleles | correct | ties (identical in exons 2-3, genotype) | tie: other | wrong |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for column in ("layout", "origin"):
+        for value, part in table.groupby(column):
+            counts = Counter(part.outcome)
+            print(
+                f"| {value} | {len(part)} | {counts['correct']} "
+                f"| {counts['ambiguous_identical']}, {counts['ambiguous_genotype']} "
+                f"| {counts['ambiguous_other']} | {counts['wrong']} |"
+            )
+    if args.no_exon_comparison:
+        report_runs(runs, args.coverages)
+        return
+    print("\n| depth | layout | loci | fragments used per locus: genomic reference, median | exon reference, median "
+          "| ratio of sums | exon reference: alleles not correct |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for (coverage, layout), part in fragments.groupby(["coverage", "layout"]):
+        print(
+            f"| {coverage:g}x | {layout} | {len(part)} | {part.genomic.median():.0f} | {part.exon.median():.0f} "
+            f"| {part.genomic.sum() / max(1, part.exon.sum()):.1f} | {part.exon_reference_not_correct.sum()} |"
+        )
+    report_runs(runs, args.coverages)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
@@ -309,6 +543,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("hla_typing_bench.tsv"), help="per-allele outcomes (TSV)")
     parser.add_argument("--keep", type=Path, help="keep the simulated reads and typing tables here")
     parser.add_argument("--only", nargs="+", help="run only these samples (e.g. g15_15x), for debugging")
+    parser.add_argument(
+        "--no-exon-comparison", action="store_true", help="genomic sets: do not also type with the exon reference"
+    )
+    parser.add_argument(
+        "--sets", nargs="+", choices=("exon", "genomic"), default=["exon"],
+        help="exon: reads from the exon 2-3 records (today's sets); genomic: exome- and genome-like reads of real "
+        "genomic alleles, typed with the genomic reference and with the exon reference",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.command == "type-one":
         type_one(args)
@@ -318,6 +560,26 @@ def main() -> None:
     if shutil.which("art_illumina") is None:
         sys.exit("hla_typing bench: art_illumina not on PATH (Debian: art-nextgen-simulation-tools)")
 
+    import pandas as pd
+
+    with tempfile.TemporaryDirectory(prefix="neoag_hla_bench_") as tmp:
+        if "exon" in args.sets:
+            rows, runs, genotypes = run_exon(args, Path(tmp))
+            table = pd.DataFrame(rows)
+            table.to_csv(args.out, sep="\t", index=False)
+            report(table, pd.DataFrame(runs), genotypes, args)
+        if "genomic" in args.sets:
+            if not SHARED_GENOMIC.is_dir():
+                sys.exit(f"hla_typing bench: {SHARED_GENOMIC} not found (the shared genomic test data)")
+            rows, runs, fragments = run_genomic(args, Path(tmp), args.seed)
+            table = pd.DataFrame(rows)
+            table.to_csv(args.out.with_name(args.out.stem + "_genomic.tsv"), sep="\t", index=False)
+            pd.DataFrame(fragments).to_csv(args.out.with_name(args.out.stem + "_fragments.tsv"), sep="\t", index=False)
+            report_genomic(table, pd.DataFrame(runs), pd.DataFrame(fragments), args)
+
+
+def run_exon(args, tmp: Path) -> tuple[list, list, list]:
+    """The exon sets: reads simulated from the exon 2-3 records themselves."""
     reference = read_hla_reference(args.reference)
     sequences = {name: reference.sequences[i] for i, names in enumerate(reference.names) for name in names}
     names_by_locus = {locus: [] for locus in LOCI}
@@ -327,59 +589,58 @@ def main() -> None:
     settings = json.dumps(json.loads(args.settings))
 
     rows, runs = [], []
-    with tempfile.TemporaryDirectory(prefix="neoag_hla_bench_") as tmp:
-        tmp = Path(tmp)
-        background, paralogs = off_target_sequences(sequences, args.seed)
-        _write_fasta(tmp / "background.fa", background)
-        _write_fasta(tmp / "paralogs.fa", paralogs)
-        coverage = BACKGROUND_PAIRS * 2 * READ_LENGTH / BACKGROUND_LENGTH
-        bg = _art(tmp / "background.fa", coverage, _seed(args.seed, "background"), tmp / "background_")
-        coverage = PARALOG_PAIRS * 2 * READ_LENGTH / sum(len(s) for _, s in paralogs)
-        pa = _art(tmp / "paralogs.fa", coverage, _seed(args.seed, "paralogs"), tmp / "paralogs_")
-        off_target = (bg[0], bg[1], pa[0], pa[1])
-        for coverage in args.coverages:
-            for number, genotype in enumerate(genotypes, start=1):
-                sample = f"g{number:02d}_{coverage:g}x"
-                if args.only and sample not in args.only:
-                    continue
-                workdir = tmp / sample
-                workdir.mkdir()
-                reads = simulate_sample(genotype, sequences, coverage, off_target, _seed(args.seed, sample), workdir)
-                out = workdir / "typing.tsv"
-                measured = type_sample(reads, args.reference, out, settings)
-                runs.append({"sample": sample, "coverage": coverage, **measured})
-                rows += judge_sample(sample, coverage, genotype, read_calls(out), sequences)
-                if args.keep:
-                    target = args.keep / sample
-                    target.mkdir(parents=True, exist_ok=True)
-                    for path in (out, out.with_suffix(".log"), *reads):
-                        shutil.copy(path, target / path.name)
-                shutil.rmtree(workdir)
-                bad = [r for r in rows[-6:] if r["outcome"] not in ("correct", *UNAVOIDABLE)]
-                print(
-                    f"{sample}: {measured['wall_seconds']:.1f} s, {measured['python_peak_mb']:.0f} + "
-                    f"{measured['razers3_peak_mb']:.0f} MB"
-                    + "".join(f"\n  {r['locus']} {r['true_allele']}: {r['outcome']} ({r['called']})" for r in bad),
-                    file=sys.stderr,
-                )
-
-    import pandas as pd
-
-    table = pd.DataFrame(rows)
-    table.to_csv(args.out, sep="\t", index=False)
-    report(table, pd.DataFrame(runs), genotypes, args)
+    background, paralogs = off_target_sequences(sequences, args.seed)
+    _write_fasta(tmp / "background.fa", background)
+    _write_fasta(tmp / "paralogs.fa", paralogs)
+    coverage = BACKGROUND_PAIRS * 2 * READ_LENGTH / BACKGROUND_LENGTH
+    bg = _art(tmp / "background.fa", coverage, _seed(args.seed, "background"), tmp / "background_")
+    coverage = PARALOG_PAIRS * 2 * READ_LENGTH / sum(len(s) for _, s in paralogs)
+    pa = _art(tmp / "paralogs.fa", coverage, _seed(args.seed, "paralogs"), tmp / "paralogs_")
+    off_target = (bg[0], bg[1], pa[0], pa[1])
+    for coverage in args.coverages:
+        for number, genotype in enumerate(genotypes, start=1):
+            sample = f"g{number:02d}_{coverage:g}x"
+            if args.only and sample not in args.only:
+                continue
+            workdir = tmp / sample
+            workdir.mkdir()
+            reads = simulate_sample(genotype, sequences, coverage, off_target, _seed(args.seed, sample), workdir)
+            out = workdir / "typing.tsv"
+            measured = type_sample(reads, args.reference, out, settings)
+            runs.append({"sample": sample, "coverage": coverage, **measured})
+            rows += judge_sample(sample, coverage, genotype, read_calls(out), sequences)
+            if args.keep:
+                target = args.keep / sample
+                target.mkdir(parents=True, exist_ok=True)
+                for path in (out, out.with_suffix(".log"), *reads):
+                    shutil.copy(path, target / path.name)
+            shutil.rmtree(workdir)
+            bad = [r for r in rows[-6:] if r["outcome"] not in ("correct", *UNAVOIDABLE)]
+            print(
+                f"{sample}: {measured['wall_seconds']:.1f} s, {measured['python_peak_mb']:.0f} + "
+                f"{measured['razers3_peak_mb']:.0f} MB"
+                + "".join(f"\n  {r['locus']} {r['true_allele']}: {r['outcome']} ({r['called']})" for r in bad),
+                file=sys.stderr,
+            )
+    return rows, runs, genotypes
 
 
 def report(table, runs, genotypes, args) -> None:
     """Markdown tables on stdout."""
     print(f"\nGenotypes: {len(genotypes)} (seed {args.seed}); reference {args.reference.name}\n")
+    report_accuracy(table, args.coverages)
+    report_runs(runs, args.coverages)
+
+
+def report_accuracy(table, coverages) -> None:
+    """The accuracy table per depth and locus."""
     print(
         "| depth | locus | alleles | correct | tie: identical in exons 2-3 | tie: genotype ambiguity | tie: other "
         "| wrong | accuracy | accuracy (all) | homozygous loci called homozygous "
         "| heterozygous loci called heterozygous |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for coverage in args.coverages:
+    for coverage in coverages:
         for locus in [*LOCI, "all"]:
             part = table[table.coverage == coverage]
             if locus != "all":
@@ -393,17 +654,25 @@ def report(table, runs, genotypes, args) -> None:
                 f"| {coverage:g}x | {locus if locus == 'all' else 'HLA-' + locus} | {len(part)} | {counts['correct']} "
                 f"| {counts['ambiguous_identical']} | {counts['ambiguous_genotype']} | {counts['ambiguous_other']} "
                 f"| {counts['wrong']} "
-                f"| {100 * counts['correct'] / judged:.1f} % ({counts['correct']}/{judged}) "
-                f"| {100 * counts['correct'] / len(part):.1f} % "
+                f"| {100 * counts['correct'] / max(1, judged):.1f} % ({counts['correct']}/{judged}) "
+                f"| {100 * counts['correct'] / max(1, len(part)):.1f} % "
                 f"| {hom.homozygous_call.sum()}/{len(hom)} | {(~het.homozygous_call).sum()}/{len(het)} |"
             )
-    print("\n| depth | samples | wall s per sample: median | max | peak RSS MB: python, max | razers3, max |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for coverage in args.coverages:
+
+
+def report_runs(runs, coverages) -> None:
+    """Time and memory per depth."""
+    print(
+        "\n| depth | samples | wall s per sample: median | max | CPU s per sample: median | max "
+        "| peak RSS MB: python, max | razers3, max |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for coverage in coverages:
         part = runs[runs.coverage == coverage]
         wall = part.wall_seconds
         print(
             f"| {coverage:g}x | {len(part)} | {statistics.median(wall):.1f} | {wall.max():.1f} "
+            f"| {statistics.median(part.cpu_seconds):.1f} | {part.cpu_seconds.max():.1f} "
             f"| {part.python_peak_mb.max():.0f} | {part.razers3_peak_mb.max():.0f} |"
         )
 

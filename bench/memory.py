@@ -81,12 +81,18 @@ def main(copies_list: list[int]) -> None:
         rank_mb = peak_rss_mb(RANK, folder)
         report_mb = peak_rss_mb(REPORT, folder)
         epitopes = sum(1 for _ in open(folder / "all_epitopes.tsv")) - 1
-        rows.append({
-            "copies": copies, "all_epitopes rows": epitopes,
-            "rank inputs MB (peptides+annotations+evidence)": round(size_mb(*(folder / n for n in ("peptides.tsv", "annotations.tsv", "evidence.tsv"))), 2),
-            "rank peak RSS MB": round(rank_mb), "report input MB (all_epitopes+candidates)": round(size_mb(folder / "all_epitopes.tsv", folder / "candidates.tsv"), 2),
-            "report peak RSS MB": round(report_mb),
-        })  # fmt: skip
+        rank_inputs = size_mb(*(folder / name for name in ("peptides.tsv", "annotations.tsv", "evidence.tsv")))
+        report_inputs = size_mb(folder / "all_epitopes.tsv", folder / "candidates.tsv")
+        rows.append(
+            {
+                "copies": copies,
+                "all_epitopes rows": epitopes,
+                "rank inputs MB (peptides+annotations+evidence)": round(rank_inputs, 2),
+                "rank peak RSS MB": round(rank_mb),
+                "report input MB (all_epitopes+candidates)": round(report_inputs, 2),
+                "report peak RSS MB": round(report_mb),
+            }
+        )
         print(json.dumps(rows[-1]), flush=True)
     print(pd.DataFrame(rows).to_markdown(index=False))
 

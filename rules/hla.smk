@@ -108,7 +108,8 @@ rule download_hla_reference:
     # Run explicitly: snakemake --cores 1 download_hla_reference
     # The result falls under the IPD-IMGT/HLA terms of use: do not redistribute it.
     output:
-        f"{config['hla']['download']['dir']}/hla_class1_exon2-3_{config['hla']['download']['release']}.fasta",
+        exon=f"{config['hla']['download']['dir']}/hla_class1_exon2-3_{config['hla']['download']['release']}.fasta",
+        genomic=f"{config['hla']['download']['dir']}/hla_class1_genomic_{config['hla']['download']['release']}.fasta",
     log:
         "logs/download_hla_reference.log",
     localrule: True
@@ -116,6 +117,6 @@ rule download_hla_reference:
         "../envs/neoag.yaml"
     params:
         release=config["hla"]["download"]["release"],
-        url=config["hla"]["download"]["url"],
+        url=get_hla_download_url,
     script:
         "../scripts/download_hla_reference.py"

@@ -73,8 +73,24 @@ def run_razers3(
         raise RuntimeError(f"razers3 failed (exit {result.returncode}): {result.stderr[-2000:]}")
 
 
+def typed_overlap(allele: np.ndarray, begin: np.ndarray, end: np.ndarray, typed: np.ndarray) -> np.ndarray:
+    """Bases of each hit [begin, end) on its allele that lie in that allele's typed exons.
+
+    typed has shape (alleles, spans, 2): 0-based half-open spans per allele.
+    """
+    spans = typed[allele]  # (hits, spans, 2)
+    overlap = np.minimum(end[:, None], spans[:, :, 1]) - np.maximum(begin[:, None], spans[:, :, 0])
+    return np.clip(overlap, 0, None).sum(axis=1)
+
+
 def read_razers_hits(path: str | os.PathLike, min_identity: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(read id, allele sequence id, errors) of each hit in a razers-format file.
+    """(read id, allele sequence id, errors) of each hit in a razers-format file (see read_razers_table)."""
+    hits = read_razers_table(path, min_identity)
+    return hits["read"], hits["allele"], hits["errors"]
+
+
+def read_razers_table(path: str | os.PathLike, min_identity: float = 0.0) -> dict[str, np.ndarray]:
+    """Arrays 'read', 'allele' (sequence id), 'errors', 'begin', 'end' (0-based, half-open, on the allele) of each hit.
 
     razers reports percent identity = 100 * (1 - errors / read length), so
     errors = round(read length * (100 - identity) / 100). Hits with more than
@@ -82,19 +98,30 @@ def read_razers_hits(path: str | os.PathLike, min_identity: float = 0.0) -> tupl
     """
     import pandas as pd
 
-    empty = (np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32))
+    names = ("read", "allele", "errors", "begin", "end")
     if not os.path.exists(path) or os.path.getsize(path) == 0:
-        return empty
+        return {name: np.zeros(0, np.int64 if name == "read" else np.int32) for name in names}
     table = pd.read_csv(
         path,
         sep="\t",
         header=None,
-        usecols=[0, 1, 2, 4, 7],
-        names=["read", "begin", "end", "allele", "identity"],
-        dtype={"read": np.int64, "begin": np.int32, "end": np.int32, "allele": np.int32, "identity": np.float64},
+        usecols=[0, 1, 2, 4, 5, 6, 7],
+        names=["read", "read_begin", "read_end", "allele", "begin", "end", "identity"],
+        dtype={
+            "read": np.int64,
+            "read_begin": np.int32,
+            "read_end": np.int32,
+            "allele": np.int32,
+            "begin": np.int32,
+            "end": np.int32,
+            "identity": np.float64,
+        },
         engine="c",
     )
-    length = (table["end"] - table["begin"]).to_numpy()
+    length = (table["read_end"] - table["read_begin"]).to_numpy()
     errors = np.rint(length * (100.0 - table["identity"].to_numpy()) / 100.0).astype(np.int32)
     keep = errors <= np.floor(length * (100.0 - min_identity) / 100.0 + 1e-9)
-    return table["read"].to_numpy()[keep], table["allele"].to_numpy()[keep], errors[keep]
+    columns = {"read": table["read"], "allele": table["allele"], "begin": table["begin"], "end": table["end"]}
+    result = {name: column.to_numpy()[keep] for name, column in columns.items()}
+    result["errors"] = errors[keep]
+    return result

@@ -13,19 +13,18 @@ locus's first allele) and only let reads that cross an exon boundary align.
 
 It is built from IMGT/HLA's nucleotide alignments (alignments/A_nuc.txt, ...),
 where '|' separates exons, '-' repeats the first allele's base, '.' is a gap
-and '*' an unsequenced base. Used by the opt-in download_hla_reference rule;
-the IPD-IMGT/HLA terms of use apply to the result (do not redistribute it).
+and '*' an unsequenced base. The opt-in download_hla_reference rule
+(neoag.hla.download) writes it beside the genomic reference
+(neoag.hla.genomic); the IPD-IMGT/HLA terms of use apply to both (do not
+redistribute them).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import sys
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from neoag.errors import NeoagInputError
 from neoag.hla.fastx import fasta_records
@@ -48,13 +47,16 @@ class HlaReference:
     ``sequences[i]`` is one distinct sequence, ``loci[i]`` its locus ('A', 'B'
     or 'C'), ``names[i]`` the reference records that have exactly this
     sequence, in allele order. Distinct sequences are sorted by locus and their
-    first name.
+    first name. ``typed[i]`` holds the 0-based, half-open spans of exons 2 and
+    3 when the headers give them (a genomic reference, neoag.hla.genomic); it is
+    empty for an exon reference.
     """
 
     sequences: tuple[str, ...]
     loci: tuple[str, ...]
     names: tuple[tuple[str, ...], ...]
     skipped: dict[str, int] = field(default_factory=dict)
+    typed: tuple[tuple[tuple[int, int], ...] | None, ...] = ()
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -73,6 +75,26 @@ def record_allele_name(header: str) -> str | None:
     return None
 
 
+def record_typed_spans(header: str, path, line: int) -> tuple[tuple[int, int], ...] | None:
+    """The 'typed=205-474,716-991' spans of a header (1-based, inclusive) as 0-based half-open, or None."""
+    for word in header.split():
+        if word.startswith("typed="):
+            try:
+                spans = tuple(
+                    (int(a) - 1, int(b))
+                    for a, b in (part.split("-") for part in word.removeprefix("typed=").split(","))
+                )
+            except ValueError:
+                spans = ()
+            if not spans or any(start < 0 or end <= start for start, end in spans):
+                raise NeoagInputError(
+                    f"HLA reference {path}, line {line}: '{word}' must be typed=START-END[,START-END] "
+                    "(1-based, inclusive positions of the typed exons), as download_hla_reference writes it."
+                )
+            return spans
+    return None
+
+
 def read_hla_reference(path: str | os.PathLike) -> HlaReference:
     """The A, B and C alleles of an allele FASTA, identical sequences collapsed.
 
@@ -86,6 +108,7 @@ def read_hla_reference(path: str | os.PathLike) -> HlaReference:
             "(see docs/hla_typing.md), or build one with: snakemake --cores 1 download_hla_reference"
         )
     by_sequence: dict[tuple[str, str], list[str]] = {}
+    typed: dict[tuple[str, str], tuple[tuple[int, int], ...] | None] = {}
     skipped = {"other_locus": 0, "null_allele": 0}
     seen: set[str] = set()
     for header, sequence, line in fasta_records(path):
@@ -113,6 +136,18 @@ def read_hla_reference(path: str | os.PathLike) -> HlaReference:
                 f"(found {', '.join(bad) or 'nothing'})."
             )
         by_sequence.setdefault((locus, sequence), []).append(name)
+        spans = record_typed_spans(header, path, line)
+        if spans and spans[-1][1] > len(sequence):
+            raise NeoagInputError(
+                f"HLA reference {path}, line {line} ({name}): typed= ends at {spans[-1][1]}, beyond the "
+                f"sequence ({len(sequence)} bases)."
+            )
+        typed.setdefault((locus, sequence), spans)
+    if len({spans is None for spans in typed.values()}) > 1:
+        raise NeoagInputError(
+            f"HLA reference {path}: some headers give typed= exon positions and some do not; use one "
+            "reference as download_hla_reference writes it (genomic, all with typed=; or exon 2-3, none)."
+        )
     if not by_sequence:
         raise NeoagInputError(
             f"HLA reference {path}: no HLA-A, -B or -C allele found. Use a class I allele FASTA such as the "
@@ -127,6 +162,7 @@ def read_hla_reference(path: str | os.PathLike) -> HlaReference:
         loci=tuple(e[0] for e in entries),
         names=tuple(e[2] for e in entries),
         skipped=skipped,
+        typed=tuple(typed[(e[0], e[1])] for e in entries) if any(typed.values()) else (),
     )
 
 
@@ -193,34 +229,3 @@ def exon23_records(alignment: dict[str, str], locus: str, source: str) -> list[t
             continue
         records.append((name, five + exons[1] + exons[2] + three))
     return records
-
-
-def download_reference(release: str, url_template: str, out_fasta: str) -> int:
-    """Download the A, B and C nucleotide alignments of an IMGT/HLA release and write the reference.
-
-    url_template has {release} and {locus} fields. Returns the number of alleles written.
-    """
-    records = []
-    for locus in LOCI:
-        url = url_template.format(release=release, locus=locus)
-        print(f"downloading {url}", file=sys.stderr)
-        try:
-            with urllib.request.urlopen(url, timeout=300) as response:
-                text = response.read().decode()
-        except OSError as error:  # URLError, HTTPError, timeouts
-            raise NeoagInputError(
-                f"cannot download {url} ({error}). This rule needs the network; check hla.download.release "
-                "and hla.download.url, or set hla.reference to an allele FASTA you already have."
-            ) from None
-        alignment = parse_alignment(text.splitlines(), url)
-        locus_records = exon23_records(alignment, locus, url)
-        print(f"HLA-{locus}: {len(locus_records)} alleles with exons 2 and 3", file=sys.stderr)
-        records += locus_records
-    out = Path(out_fasta)
-    tmp = out.with_name(out.name + ".part")
-    with open(tmp, "w") as handle:
-        for name, sequence in records:
-            handle.write(f">{name} IPD-IMGT/HLA {release} exons 2-3 with locus-constant exon 1 and exon 4 flanks\n")
-            handle.write(sequence + "\n")
-    tmp.rename(out)
-    return len(records)

@@ -15,7 +15,11 @@ This module runs the steps and writes the typing table; each step is its own mod
    neither support nor contradict an allele. razers3 searches at
    ``mapping_identity`` (95 %; its filter counts N as an error) and hits with
    more than ``100 - min_identity`` % errors (97 %: 3 in 100 bases) are then
-   dropped, which keeps reads of paralogs and pseudogenes out.
+   dropped, which keeps reads of paralogs and pseudogenes out. With a genomic
+   reference (neoag.hla.genomic: headers with typed= exon 2-3 positions), a
+   hit counts only if it overlaps the allele's exons 2-3 by
+   ``min_exon_overlap`` bases: mates in introns, or that only overhang an exon
+   boundary, decide nothing.
 4. ``fragments.fragment_classes``: per fragment (read pair or single read) the
    alleles that explain it best: only alleles hit by all of its mapped mates
    count, scored by the sum of the mates' errors, and only the minimum is kept.
@@ -50,7 +54,7 @@ from neoag.hla.fragments import HitClasses, fragment_classes
 from neoag.hla.ilp import LocusCall, solve_locus
 from neoag.hla.names import LOCI, allele_sort_key, normalise_allele, two_field_name
 from neoag.hla.prefilter import prefilter_fragments, reference_kmer_loci
-from neoag.hla.razers import find_razers3, read_razers_hits, run_razers3, write_mapping_fasta
+from neoag.hla.razers import find_razers3, read_razers_table, run_razers3, typed_overlap, write_mapping_fasta
 from neoag.hla.reference import HlaReference, read_hla_reference
 
 
@@ -65,6 +69,7 @@ class TypingSettings:
     min_het_reads: float = 2.5
     min_allele_balance: float = 0.15
     min_locus_reads: int = 20
+    min_exon_overlap: int = 75
     kmer: int = 20
     kmer_step: int = 10
     max_locus_fragments: int = 1000
@@ -126,8 +131,15 @@ def type_reads(
             settings.distance_range,
             settings.max_hits,
         )
-    read_ids, allele_ids, errors = read_razers_hits(hits_path, settings.min_identity)
-    print(f"razers3: {len(read_ids)} hits of {len(np.unique(read_ids))} reads", file=sys.stderr)
+    hits = read_razers_table(hits_path, settings.min_identity)
+    print(f"razers3: {len(hits['read'])} hits of {len(np.unique(hits['read']))} reads", file=sys.stderr)
+    read_ids, allele_ids, errors = hits["read"], hits["allele"], hits["errors"]
+    if reference.typed:  # a genomic reference: mates in introns or overhanging an exon decide nothing
+        overlap = typed_overlap(allele_ids, hits["begin"], hits["end"], np.asarray(reference.typed, dtype=np.int64))
+        keep = overlap >= settings.min_exon_overlap
+        counts["hits_outside_exons"] = int(np.count_nonzero(~keep))
+        read_ids, allele_ids, errors = read_ids[keep], allele_ids[keep], errors[keep]
+    del hits
     classes = fragment_classes(read_ids, allele_ids, errors, kept.read_fragment, reference.loci)
     del read_ids, allele_ids, errors
     counts.update(classes.counts)
