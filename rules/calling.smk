@@ -367,7 +367,7 @@ rule select_somatic:
         "benchmarks/select_somatic/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
-    threads: 1
+    threads: config["calling"]["evidence_threads"]
     resources:
         mem_mb=mem_by_input(2000, 10, "candidates"),
         runtime=scaled(60),

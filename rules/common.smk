@@ -49,7 +49,9 @@ def preflight(config):
         validate(row.to_dict(), schema="../config/schemas/samples.schema.yaml")
     calling = config["calling"]
     check_min_callers(calling)
-    regions = plan_regions(config["reference"]["fasta"] + ".fai", calling["regions"], calling["scatter_size"])
+    regions = plan_regions(
+        config["reference"]["fasta"] + ".fai", calling["regions"], calling["scatter_size"], calling["scatter_jobs"]
+    )
     return sheet.set_index("sample", drop=False), {region.name: region for region in regions}
 
 

@@ -35,8 +35,12 @@ rule multiqc_content:
 rule multiqc:
     # MultiQC itself on every sample's neoag content (offline: no version check, no AI).
     input:
-        expand("results/{sample}/multiqc/neoag_{section}_mqc.yaml", sample=samples.index,
-               section=["summary", "tiers", "general_stats"]),  # fmt: skip
+        expand(
+            "results/{sample}/multiqc/neoag_{section}_mqc.yaml",
+            sample=samples.index,
+            section=["summary", "tiers", "general_stats"],
+        ),
+        # fmt: skip
     output:
         report="results/multiqc/multiqc_report.html",
         data=directory("results/multiqc/multiqc_data"),

@@ -20,4 +20,5 @@ run_step(
     filters=SomaticFilters(**snakemake.params.somatic),
     read_filters=ReadFilters(**snakemake.params.evidence),
     swapped_calls=snakemake.params.sanity["swapped_calls"],
+    workers=snakemake.threads,
 )

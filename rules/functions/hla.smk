@@ -38,6 +38,8 @@ def get_hla_reads(wildcards):
     if not samples.loc[wildcards.sample].get("hla_fastq1", ""):
         reads["single"] = f"results/{wildcards.sample}/hla/reads/reads_single.fq"
     return reads
+
+
 def get_hla_download_url(wildcards):
     """hla.download.url as it is: a function, so that Snakemake does not read its {release}, {locus} and
     {kind} fields as wildcards (a plain string param made the rule fail to parse)."""

@@ -26,9 +26,10 @@ def vcf_records(path: Path) -> list[str]:
 
 def test_scattered_calls_equal_the_unscattered_ones(tmp_path):
     results = {}
-    for name, size in (("whole", 10**9), ("chunks", 3000)):
+    for name, setting in (("whole", "scatter_size: 1000000000"), ("chunks", "scatter_size: 3000"),
+                          ("jobs", "scatter_jobs: 4")):  # fmt: skip
         overlay = tmp_path / f"{name}.yaml"
-        overlay.write_text(f"calling:\n  scatter_size: {size}\n")
+        overlay.write_text(f"calling:\n  {setting}\n")
         workdir = tmp_path / name
         targets = ["results/demo/somatic.vcf.gz", "results/demo/calls/germline.vcf.gz"]
         completed = run_snakemake(workdir, "--", *targets, configs=[overlay])
@@ -38,10 +39,13 @@ def test_scattered_calls_equal_the_unscattered_ones(tmp_path):
     # Every contig of the demo genome (chr1, chr2 and the HLA contig chr6) in jobs of at most 3 kb.
     contig_lengths = [int(line.split("\t")[1]) for line in open(REPO / "resources/demo/genome.fa.fai")]
     assert len(scattered) == sum(-(-length // 3000) for length in contig_lengths)
-    whole, chunks = results["whole"], results["chunks"]
-    assert (whole / "calls/evidence.tsv").read_bytes() == (chunks / "calls/evidence.tsv").read_bytes()
-    for vcf in ("somatic.vcf.gz", "calls/germline.vcf.gz", "calls/candidates.vcf.gz"):
-        assert vcf_records(whole / vcf) == vcf_records(chunks / vcf), vcf
+    # scatter_jobs: 4 jobs of equal size, cut across the three contigs (31,023 bp).
+    assert len(list((results["jobs"] / "calls" / "freebayes" / "scatter").glob("*.calls.vcf.gz"))) == 4
+    whole = results["whole"]
+    for chunks in (results["chunks"], results["jobs"]):
+        assert (whole / "calls/evidence.tsv").read_bytes() == (chunks / "calls/evidence.tsv").read_bytes()
+        for vcf in ("somatic.vcf.gz", "calls/germline.vcf.gz", "calls/candidates.vcf.gz"):
+            assert vcf_records(whole / vcf) == vcf_records(chunks / vcf), vcf
     truth = read(REPO / "resources/demo/truth.tsv")
     somatic = {f"{r.chrom}:{r.pos}:{r.ref}:{r.alt}" for r in truth.itertuples() if r.origin == "somatic"}
     evidence = read(chunks / "calls/evidence.tsv")

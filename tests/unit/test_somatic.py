@@ -1,9 +1,12 @@
+from pathlib import Path
+
 import pytest
 
 from neoag.calling.evidence import AlleleCounts
 from neoag.calling.somatic import SomaticFilters, somatic_status
 
 FILTERS = SomaticFilters()
+DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo"
 
 
 @pytest.mark.parametrize(
@@ -69,3 +72,54 @@ def test_germline_targets_cover_the_flank_and_the_exons_of_the_transcripts(tmp_p
     without_gtf = tmp_path / "flank.bed"
     germline_targets(str(vcf) + ".gz", str(demo / "genome.fa.fai"), 150, str(without_gtf))
     assert without_gtf.read_text() == "chr1\t2915\t3216\nchr2\t0\t250\n"
+
+
+def demo_candidates(step: int) -> list:
+    """The demo's planted variants plus, every `step` bases of each demo contig, an SNV and
+    a one-base deletion (mostly REF in the reads: real work for the evidence counter), and
+    one allele with an N, which is not assessed."""
+    import csv
+
+    import pysam
+
+    from neoag.calling.calls import Candidate
+
+    fasta = pysam.FastaFile(str(DEMO / "genome.fa"))
+    alleles = {}
+    with open(DEMO / "truth.tsv") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            alleles[(row["chrom"], int(row["pos"]), row["ref"], row["alt"])] = None
+    for chrom, length in zip(fasta.references, fasta.lengths):
+        for pos in range(step, length - 10, step):
+            bases = fasta.fetch(chrom, pos - 1, pos + 1).upper()
+            alleles[(chrom, pos, bases[0], "ACGT"[("ACGT".index(bases[0]) + 1) % 4])] = None
+            alleles[(chrom, pos + 3, fasta.fetch(chrom, pos + 2, pos + 4).upper(), bases[0])] = None
+    alleles[("chr2", 5000, fasta.fetch("chr2", 4999, 5000).upper(), "N")] = None
+    order = {name: i for i, name in enumerate(fasta.references)}
+    return [
+        Candidate(chrom, pos, ref, alt, ("freebayes",), None, None)
+        for chrom, pos, ref, alt in sorted(alleles, key=lambda a: (order[a[0]], *a[1:]))
+    ], list(zip(fasta.references, fasta.lengths))
+
+
+def test_select_somatic_gives_the_same_tables_with_any_number_of_workers(tmp_path):
+    from neoag.calling.calls import write_candidates
+    from neoag.calling.evidence import ReadFilters
+    from neoag.calling.somatic import select_somatic
+
+    candidates, contigs = demo_candidates(step=300)
+    write_candidates(candidates, str(tmp_path / "candidates.vcf.gz"), contigs)
+    tables = {}
+    for workers in (1, 2):
+        out = tmp_path / str(workers)
+        out.mkdir()
+        select_somatic(str(tmp_path / "candidates.vcf.gz"), str(DEMO / "tumor.bam"), str(DEMO / "normal.bam"),
+                       str(DEMO / "tumor_rna.bam"), str(DEMO / "genome.fa"), str(out / "evidence.tsv"),
+                       str(out / "somatic.vcf.gz"), SomaticFilters(), ReadFilters(), workers=workers)  # fmt: skip
+        tables[workers] = (out / "evidence.tsv").read_text()
+    lines = tables[1].splitlines()
+    assert len(lines) == len(candidates) + 1
+    statuses = [line.split("\t")[-1] for line in lines[1:]]
+    assert {"somatic", "unsupported_allele"} <= set(statuses)
+    assert sum(status == "somatic" for status in statuses) >= 10
+    assert tables[2] == tables[1]

@@ -393,3 +393,58 @@ def count_alleles(
     ref_count = sum(vote == 0 for vote in votes.values())
     alt_count = sum(vote == 1 for vote in votes.values())
     return AlleleCounts(depth=len(votes), ref_count=ref_count, alt_count=alt_count)
+
+
+def _count_chunk(
+    bam_paths: Sequence[str | None],
+    fasta_path: str,
+    jobs: Sequence[tuple[Variant, Sequence[Variant]]],
+    filters: ReadFilters,
+) -> list[tuple[AlleleCounts | None, ...]]:
+    """count_alleles for each (variant, others) in each BAM (None where a BAM is not given),
+    with handles of its own (one worker of count_evidence)."""
+    import pysam
+
+    fasta = pysam.FastaFile(fasta_path)
+    bams = [pysam.AlignmentFile(path) if path else None for path in bam_paths]
+    try:
+        return [
+            tuple(count_alleles(bam, fasta, variant, filters, others) if bam else None for bam in bams)
+            for variant, others in jobs
+        ]
+    finally:
+        for handle in (fasta, *bams):
+            if handle is not None:
+                handle.close()
+
+
+CHUNKS_PER_WORKER = 8
+"""count_evidence cuts the candidates into this many chunks per worker (consecutive
+candidates, so each chunk reads nearby alignments), which evens out dense regions."""
+
+
+def count_evidence(
+    bam_paths: Sequence[str | None],
+    fasta_path: str,
+    jobs: Sequence[tuple[Variant, Sequence[Variant]]],
+    filters: ReadFilters,
+    workers: int = 1,
+) -> list[tuple[AlleleCounts | None, ...]]:
+    """count_alleles for each (variant, others) in each BAM, in the order of jobs.
+
+    With workers > 1 the jobs are cut into consecutive chunks counted by a pool of
+    processes (forked; each opens its own BAM and FASTA handles) and the results
+    are put back in the order of jobs, so they do not depend on the worker count.
+    """
+    jobs = list(jobs)
+    workers = max(1, min(workers, len(jobs)))
+    if workers == 1:
+        return _count_chunk(bam_paths, fasta_path, jobs, filters)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(jobs) // (workers * CHUNKS_PER_WORKER))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_count_chunk, bam_paths, fasta_path, chunk, filters) for chunk in chunks]
+        return [counts for future in futures for counts in future.result()]

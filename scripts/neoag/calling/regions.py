@@ -5,7 +5,8 @@ scatter regions; each caller runs once per region, in parallel cluster jobs,
 and the per-region calls are gathered afterwards. A region is a list of
 intervals: by default one region per contig; with a scatter size, intervals
 are cut into pieces of at most that many bases and consecutive pieces packed
-into regions of about that size.
+into regions of about that size; with a job count, the intervals are cut into
+that many regions of equal size (large contigs split, small ones grouped).
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") or "contig"
 
 
-def plan_regions(fai_path: str, bed_path: str = "", scatter_size: int = 0) -> list[Region]:
+def plan_regions(fai_path: str, bed_path: str = "", scatter_size: int = 0, scatter_jobs: int = 0) -> list[Region]:
     """The scatter regions of a run.
 
     Parameters
@@ -117,29 +118,36 @@ def plan_regions(fai_path: str, bed_path: str = "", scatter_size: int = 0) -> li
         The reference's .fai index (contig names, lengths and order).
     bed_path : str
         Optional BED of the intervals to call in; empty: every contig, whole.
+        Only these intervals are called, and the sizes below count only their bases.
     scatter_size : int
         0: one region per contig (named after it). Otherwise intervals are cut
         into pieces of at most this many bases and consecutive pieces packed
         into regions of about this many bases (named chunk0001, ...), possibly
         across contigs.
+    scatter_jobs : int
+        0: as scatter_size says. Otherwise exactly this many regions (fewer only
+        when there are fewer bases), of equal size to within one base: the
+        intervals, in reference order, are cut where their running total of
+        bases crosses a multiple of total / scatter_jobs. Large contigs are split,
+        small ones grouped (a GRCh38 analysis set's 3,366 contigs in N jobs).
     """
     contigs = dict(read_fai(fai_path))
+    if scatter_size > 0 and scatter_jobs > 0:
+        raise NeoagInputError(
+            f"calling.scatter_size ({scatter_size}) and calling.scatter_jobs ({scatter_jobs}) are both set. "
+            "Set one of them to 0: scatter_jobs asks for that many jobs of equal size, scatter_size for "
+            "jobs of about that many bases."
+        )
     if bed_path:
         intervals = read_bed(bed_path, contigs)
     else:
         intervals = [(chrom, 0, length) for chrom, length in contigs.items() if length > 0]
+    if scatter_jobs > 0:
+        groups = _balanced(intervals, scatter_jobs)
+        width = max(4, len(str(len(groups))))
+        return [Region(f"chunk{i:0{width}d}", tuple(group)) for i, group in enumerate(groups, start=1)]
     if scatter_size <= 0:
-        by_contig: dict[str, list[tuple[str, int, int]]] = {}
-        for interval in intervals:
-            by_contig.setdefault(interval[0], []).append(interval)
-        regions, used = [], set()
-        for i, (chrom, pieces) in enumerate(by_contig.items(), start=1):
-            name = _safe(chrom)
-            if name in used:
-                name = f"{name}_{i}"
-            used.add(name)
-            regions.append(Region(name, tuple(pieces)))
-        return regions
+        return _per_contig(intervals)
     pieces = []
     for chrom, start, end in intervals:
         for piece_start in range(start, end, scatter_size):
@@ -154,6 +162,42 @@ def plan_regions(fai_path: str, bed_path: str = "", scatter_size: int = 0) -> li
         groups[-1].append(piece)
         size += length
     return [Region(f"chunk{i:04d}", tuple(group)) for i, group in enumerate(groups, start=1)]
+
+
+def _per_contig(intervals: list[tuple[str, int, int]]) -> list[Region]:
+    """One region per contig, named after it (made file-name safe and unique)."""
+    by_contig: dict[str, list[tuple[str, int, int]]] = {}
+    for interval in intervals:
+        by_contig.setdefault(interval[0], []).append(interval)
+    regions, used = [], set()
+    for i, (chrom, pieces) in enumerate(by_contig.items(), start=1):
+        name = _safe(chrom)
+        if name in used:
+            name = f"{name}_{i}"
+        used.add(name)
+        regions.append(Region(name, tuple(pieces)))
+    return regions
+
+
+def _balanced(intervals: list[tuple[str, int, int]], jobs: int) -> list[list[tuple[str, int, int]]]:
+    """The intervals cut into `jobs` consecutive groups of equal size (to within one base).
+
+    Base number b of the running total (T bases in all) goes to group floor(b * jobs / T),
+    so group k holds bases ceil(k T / jobs) to ceil((k + 1) T / jobs) - 1.
+    """
+    total = sum(end - start for _, start, end in intervals)
+    jobs = min(jobs, total)
+    groups: list[list[tuple[str, int, int]]] = [[] for _ in range(jobs)]
+    done = 0
+    for chrom, start, end in intervals:
+        while start < end:
+            group = done * jobs // total
+            boundary = -(-(group + 1) * total // jobs)
+            take = min(end - start, boundary - done)
+            groups[group].append((chrom, start, start + take))
+            start += take
+            done += take
+    return groups
 
 
 def write_region_bed(bed_text: str, bed_path: str, gz_path: str) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from neoag.calling.calls import Candidate, read_candidates
-from neoag.calling.evidence import AlleleCounts, ReadFilters, count_alleles, variant_span
+from neoag.calling.evidence import AlleleCounts, ReadFilters, count_alleles, count_evidence, variant_span
 from neoag.columns import EVIDENCE_TABLE
 from neoag.tables import write_table
 from neoag.variants import Variant, site_columns
@@ -101,21 +101,24 @@ def select_somatic(
     filters: SomaticFilters,
     read_filters: ReadFilters,
     swapped_calls: str = "error",
+    workers: int = 1,
 ) -> pd.DataFrame:
     """Count evidence for every candidate allele; write all to evidence_tsv and the
     somatic ones to somatic_vcf (bgzipped, indexed, sites only, evidence in INFO).
+
     Tumor and normal that look swapped in the reads stop here (swapped_calls 'error')
-    or are a warning ('warn'): neoag.calling.swap."""
+    or are a warning ('warn'): neoag.calling.swap. workers: processes that count the
+    evidence (evidence.count_evidence); the tables do not depend on it."""
     import pysam
 
     from neoag.calling.swap import check_not_swapped
 
-    tumor = pysam.AlignmentFile(tumor_bam)
-    normal = pysam.AlignmentFile(normal_bam)
-    rna = pysam.AlignmentFile(rna_bam) if rna_bam else None
     fasta = pysam.FastaFile(fasta_path)
     candidates = read_candidates(candidates_vcf)
     partners = site_partners(variants_of(candidates), fasta)
+    assessed = [candidate for candidate in candidates if not candidate.skip_reason]
+    jobs = [(candidate.variant, partners[candidate.variant]) for candidate in assessed]
+    counted = iter(count_evidence((tumor_bam, normal_bam, rna_bam), fasta_path, jobs, read_filters, workers))
     rows = []
     for candidate in candidates:
         row = _candidate_columns(candidate)
@@ -128,10 +131,7 @@ def select_somatic(
             rows.append(row)
             continue
         variant = candidate.variant
-        others = partners[variant]
-        tumor_counts = count_alleles(tumor, fasta, variant, read_filters, others)
-        normal_counts = count_alleles(normal, fasta, variant, read_filters, others)
-        rna_counts = count_alleles(rna, fasta, variant, read_filters, others) if rna else None
+        tumor_counts, normal_counts, rna_counts = next(counted)
         row.update(variant_id=variant.variant_id, variant_type=variant.kind)
         row.update(evidence_row("tumor_dna", tumor_counts))
         row.update(evidence_row("normal_dna", normal_counts))

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Benchmark: peak memory and time of `rank` (neoag.ranking.rank.write_rankings) by epitope rows.
+
+A synthetic sample of about --rows all_epitopes rows is made from the demo patient's
+own rank inputs (results/demo/ of a demo run: peptides, annotations, evidence,
+scores and the reference proteome), copied as many times as needed. Copy c gets
+its own variants (POS + c * 1,000,000, the same variant in every table) and its own
+peptides: every peptide and flank has its first residues shifted along the amino-acid
+alphabet by the digits of c in base 20, the same shift for MT, WT and the score
+file, so each copy has its own unique peptides and scores to join, as a larger
+exome would. Each size runs write_rankings in a fresh process; peak memory is that
+process's maximum resident set (getrusage), wall time from the parent.
+
+    .venv/bin/snakemake --cores 2                          # once: the demo's results/demo/
+    .venv/bin/python bench/rank_memory.py --rows 230000 2300000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from neoag.scoring.score_files import SCORE_ARRAYS, ChunkScores, load_scores, save_scores  # noqa: E402
+from neoag.tables import read_table  # noqa: E402
+
+AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
+POS_STEP = 1_000_000
+
+
+def shifted(text: str, copy: int) -> str:
+    """text with residue i moved along AMINO_ACIDS by digit i of copy in base 20."""
+    residues = list(text)
+    i = 0
+    while copy and i < len(residues):
+        copy, digit = divmod(copy, 20)
+        if residues[i] in AMINO_ACIDS:
+            residues[i] = AMINO_ACIDS[(AMINO_ACIDS.index(residues[i]) + digit) % 20]
+        i += 1
+    return "".join(residues)
+
+
+def moved_ids(ids: pd.Series, copy: int) -> pd.Series:
+    """chrom:pos:ref:alt -> chrom:(pos + copy * POS_STEP):ref:alt."""
+    parts = ids.str.split(":", expand=True)
+    return parts[0] + ":" + (parts[1].astype(int) + copy * POS_STEP).astype(str) + ":" + parts[2] + ":" + parts[3]
+
+
+def copy_variants(table: pd.DataFrame, copy: int) -> pd.DataFrame:
+    table = table.copy()
+    table["variant_id"] = moved_ids(table.variant_id, copy)
+    if "pos" in table.columns:
+        table["pos"] = (table.pos.astype(int) + copy * POS_STEP).astype(str)
+    return table
+
+
+def make_inputs(demo: Path, copies: int, out: Path) -> dict[str, str]:
+    """The rank inputs of a sample made of `copies` copies of the demo's (written under out)."""
+    peptides, annotations, evidence = (
+        read_table(str(demo / name))
+        for name in ("peptides/peptides.tsv", "annotation/annotations.tsv", "calls/evidence.tsv")
+    )
+    work, alleles, scores = load_scores(str(demo / "scores/scores.npz"))
+    peptide_columns = ["mt_peptide", "wt_peptide", "mt_n_flank", "mt_c_flank", "wt_n_flank", "wt_c_flank"]
+    parts: dict[str, list] = {"peptides": [], "annotations": [], "evidence": [], "work": []}
+    for copy in range(copies):
+        part = copy_variants(peptides, copy)
+        for column in peptide_columns:
+            part[column] = [shifted(value, copy) for value in part[column]]
+        parts["peptides"].append(part)
+        parts["annotations"].append(copy_variants(annotations, copy))
+        parts["evidence"].append(copy_variants(evidence, copy))
+        parts["work"].append(work.map(lambda value, c=copy: shifted(value, c)))
+    all_work = pd.concat(parts["work"], ignore_index=True)
+    first = ~all_work.duplicated().to_numpy()  # two copies can meet on one peptide: its first scores
+    arrays = {}
+    for name in SCORE_ARRAYS:
+        values = getattr(scores, name)
+        if values is not None:
+            arrays[name] = np.concatenate([values] * copies)[first]
+    paths = {name: str(out / f"{name}.tsv") for name in ("peptides", "annotations", "evidence")}
+    for name in paths:
+        pd.concat(parts[name], ignore_index=True).to_csv(paths[name], sep="\t", index=False)
+    paths["scores"] = str(out / "scores.npz")
+    save_scores(paths["scores"], all_work[first].reset_index(drop=True), alleles, ChunkScores(**arrays))
+    return paths
+
+
+RUN = """
+import sys, time
+sys.path.insert(0, {scripts!r})
+from neoag.ranking.rank import Filters, write_rankings
+sys.stderr = open({log!r}, "w")
+write_rankings("synthetic", {peptides!r}, {annotations!r}, {evidence!r}, {scores!r}, Filters(),
+               {out!r} + "/all_epitopes.tsv", {out!r} + "/candidates.tsv", {out!r} + "/variants.tsv",
+               proteome_fasta={proteome!r})
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[230_000, 2_300_000])
+    parser.add_argument("--demo", type=Path, default=REPO / "results" / "demo")
+    args = parser.parse_args()
+    proteome = args.demo.parent / "reference" / "proteome.fa"
+    if not (args.demo / "scores/scores.npz").is_file() or not proteome.is_file():
+        sys.exit(f"{args.demo}: no demo results; run the demo first (.venv/bin/snakemake --cores 2)")
+    demo_rows = sum(1 for _ in open(args.demo / "all_epitopes.tsv")) - 1
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(f"demo sample: {demo_rows} all_epitopes rows\n")
+    print("| copies of the demo | all_epitopes rows | input peptides rows | peak RSS MiB | bytes per row | wall s |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    for rows in args.rows:
+        copies = -(-rows // demo_rows)
+        with tempfile.TemporaryDirectory() as tmp:
+            paths = make_inputs(args.demo, copies, Path(tmp))
+            code = RUN.format(scripts=str(REPO / "scripts"), log=os.path.join(tmp, "rank.log"), out=tmp,
+                              proteome=str(proteome), **paths)  # fmt: skip
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            wall = time.perf_counter() - start
+            peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            if peak_kib <= before:
+                print(f"  (peak not above an earlier run's {before} KiB: run sizes in increasing order)")
+            made = sum(1 for _ in open(os.path.join(tmp, "all_epitopes.tsv"))) - 1
+            input_rows = sum(1 for _ in open(paths["peptides"])) - 1
+            peak_mib, per_row = peak_kib / 1024, peak_kib * 1024 / made
+            print(f"| {copies} | {made:,} | {input_rows:,} | {peak_mib:,.0f} | {per_row:,.0f} | {wall:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
