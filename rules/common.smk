@@ -1,21 +1,54 @@
 # What every stage shares: the checked config and sample sheet, the wildcard constraints,
 # the sample sheet's columns and the resource helper. Each stage's own input functions
 # are in rules/functions/<stage>.smk, included at the top of rules/<stage>.smk.
+import hashlib
+import os
 import re
 import sys
 from pathlib import Path
 
 import yaml
+from snakemake.sourcecache import LocalSourceFile
 from snakemake.utils import validate
 
+
+
+def workflow_folder(rules_dir):
+    """The workflow's own folder on this machine: the one that holds scripts/ and config/.
+
+    Found from this file (rules_dir: workflow.current_basedir while common.smk is read), never
+    from workflow.basedir, which is the caller's folder when neoag is used as a module
+    (README, "Deploying"). A remote module (github(...), gitfile(...)) has no folder here: the
+    files listed in workflow/deployed_files.txt (the library and the config schemas) are copied
+    through Snakemake's source cache into .snakemake/neoag-workflow/<digest of the source>/, and
+    PYTHONPATH names its scripts/ for the jobs (whose scripts Snakemake fetches on its own).
+    """
+    if isinstance(rules_dir, LocalSourceFile):
+        return Path(rules_dir.get_path_or_uri(secret_free=False)).parent
+    root = rules_dir.join("..")
+    source = root.get_path_or_uri(secret_free=True)
+    folder = Path(".snakemake/neoag-workflow", hashlib.sha256(source.encode()).hexdigest()[:16]).resolve()
+    with workflow.sourcecache.open(root.join("workflow/deployed_files.txt")) as listing:
+        names = [line.strip() for line in listing.read().splitlines() if line.strip() and line[0] != "#"]
+    for name in names:
+        target = folder / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with workflow.sourcecache.open(root.join(name), "rb") as remote:
+                target.write_bytes(remote.read())
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder / "scripts"), os.environ.get("PYTHONPATH")]))
+    return folder
+
+
+WORKFLOW_DIR = workflow_folder(workflow.current_basedir)
 # The library imports inside the Snakefile too (preflight checks before any job).
-sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+sys.path.insert(0, str(WORKFLOW_DIR / "scripts"))
 from neoag.errors import NeoagInputError  # noqa: E402
 from neoag.preflight import run_preflight  # noqa: E402
 from neoag.preflight.config import check_config_schema  # noqa: E402
 from neoag.calling.regions import plan_regions  # noqa: E402
 
-CONFIG_SCHEMA = Path(workflow.basedir) / "config/schemas/config.schema.yaml"
+CONFIG_SCHEMA = WORKFLOW_DIR / "config/schemas/config.schema.yaml"
 
 
 def check_min_callers(calling):
