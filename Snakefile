@@ -1,34 +1,7 @@
 # neoag: tumor/normal alignments -> ranked neoantigen candidates.
-# Stages are in rules/*.smk; the logic is in scripts/neoag/. See README.md.
-from snakemake.utils import min_version
-
-min_version("9.0")
-
-
-configfile: "config/config.yaml"
+# The workflow is workflow/Snakefile (the snakemake-workflows layout, which remote modules
+# need: Snakemake resolves includes of a remote Snakefile at the repository's top wrongly).
+# This file lets `snakemake` run from the top of a clone as before.
 
 
-include: "rules/common.smk"
-include: "rules/calling.smk"
-include: "rules/annotation.smk"
-include: "rules/hla.smk"
-include: "rules/peptides.smk"
-include: "rules/scoring.smk"
-include: "rules/ranking.smk"
-include: "rules/report.smk"
-
-
-rule all:
-    input:
-        expand(
-            "results/{sample}/{table}.tsv",
-            sample=samples.index,
-            table=["all_epitopes", "candidates", "variants"],
-        ),
-        expand("results/{sample}/scores/scores.tsv", sample=samples.index),
-        expand("results/{sample}/calls/germline.vcf.gz", sample=samples.index),
-        expand("results/{sample}/somatic.neoag.vcf.gz", sample=samples.index),
-        expand("results/{sample}/report.html", sample=samples.index),
-        "results/cohort/summary.tsv",
-        "results/cohort/shared_neoantigens.tsv",
-        "results/manifest.json",
+include: "workflow/Snakefile"
