@@ -17,7 +17,7 @@ def workflow_folder(rules_dir):
     """The workflow's own folder on this machine: the one that holds scripts/ and config/.
 
     Found from this file (rules_dir: workflow.current_basedir while common.smk is read), never
-    from workflow.basedir, which is the caller's folder when neoag is used as a module
+    from the workflow's basedir, which is the caller's folder when neoag is used as a module
     (README, "Deploying"). A remote module (github(...), gitfile(...)) has no folder here: the
     files listed in workflow/deployed_files.txt (the library and the config schemas) are copied
     through Snakemake's source cache into .snakemake/neoag-workflow/<digest of the source>/, and

@@ -52,7 +52,11 @@ def rule_scripts_and_envs():
             script = re.search(r"^\s+script:\s*\n\s+\"([^\"]+)\"", body, re.MULTILINE)
             env = re.search(r"^\s+conda:\s*\n\s+\"([^\"]+)\"", body, re.MULTILINE)
             if script:
-                yield name, (REPO / "rules" / script.group(1)).resolve(), env and (REPO / "rules" / env.group(1)).resolve()
+                yield (
+                    name,
+                    (REPO / "rules" / script.group(1)).resolve(),
+                    env and (REPO / "rules" / env.group(1)).resolve(),
+                )
 
 
 def module_file(module: str) -> Path | None:
