@@ -24,6 +24,7 @@ from neoag.preflight import run_preflight
 from tests.corpus.cases import CASES
 
 REPO = Path(__file__).resolve().parents[2]
+SNAKEFILE = REPO / "workflow" / "Snakefile"
 DEMO = REPO / "resources/demo"
 SCHEMA = yaml.safe_load((REPO / "config/schemas/config.schema.yaml").read_text())
 ALLELES = "HLA-A*02:01,HLA-B*07:02"
@@ -227,7 +228,7 @@ def snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess:
     for name in ("config", "resources"):
         if not (workdir / name).exists():
             (workdir / name).symlink_to(REPO / name)
-    command = ["timeout", "-k", "20", "600", sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+    command = ["timeout", "-k", "20", "600", sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE),
                "--directory", str(workdir), "--cores", "2", *arguments]  # fmt: skip
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     return subprocess.run(command, capture_output=True, text=True, env=env)
