@@ -36,7 +36,9 @@ def workflow_folder(rules_dir):
             target.parent.mkdir(parents=True, exist_ok=True)
             with workflow.sourcecache.open(root.join(name), "rb") as remote:
                 target.write_bytes(remote.read())
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder / "scripts"), os.environ.get("PYTHONPATH")]))
+    # Set for the jobs, not read from the user (so no envvars: directive).
+    paths = [str(folder / "scripts"), os.environ.get("PYTHONPATH", "")]
+    os.environ.update(PYTHONPATH=os.pathsep.join(path for path in paths if path))
     return folder
 
 
