@@ -4,6 +4,10 @@
   workflow/Snakefile with `module neoag: snakefile: ...; config: config` and a copy of
   config/), with a local path: the dry-run plans the whole workflow and a real demo run gives
   the same result tables, byte for byte, as the demo run from the repository.
+- As a remote module: gitfile(...), Snakemake's local stand-in for github(...), reads the
+  committed workflow from git through the source cache (no folder of it here), as github(...)
+  does; neoag then copies its library (workflow/deployed_files.txt) and the run gives the
+  same tables. It reads the commit HEAD, not uncommitted changes.
 - `snakemake --report` after the demo holds the result tables with their captions and the
   workflow description.
 """
@@ -38,11 +42,27 @@ use rule * from neoag
 """
 
 
-def deploy(folder: Path) -> Path:
+# Snakemake 9.27's LocalGitFile.join (used by gitfile only) fails on the SourceFile that its own
+# job code passes it (jobs.py, _path_to_source_file), where GithubFile.join accepts one; these
+# lines give LocalGitFile the same, so that the test reaches neoag's code, not that bug.
+GITFILE_JOIN = """\
+import snakemake.sourcecache as sourcecache
+
+_join = sourcecache.LocalGitFile.join
+sourcecache.LocalGitFile.join = lambda self, path: _join(
+    self, path.get_path_or_uri(secret_free=False) if isinstance(path, sourcecache.SourceFile) else path
+)
+
+
+"""
+
+
+def deploy(folder: Path, snakefile: str | None = None) -> Path:
     """A deployment as snakedeploy lays it out: workflow/Snakefile declaring the module, config/
     copied from the repository; the demo's data linked (its paths in the config are relative)."""
     (folder / "workflow").mkdir(parents=True)
-    (folder / "workflow" / "Snakefile").write_text(MODULE_SNAKEFILE.format(snakefile=REPO / "workflow" / "Snakefile"))
+    snakefile = snakefile or MODULE_SNAKEFILE.format(snakefile=REPO / "workflow" / "Snakefile")
+    (folder / "workflow" / "Snakefile").write_text(snakefile)
     shutil.copytree(REPO / "config", folder / "config")
     (folder / "resources").symlink_to(REPO / "resources")
     return folder
@@ -87,18 +107,34 @@ def test_module_demo_run_gives_the_demo_results(deployment, demo_run):
     assert (deployment / "results" / "demo" / "report.html").is_file()
 
 
+def test_remote_module_copies_the_library_and_gives_the_demo_results(tmp_path, demo_run):
+    if subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True).returncode:
+        pytest.skip("the repository is not a git checkout")
+    module = MODULE_SNAKEFILE.replace('"{snakefile}"', f'gitfile("{REPO}", path="workflow/Snakefile", ref="HEAD")')
+    deployment = deploy(tmp_path / "remote", GITFILE_JOIN + module)
+    completed = run_in(deployment, "all")
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    copied = list((deployment / ".snakemake" / "neoag-workflow").glob("*/scripts/neoag/__init__.py"))
+    assert len(copied) == 1, "the remote module's library was not copied through the source cache"
+    for table in RESULT_TABLES:
+        produced = deployment / "results" / "demo" / table
+        assert produced.read_bytes() == (demo_run / "results" / "demo" / table).read_bytes(), table
+
+
 def test_snakemake_report_holds_the_result_tables_with_captions(demo_run, tmp_path):
     built = tmp_path / "report.zip"
     completed = run_snakemake(demo_run, "--report", str(built))
     assert completed.returncode == 0, completed.stderr[-5000:]
     with zipfile.ZipFile(built) as archive:
         names = archive.namelist()
-        text = "\n".join(
-            archive.read(name).decode("utf-8", "replace") for name in names if name.endswith((".html", ".js", ".json"))
-        )
+        page = next(archive.read(n).decode() for n in names if n.endswith("/report.html") and "/data/" not in n)
+    text = " ".join(page.replace("\\n", " ").split())  # captions are in the page's data, newlines escaped
     for table in RESULT_TABLES:
-        assert any(name.endswith(f"results/demo/{table}") for name in names), f"{table} is not in the report"
+        assert any(name.endswith(f"/{table}") and "/data/raw/" in name for name in names), (
+            f"{table} is not in the report"
+        )
+        assert f'"results/demo/{table}"' in text, f"{table} is not listed in the report"
     assert "Ranked neoantigen candidates of sample demo" in text  # candidates.rst, rendered
-    assert "Every scored mutant peptide" in text  # all_epitopes.rst
+    assert "Every scored mutant peptide x HLA allele of sample demo" in text  # all_epitopes.rst
     assert "One row per somatic variant of sample demo" in text  # variants.rst
     assert "proposed by freebayes" in text  # workflow.rst, rendered with the run's config
