@@ -12,7 +12,6 @@ from snakemake.sourcecache import LocalSourceFile
 from snakemake.utils import validate
 
 
-
 def workflow_folder(rules_dir):
     """The workflow's own folder on this machine: the one that holds scripts/ and config/.
 
