@@ -28,7 +28,7 @@ rule annotate:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(4000),
+        mem_mb=mem_by_input(4000, 10, "vcf", "germline"),
         runtime=scaled(60),
     params:
         annotation=config["annotation"],
@@ -73,7 +73,7 @@ rule expression:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(2000),
+        mem_mb=mem_by_input(2000, 10, "table"),
         runtime=scaled(30),
     script:
         "../scripts/expression.py"

@@ -369,11 +369,12 @@ rule select_somatic:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(2000),
+        mem_mb=mem_by_input(2000, 10, "candidates"),
         runtime=scaled(60),
     params:
         evidence=config["evidence"],
         somatic=config["somatic"],
+        sanity=config["sanity"],
     script:
         "../scripts/select_somatic.py"
 
@@ -447,7 +448,7 @@ rule select_germline:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(2000),
+        mem_mb=mem_by_input(2000, 10, "calls", "candidates"),
         runtime=scaled(60),
     params:
         evidence=config["evidence"],

@@ -1,52 +1,18 @@
 # What every stage shares: the checked config and sample sheet, the wildcard constraints,
 # the sample sheet's columns and the resource helper. Each stage's own input functions
 # are in rules/functions/<stage>.smk, included at the top of rules/<stage>.smk.
-import hashlib
-import os
 import re
 import sys
 from pathlib import Path
 
 import yaml
-from snakemake.sourcecache import LocalSourceFile
 from snakemake.utils import validate
 
-
-def workflow_folder(rules_dir):
-    """The workflow's own folder on this machine: the one that holds scripts/ and config/.
-
-    Found from this file (rules_dir: workflow.current_basedir while common.smk is read), never
-    from the workflow's basedir, which is the caller's folder when neoag is used as a module
-    (README, "Deploying"). A remote module (github(...), gitfile(...)) has no folder here: the
-    files listed in workflow/deployed_files.txt (the library and the config schemas) are copied
-    through Snakemake's source cache into .snakemake/neoag-workflow/<digest of the source>/, and
-    PYTHONPATH names its scripts/ for the jobs (whose scripts Snakemake fetches on its own).
-    """
-    if isinstance(rules_dir, LocalSourceFile):
-        return Path(rules_dir.get_path_or_uri(secret_free=False)).parent
-    root = rules_dir.join("..")
-    source = root.get_path_or_uri(secret_free=True)
-    folder = Path(".snakemake/neoag-workflow", hashlib.sha256(source.encode()).hexdigest()[:16]).resolve()
-    with workflow.sourcecache.open(root.join("workflow/deployed_files.txt")) as listing:
-        names = [line.strip() for line in listing.read().splitlines() if line.strip() and line[0] != "#"]
-    for name in names:
-        target = folder / name
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with workflow.sourcecache.open(root.join(name), "rb") as remote:
-                target.write_bytes(remote.read())
-    # Set for the jobs, not read from the user (so no envvars: directive).
-    paths = [str(folder / "scripts"), os.environ.get("PYTHONPATH", "")]
-    os.environ.update(PYTHONPATH=os.pathsep.join(path for path in paths if path))
-    return folder
-
-
-WORKFLOW_DIR = workflow_folder(workflow.current_basedir)
-# The library imports inside the Snakefile too (preflight checks before any job).
-sys.path.insert(0, str(WORKFLOW_DIR / "scripts"))
+# The library imports inside the Snakefile too (preflight checks before any job); rules/library.smk
+# put it on sys.path and set WORKFLOW_DIR.
 from neoag.errors import NeoagInputError  # noqa: E402
 from neoag.preflight import run_preflight  # noqa: E402
-from neoag.preflight.config import check_config_schema  # noqa: E402
+from neoag.preflight.config import check_config_schema, type_by_schema  # noqa: E402
 from neoag.calling.regions import plan_regions  # noqa: E402
 
 CONFIG_SCHEMA = WORKFLOW_DIR / "config/schemas/config.schema.yaml"
@@ -72,7 +38,9 @@ def preflight(config):
     process only: on a cluster every job parses this Snakefile again, and hundreds of jobs
     need not each read every BAM header and the GTF.
     """
-    check_config_schema(config, yaml.safe_load(CONFIG_SCHEMA.read_text()))
+    schema = yaml.safe_load(CONFIG_SCHEMA.read_text())
+    type_by_schema(config, schema)  # --config somatic='{min_tumor_vaf: 0.1}' arrives as text
+    check_config_schema(config, schema)
     validate(config, schema="../config/schemas/config.schema.yaml", set_default=True)
     sheet = run_preflight(config, check_files=workflow.is_main_process)
     if "hla_alleles" not in sheet.columns:
@@ -111,6 +79,31 @@ def scaled(base):
         return base * attempt
 
     return by_attempt
+
+
+def input_mb(input, names):
+    """Size in MB of the named inputs of a job (each a file, a list of files or a folder's files; an
+    int names an unnamed input by position)."""
+    total = 0
+    for name in names:
+        files = input[name] if isinstance(name, int) else getattr(input, name, [])
+        for path in [files] if isinstance(files, str) else files:
+            path = Path(path)
+            total += sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
+    return total / 2**20
+
+
+def mem_by_input(base, per_mb, *names):
+    """mem_mb that grows with the named inputs and with each retry: (base + per_mb x their MB) x attempt.
+
+    base and per_mb come from bench/memory.py (figures in bench/README.md, "Memory by input size").
+    Before the inputs exist Snakemake evaluates it again once they do.
+    """
+
+    def by_input(wildcards, input, attempt):
+        return int((base + per_mb * input_mb(input, names)) * attempt)
+
+    return by_input
 
 
 # The sample sheet's columns, used by several stages.

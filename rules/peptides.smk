@@ -13,10 +13,11 @@ rule peptides:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(2000),
+        mem_mb=mem_by_input(2000, 10, 0),
         runtime=scaled(30),
     params:
         lengths=config["peptides"]["lengths"],
         flank_length=config["peptides"]["flank_length"],
+        wt_pairing=config["peptides"]["wt_pairing"],
     script:
         "../scripts/peptides.py"

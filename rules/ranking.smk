@@ -45,7 +45,7 @@ rule rank:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(4000),
+        mem_mb=mem_by_input(2000, 100, "peptides", "annotations", "evidence"),
         runtime=scaled(30),
     params:
         filters=config["filters"],

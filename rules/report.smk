@@ -20,7 +20,7 @@ rule annotate_somatic_vcf:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(1000),
+        mem_mb=mem_by_input(1000, 10, "variants"),
         runtime=scaled(30),
     script:
         "../scripts/annotate_somatic_vcf.py"
@@ -49,7 +49,7 @@ rule report:
         "../envs/report.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(2000),
+        mem_mb=mem_by_input(1000, 10, "all_epitopes", "candidates"),
         runtime=scaled(30),
     params:
         filters=config["filters"],
@@ -76,7 +76,7 @@ rule cohort_summary:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(2000),
+        mem_mb=mem_by_input(2000, 10, "variants", "candidates"),
         runtime=scaled(30),
     params:
         samples=list(samples.index),

@@ -64,7 +64,7 @@ rule gather_scores:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(1000),
+        mem_mb=mem_by_input(1000, 10, "parts"),
         runtime=scaled(30),
     script:
         "../scripts/gather_scores.py"
@@ -84,7 +84,7 @@ rule export_scores:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(2000),
+        mem_mb=mem_by_input(2000, 10, 0),
         runtime=scaled(30),
     script:
         "../scripts/export_scores.py"

@@ -13,4 +13,5 @@ run_step(
     out_tsv=snakemake.output[0],
     lengths=snakemake.params.lengths,
     flank_length=snakemake.params.flank_length,
+    wt_pairing=snakemake.params.wt_pairing,
 )

@@ -19,4 +19,5 @@ run_step(
     somatic_vcf=snakemake.output.vcf,
     filters=SomaticFilters(**snakemake.params.somatic),
     read_filters=ReadFilters(**snakemake.params.evidence),
+    swapped_calls=snakemake.params.sanity["swapped_calls"],
 )

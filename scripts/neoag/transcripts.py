@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from neoag.errors import NeoagInputError
 from neoag.files import open_text
@@ -51,7 +51,9 @@ class Transcript:
     exons are (start, end) on the genome, sorted by start. coding_start and
     coding_end bound the CDS including the stop codon, on the genome. tags are
     the GTF's tag values; gtf_flags are problems of the CDS seen in the GTF
-    itself (cds_start_NF, cds_end_NF, cds_phase_mismatch).
+    itself (cds_start_NF, cds_end_NF, cds_phase_mismatch). stop_inferable: the
+    GTF gave no stop_codon row (and no cds_end_NF), so a stop codon right after
+    the CDS may be added from the genome (read_gtf with a FASTA).
     """
 
     transcript_id: str
@@ -66,6 +68,7 @@ class Transcript:
     biotype: str = ""
     support_level: str = ""
     gtf_flags: tuple[str, ...] = ()
+    stop_inferable: bool = field(default=False, compare=False)
     _exon_offsets: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -168,7 +171,15 @@ def parse_attributes(text: str) -> dict[str, list[str]]:
     return attributes
 
 
-def read_gtf(path: str) -> list[Transcript]:
+# Rows whose union is the transcript's exons when a GTF has no exon rows (some converters write
+# CDS and UTR rows only).
+EXON_PARTS = ("CDS", "stop_codon", "start_codon", "UTR", "five_prime_utr", "three_prime_utr", "5UTR", "3UTR")
+
+# Stop codons of the standard code, to find a stop that the GTF leaves out of its CDS rows.
+STOP_CODONS = ("TAA", "TAG", "TGA")
+
+
+def read_gtf(path: str, fasta: str | None = None) -> list[Transcript]:
     """Protein-coding transcripts (those with CDS rows) of a GTF, sorted by position.
 
     The coding span is the union of CDS and stop_codon rows, so both the
@@ -176,10 +187,20 @@ def read_gtf(path: str) -> list[Transcript]:
     includes it give the same model. RefSeq-style GTFs are read too: gene_name
     falls back to the 'gene' attribute, tags with spaces ("MANE Select") become
     MANE_Select, and a transcript ID used on several contigs (PAR genes) gives
-    one model per contig.
+    one model per contig. A transcript without exon rows gets the union of its
+    CDS, UTR and start/stop codon rows as exons. With the genome FASTA, a
+    transcript without stop_codon rows whose CDS does not end with a stop but is
+    followed by one (a CDS that excludes the stop, from a converter that drops
+    stop_codon rows) gets that stop in its coding span (stop_from_sequence).
     """
     with open_text(path) as handle:
-        return _transcripts_from_lines(handle, path)
+        transcripts = _transcripts_from_lines(handle, path)
+    if fasta is None or not any(t.stop_inferable for t in transcripts):
+        return transcripts
+    import pysam
+
+    with pysam.FastaFile(fasta) as genome:
+        return stop_from_sequence(transcripts, genome_fetch(genome))
 
 
 def _transcripts_from_lines(lines: Iterable[str], path: str) -> list[Transcript]:
@@ -190,8 +211,72 @@ def _transcripts_from_lines(lines: Iterable[str], path: str) -> list[Transcript]
         row = _gtf_row(line, path, line_number)
         if row is not None:
             _add_row(records, *row)
-    transcripts = [_transcript(*key, record) for key, record in records.items() if record["CDS"] and record["exon"]]
+    transcripts = [_transcript(*key, record) for key, record in records.items() if record["CDS"]]
     return sorted(transcripts, key=lambda t: (t.chrom, t.coding_start, t.transcript_id))
+
+
+def merged_intervals(intervals: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping or touching intervals joined: CDS and UTR rows of one exon give the exon."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def genomic_position(transcript: Transcript, offset: int) -> int | None:
+    """The genome position of a base of the spliced transcript (5'->3' offset); None past its end."""
+    if not 0 <= offset < transcript.length:
+        return None
+    forward = offset if transcript.strand == "+" else transcript.length - 1 - offset
+    for (start, end), before in zip(transcript.exons, transcript._exon_offsets):
+        if forward < before + end - start:
+            return start + forward - before
+    return None
+
+
+def _stop_candidates(transcript: Transcript) -> list[list[int]]:
+    """Genome positions (5'->3') of the codon after the CDS: the 3 bases right after its last base on the
+    genome when they lie outside the exons (a GTF whose CDS and UTR rows leave the stop codon out), else the
+    next 3 bases of the spliced transcript (a stop split by an intron); [] past the transcript's end."""
+    last = transcript.coding_end - 1 if transcript.strand == "+" else transcript.coding_start
+    step = 1 if transcript.strand == "+" else -1
+    contiguous = [last + step * (i + 1) for i in range(3)]
+    if all(transcript.transcript_offset(p) is None for p in contiguous) and min(contiguous) >= 0:
+        return [contiguous]
+    inside = [genomic_position(transcript, transcript.cds_end_offset + i) for i in range(3)]
+    return [inside] if None not in inside else []
+
+
+def with_stop_from_sequence(transcript: Transcript, fetch: Callable[[str, int, int], str]) -> Transcript:
+    """The transcript with the stop codon that follows its CDS added to its coding span (and to its exons
+    when they left it out), when its CDS is whole codons, does not end with a stop, and the next codon is one."""
+    from neoag.sequence import reverse_complement
+
+    def codon(positions: list[int]) -> str:
+        bases = "".join(fetch(transcript.chrom, p, p + 1) for p in positions).upper()
+        return bases if transcript.strand == "+" else reverse_complement(bases)[::-1]  # complemented, in order
+
+    start, end = transcript.cds_offset, transcript.cds_end_offset
+    last_codon = [genomic_position(transcript, end - 3 + i) for i in range(3)]
+    if (end - start) % 3 or None in last_codon or codon(last_codon) in STOP_CODONS:
+        return transcript
+    found = [positions for positions in _stop_candidates(transcript) if codon(positions) in STOP_CODONS]
+    if not found:
+        return transcript
+    low, high = min(found[0]), max(found[0]) + 1
+    exons = transcript.exons
+    if transcript.transcript_offset(low) is None:
+        exons = merged_intervals(exons + ((low, high),))
+    span = (min(transcript.coding_start, low), max(transcript.coding_end, high))
+    return replace(transcript, exons=exons, coding_start=span[0], coding_end=span[1], stop_inferable=False)
+
+
+def stop_from_sequence(transcripts: list[Transcript], fetch: Callable[[str, int, int], str]) -> list[Transcript]:
+    """with_stop_from_sequence for every transcript that has no stop_codon rows (stop_inferable)."""
+    return [with_stop_from_sequence(t, fetch) if t.stop_inferable else t for t in transcripts]
 
 
 def _gtf_row(line: str, path: str, line_number: int) -> tuple | None:
@@ -205,7 +290,7 @@ def _gtf_row(line: str, path: str, line_number: int) -> tuple | None:
             "that it is tab-separated."
         )
     chrom, _, feature, start, end, _, strand, phase, attribute_text = fields
-    if feature not in ("transcript", "exon", "CDS", "stop_codon"):
+    if feature not in ("transcript", "exon") + EXON_PARTS:
         return None
     attributes = parse_attributes(attribute_text)
     if "transcript_id" not in attributes:
@@ -245,6 +330,7 @@ def _add_row(
             "CDS": [],
             "phases": [],
             "stop_codon": [],
+            "parts": [],
         },
     )
     record["tags"].update(dict.fromkeys(tag.replace(" ", "_") for tag in attributes.get("tag", ())))
@@ -253,12 +339,14 @@ def _add_row(
     record["support_level"] = record["support_level"] or _first(attributes, "transcript_support_level").split(" ")[0]
     if feature == "CDS":
         record["phases"].append((interval, phase))
-    if feature != "transcript":
+    if feature in ("exon", "CDS", "stop_codon"):
         record[feature].append(interval)
+    if feature in EXON_PARTS:
+        record["parts"].append(interval)
 
 
 def _transcript(transcript_id: str, chrom: str, record: dict) -> Transcript:
-    """The model of a transcript's record (it has exon and CDS rows)."""
+    """The model of a transcript's record (it has CDS rows; exons from its parts when it has no exon rows)."""
     coding = record["CDS"] + record["stop_codon"]
     flags = tuple(tag for tag in ("cds_start_NF", "cds_end_NF") if tag in record["tags"])
     if not phases_consistent(record["phases"], record["strand"]):
@@ -269,13 +357,14 @@ def _transcript(transcript_id: str, chrom: str, record: dict) -> Transcript:
         gene_name=record["gene_name"] or record["gene_id"],
         chrom=chrom,
         strand=record["strand"],
-        exons=tuple(sorted(set(record["exon"]))),
+        exons=tuple(sorted(set(record["exon"]))) if record["exon"] else merged_intervals(record["parts"]),
         coding_start=min(start for start, _ in coding),
         coding_end=max(end for _, end in coding),
         tags=tuple(record["tags"]),
         biotype=record["biotype"],
         support_level=record["support_level"],
         gtf_flags=flags,
+        stop_inferable=not record["stop_codon"] and "cds_end_NF" not in record["tags"],
     )
 
 

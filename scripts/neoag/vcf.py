@@ -49,27 +49,114 @@ class VcfAllele(Allele):
 
 
 def open_vcf(path: str):
-    """path opened with pysam.VariantFile; a file pysam cannot open is a NeoagInputError naming it."""
+    """path opened with pysam.VariantFile; a file pysam cannot open is a NeoagInputError naming it
+    and saying why where it can tell (plain gzip instead of bgzip, a #CHROM line with spaces)."""
     import pysam
 
     try:
         return pysam.VariantFile(path)
-    except (OSError, ValueError) as error:
-        raise NeoagInputError(
-            f"{path}: cannot be read as a VCF/BCF ({error}). Check that the file exists, is "
-            "complete, and starts with a '##fileformat=VCF' header; compress it with bgzip, not gzip."
-        ) from None
+    except (OSError, ValueError, NotImplementedError) as error:
+        raise NeoagInputError(diagnose_vcf(path, error)) from None
+
+
+def _is_plain_gzip(head: bytes) -> bool:
+    """gzip magic without BGZF's 'BC' extra subfield (bgzip writes it in every block)."""
+    return head[:2] == b"\x1f\x8b" and not (head[3] & 4 and head[12:14] == b"BC")
+
+
+def _text_lines(path: str, limit: int = 100_000) -> list[str]:
+    """The first lines of a plain or gzip-compressed text file ([] if it cannot be read as text)."""
+    import gzip
+
+    try:
+        with open(path, "rb") as handle:
+            gzipped = handle.read(2) == b"\x1f\x8b"
+        with gzip.open(path, "rt", errors="replace") if gzipped else open(path, errors="replace") as text:
+            return [line for _, line in zip(range(limit), text)]
+    except (OSError, EOFError, ValueError):
+        return []
+
+
+def diagnose_vcf(path: str, error: Exception) -> str:
+    """One paragraph saying why pysam could not open path as a VCF, and the fix."""
+    import os
+
+    if not os.path.exists(path):
+        return f"{path}: cannot be read as a VCF/BCF: the file does not exist. Check the path in the sample sheet."
+    with open(path, "rb") as handle:
+        head = handle.read(18)
+    if _is_plain_gzip(head):
+        return (
+            f"{path}: is compressed with gzip, not with bgzip, so it cannot be read or indexed. Recompress "
+            f"it: 'zcat {path} | bgzip > fixed.vcf.gz && tabix -p vcf fixed.vcf.gz', and use fixed.vcf.gz."
+        )
+    lines = _text_lines(path)
+    chrom_lines = [n for n, line in enumerate(lines, 1) if line.startswith("#CHROM")]
+    if chrom_lines and " " in lines[chrom_lines[0] - 1].strip():
+        return (
+            f"{path}: line {chrom_lines[0]}, the #CHROM header line, separates its columns with spaces; "
+            "VCF needs tabs. Rewrite the file with tab-separated columns (as the tool that made it wrote it)."
+        )
+    if lines and not lines[0].startswith("##fileformat=VCF"):
+        return (
+            f"{path}: line 1 is not '##fileformat=VCF...', so this is not a VCF (or its header was cut off). "
+            "Give the VCF as the caller or VEP wrote it."
+        )
+    return (
+        f"{path}: cannot be read as a VCF/BCF ({error}). Check that the file is complete and has a "
+        "valid header ('bcftools view -h' shows where it breaks); compress it with bgzip, not gzip."
+    )
+
+
+def _raw_data_lines(path: str) -> Iterator[tuple[int, str]] | None:
+    """(line number, line) of each data line of a text VCF (plain or bgzip); None for BCF."""
+    import gzip
+
+    with open(path, "rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+    if gzipped:
+        with gzip.open(path, "rb") as handle:
+            if handle.read(3) == b"BCF":
+                return None
+    text = gzip.open(path, "rt", errors="replace") if gzipped else open(path, errors="replace")
+
+    def lines() -> Iterator[tuple[int, str]]:
+        """Data lines; the #CHROM line is given as line 0 (its column count is what counts)."""
+        with text:
+            for number, line in enumerate(text, 1):
+                if line.startswith("#CHROM"):
+                    yield 0, line.rstrip("\r\n\t ")
+                elif line.strip() and not line.startswith("#"):
+                    yield number, line.rstrip("\r\n\t ")
+
+    return lines()
 
 
 def read_records(vcf, path: str) -> Iterator:
     """The records of an open VCF (open_vcf), in file order.
 
-    Raises NeoagInputError naming the file and the record where pysam stops parsing.
+    Raises NeoagInputError naming the file and the record where pysam stops parsing,
+    and for a data line with more columns than the #CHROM line: two records glued
+    together (a file cut off in the middle of a line, then concatenated), whose second
+    record pysam would otherwise drop without a word.
     """
-    number, last = 0, "the header"
+    number, last, glued = 0, "the header", ""
+    columns = 8 + (len(vcf.header.samples) + 1 if len(vcf.header.samples) else 0)
+    declared = set(vcf.header.contigs)
+    raw = _raw_data_lines(path) if isinstance(path, str) and path != "-" else None
+    if raw is not None:
+        first = next(raw, (0, ""))
+        if first[0] == 0:  # the #CHROM line as written (it may name FORMAT without samples)
+            columns = max(columns, first[1].count("\t") + 1)
+        else:
+            raw = None  # no #CHROM line seen: pysam's header is all there is
     try:
         for record in vcf:
             number += 1
+            line_number, line = next(raw, (0, "")) if raw is not None else (0, "")
+            glued = _glued(line, columns, record.chrom, declared)
+            if glued:
+                break
             last = f"{record.chrom}:{record.pos}"
             yield record
     except (OSError, ValueError) as error:
@@ -77,6 +164,23 @@ def read_records(vcf, path: str) -> Iterator:
             f"{path}: data record {number + 1} (the one after {last}) cannot be parsed "
             f"({error}). Fix or remove that record; 'bcftools view {path}' shows where parsing stops."
         ) from None
+    if glued:
+        raise NeoagInputError(
+            f"{path}: line {line_number} (data record {number}, after {last}: '{line[:60]}...') {glued}: "
+            "two records are glued together, as in a file cut off in the middle of a line and then appended "
+            "to, and one of them would be lost. Regenerate the VCF (or repair that line)."
+        )
+
+
+def _glued(line: str, columns: int, chrom: str, declared: set[str]) -> str:
+    """Why a raw data line looks like two records glued together ('' if it does not)."""
+    if line.count("\t") + 1 > columns:
+        return f"has {line.count(chr(9)) + 1} tab-separated columns but the #CHROM line has {columns}"
+    if declared and chrom not in declared:
+        stems = [name for name in declared if chrom.endswith(name) and chrom != name]
+        if stems:
+            return f"is on contig '{chrom}', not declared in the header but ending with the declared '{stems[0]}'"
+    return ""
 
 
 def record_alleles(record) -> list[VcfAllele]:

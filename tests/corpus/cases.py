@@ -4,7 +4,17 @@
 Each case names the stage that must catch it and what must happen:
 - level 'preflight': neoag.preflight.run_preflight, what rules/common.smk runs before any job;
 - level 'calls': neoag.calling.calls.prepare_calls on a user VCF (the first job that reads its records);
-- level 'annotation': neoag.annotation.annotate.annotate_vcf on a small GTF.
+- level 'annotation': neoag.annotation.annotate.annotate_vcf on a small GTF;
+- level 'somatic': prepare_calls then select_somatic on the demo BAMs (evidence and the decision);
+- level 'vep': annotate_vcf from a VEP-annotated VCF (tests/corpus/vep_file.py), then the peptides.
+At the levels 'somatic' and 'vep' a control variant (a demo somatic SNV; a plain missense) rides
+along in every case that is not an error, and must come through: one record never costs a sample.
+- level 'gtf_shape': annotate_vcf of the demo's somatic variants with the demo GTF in another shape
+  (the result must be the one the demo GTF gives);
+- level 'config_file': neoag.preflight.config.check_yaml_file, what rules/config.smk runs first;
+- level 'evidence': neoag.calling.somatic.select_somatic on the demo's planted variants (the swap
+  check after calling; an RNA BAM without a contig);
+- level 'step': neoag.step.run_step around a step that writes (a full disk).
 outcome 'error': a NeoagInputError whose message holds every fragment (the file or record, and
 the fix); 'skip': the run goes on and the fragments appear in the log / skipped table;
 'ok': the run goes on (with the fragments, e.g. a warning, on stderr).
@@ -12,6 +22,9 @@ The `make` field names a function of test_corpus.py that writes the case's files
 """
 
 from dataclasses import dataclass, field
+
+SNVS = ("chr1\t3066\t.\tG\tA", "chr1\t3498\t.\tA\tC", "chr1\t6640\t.\tA\tC")  # demo somatic SNVs (truth.tsv)
+ALLELES = "HLA-A*02:01,HLA-B*07:02"
 
 
 @dataclass(frozen=True)
@@ -65,7 +78,7 @@ CASES = [
          "bam", {"rename": "strip_chr"}),
     Case("bam_other_assembly", "preflight", "error", ("contig 'chr1' is", "another assembly"),
          "bam", {"rename": "length"}),
-    Case("tumor_equals_normal", "preflight", "ok", ("the same file", "empty"),
+    Case("tumor_equals_normal", "preflight", "error", ("the same path", "No variant could be somatic", "normal_bam"),
          "sheet", {"rows": ["p1\t{tumor}\t{tumor}\tHLA-A*02:01"]}),
     # -- HLA alleles -------------------------------------------------------------------------
     Case("hla_unknown_allele", "preflight", "error", ("line 2", "HLA-Z*99:99", "not an HLA allele name"),
@@ -123,6 +136,135 @@ CASES = [
     Case("vcf_broken_record", "calls", "error", ("cannot be parsed", "bcftools view"),
          "records", {"records": ["chr1\tnot_a_position\t.\tA\tC"]}),
     Case("vcf_empty", "calls", "ok", ("0 records", "0 candidate alleles"), "records", {"records": []}),
+    # -- real-world variant files (issue 15) --------------------------------------------------
+    Case("vcf_glued_records", "calls", "error", ("line 6", "glued together", "14 tab-separated columns"),
+         "records", {"records": ["chr1\t3066\t.\tG\tA", "chr1\t3498\t.\tA\tC\t.\tPAchr1\t6640\t.\tA\tC"]}),
+    Case("vcf_glued_contig_name", "calls", "error", ("line 6", "contig 'chchr1'", "glued together"),
+         "records", {"records": ["chr1\t3066\t.\tG\tA", "chchr1\t6640\t.\tA\tC"]}),
+    Case("vcf_plain_gzip_at_calls", "calls", "error", ("compressed with gzip, not with bgzip", "| bgzip >"),
+         "broken", {"records": list(SNVS), "damage": "gzip"}),
+    Case("vcf_chrom_line_spaces", "calls", "error", ("line 4", "#CHROM header line", "spaces", "tabs"),
+         "broken", {"records": list(SNVS), "damage": "spaces"}),
+    Case("vcf_crlf_line_ends", "somatic", "ok", ("chr1:3498:A:C somatic",), "broken", {"records": list(SNVS), "damage": "crlf"}),
+    Case("vcf_lowercase_bases", "somatic", "ok", ("chr1:6640:A:C somatic",),
+         "records", {"records": [*SNVS[:2], "chr1\t6640\t.\ta\tc"]}),
+    Case("vcf_duplicate_record", "somatic", "ok", ("chr1:3498:A:C somatic",), "records", {"records": [*SNVS, SNVS[1]]}),
+    Case("vcf_unsorted_records", "somatic", "ok", ("chr1:3498:A:C somatic",), "records", {"records": SNVS[::-1]}),
+    Case("vcf_insertion_not_left_aligned", "somatic", "ok", ("chr1:3359:A:AAAG somatic",),
+         "records", {"records": [*SNVS, "chr1\t3359\t.\tA\tAAAG"]}),
+    Case("vcf_padded_snv_as_mnv", "somatic", "ok", ("chr1:6639:AA:AC somatic vaf=0.59",),
+         "records", {"records": [*SNVS[:2], "chr1\t6639\t.\tAA\tAC"]}),
+    Case("deletion_10kb_over_snvs", "somatic", "ok", ("chr1:3498:A:C somatic", "chr1:6640:A:C somatic", "low_tumor_support"),
+         "deletion", {"start": 1000, "length": 10000}),
+    Case("deletion_300bp_over_snv", "somatic", "ok", ("chr1:3498:A:C somatic vaf=0.29", "low_tumor_support"),
+         "deletion", {"start": 3400, "length": 300}),
+    Case("deletion_40bp_over_snv", "somatic", "ok", ("chr1:3066:G:A somatic vaf=0.18",),
+         "deletion", {"start": 3050, "length": 40}),
+    Case("symbolic_deletion_over_snvs", "somatic", "skip", ("chr1:3498:A:C somatic", "<DEL>"),
+         "records", {"records": [*SNVS, "chr1\t3000\t.\tC\t<DEL>"]}),
+    Case("vep_stop_gained_delins", "vep", "ok", ("p.Thr14_Val15delinsIleTer", "peptides chrV:50:ACCGTT:ATTTAA"),
+         "vep", {"names": ("stop_gained_delins",)}),
+    Case("vep_insertion_with_stop", "vep", "ok", ("p.Ile20_Tyr21insLysLeuTer", "peptides chrV:70:C:CAAGCTGTAG"),
+         "vep", {"names": ("stop_gained_insertion",)}),
+    Case("vep_frameshift_sequence_with_x", "vep", "skip", ("non_standard_mt_peptide", "peptides chrV:82:TT:T"),
+         "vep", {"names": ("frameshift_x",)}),
+    Case("vep_protein_position_open_end", "vep", "skip", ("stop_lost", "vep_extension_unknown"),
+         "vep", {"names": ("stop_lost_open_end",)}),
+    Case("vep_record_without_csq", "vep", "skip", ("no_csq",), "vep", {"names": ("no_csq",)}),
+    Case("vep_csq_for_another_allele", "vep", "skip", ("chrV:35:G:C", "no_csq"), "vep", {"names": ("csq_other_allele",)}),
+    Case("vep_regulatory_entries_only", "vep", "skip", ("intergenic",), "vep", {"names": ("regulatory_only",)}),
+    Case("vep_coding_without_amino_acids", "vep", "skip", ("incomplete_cds", "vep_no_amino_acids"),
+         "vep", {"names": ("no_amino_acids",)}),
+    Case("vep_amino_acids_mismatch", "vep", "skip", ("vep_protein_mismatch",), "vep", {"names": ("protein_mismatch",)}),
+    Case("vep_url_encoded_hgvsp", "vep", "ok", ("p.Gly19=",), "vep", {"names": ("synonymous_encoded",)}),
+    Case("vep_every_oddity_at_once", "vep", "skip", ("no_csq", "vep_extension_unknown", "non_standard_mt_peptide"),
+         "vep", {"names": ("stop_gained_delins", "stop_gained_insertion", "frameshift_x", "stop_lost_open_end",
+                           "no_csq", "csq_other_allele", "regulatory_only", "no_amino_acids", "protein_mismatch",
+                           "synonymous_encoded")}),
+    Case("vep_plain_gzip", "vep", "error", ("compressed with gzip, not with bgzip",), "vep", {"damage": "gzip"}),
+    Case("vep_chrom_line_spaces", "vep", "error", ("#CHROM header line", "spaces"), "vep", {"damage": "spaces"}),
+    Case("vep_glued_records", "vep", "error", ("glued together", "data record 1"), "vep",
+         {"names": ("no_csq",), "damage": "glue"}),
+    Case("vep_no_csq_header", "vep", "error", ("no INFO/CSQ field",), "vep", {"damage": "no_csq_header"}),
+    Case("vep_somatic_variant_missing", "vep", "error", ("has no record for the somatic variant chrV:3:A:G",),
+         "vep", {"names": ("regulatory_only",), "damage": "missing_record"}),
     # -- annotation ---------------------------------------------------------------------------
     Case("gtf_cds_not_multiple_of_3", "annotation", "skip", ("incomplete_cds",), "gtf", {}),
+    # -- issue 16: the sample sheet ----------------------------------------------------------
+    Case("sheet_unknown_column_rna", "preflight", "error", ("unknown column 'RNA_bam'", "Did you mean 'rna_bam'?", "silently ignored"),
+         "sheet", {"header": "sample\ttumor_bam\tnormal_bam\tRNA_bam\thla_alleles", "rows": [f"p1\t{{tumor}}\t{{normal}}\t{{tumor}}\t{ALLELES}"]}),
+    Case("sheet_unknown_column_typo", "preflight", "error", ("unknown column 'tumour_bam'", "Did you mean 'tumor_bam'?"),
+         "sheet", {"header": "sample\ttumour_bam\tnormal_bam\thla_alleles"}),
+    Case("sheet_unknown_column_case", "preflight", "error", ("unknown column 'HLA_alleles'", "Did you mean 'hla_alleles'?"),
+         "sheet", {"header": "sample\ttumor_bam\tnormal_bam\tHLA_alleles"}),
+    Case("sheet_unknown_column_notes", "preflight", "error", ("unknown column 'notes'", "remove it"),
+         "sheet", {"header": "sample\ttumor_bam\tnormal_bam\thla_alleles\tnotes", "rows": [f"p1\t{{tumor}}\t{{normal}}\t{ALLELES}\trerun"]}),
+    Case("sheet_comment_lines", "preflight", "ok", (),
+         "sheet", {"rows": ["# patient 1, second biopsy", f"p1\t{{tumor}}\t{{normal}}\t{ALLELES}", "#p2\tnot/yet.bam\tnot/yet.bam\t"]}),
+    Case("sheet_commented_header", "preflight", "ok", (), "sheet", {"header": "#sample\ttumor_bam\tnormal_bam\thla_alleles"}),
+    Case("sheet_comment_keeps_line_numbers", "preflight", "error", ("line 4", "'p 2'"),
+         "sheet", {"rows": [f"p1\t{{tumor}}\t{{normal}}\t{ALLELES}", "# the next one", f"p 2\t{{tumor}}\t{{normal}}\t{ALLELES}"]}),
+    Case("sheet_same_bams_two_samples", "preflight", "ok", ("used by several samples", "sample 'p1'", "sample 'p2'"),
+         "sheet", {"rows": [f"p1\t{{tumor}}\t{{normal}}\t{ALLELES}", f"p2\t{{tumor}}\t{{normal}}\t{ALLELES}"]}),
+    Case("sheet_relative_path_with_directory", "preflight", "error", ("working directory", "--directory", "exists next to the sample sheet"),
+         "relative", {}),
+    Case("normal_symlink_to_tumor", "preflight", "error", ("a link to", "No variant could be somatic", "swapped"),
+         "linked", {"how": "symlink"}),
+    Case("normal_hardlink_to_tumor", "preflight", "error", ("the same file", "normal_bam"), "linked", {"how": "hardlink"}),
+    Case("swap_read_group_names", "preflight", "error", ("tumor_bam has read-group sample name demo_normal", "swapped?", "Swap the two cells"),
+         "read_groups", {"tumor_sm": "demo_normal", "normal_sm": "demo_tumor"}),
+    Case("swap_tumor_name_says_normal", "preflight", "error", ("tumor_bam has read-group sample name P7_N", "swapped?"),
+         "read_groups", {"tumor_sm": "P7_N", "normal_sm": "P7"}),
+    Case("swap_names_warn_only", "preflight", "ok", ("neoag: warning", "swapped?"),
+         "read_groups", {"tumor_sm": "demo_normal", "normal_sm": "demo_tumor", "config": {"sanity": {"sample_names": "warn"}}}),
+    Case("same_read_group_names", "preflight", "ok", ("same read-group sample name", "P7"),
+         "read_groups", {"tumor_sm": "P7", "normal_sm": "P7"}),
+    Case("swap_seen_after_calling", "evidence", "error", ("swapped?", "Swap tumor_bam and normal_bam", "sanity.swapped_calls"),
+         "evidence", {"swap": True}),
+    Case("swap_seen_after_calling_warn", "evidence", "ok", ("WARNING: tumor and normal swapped?",),
+         "evidence", {"swap": True, "policy": "warn"}),
+    Case("pair_in_order_after_calling", "evidence", "ok", ("somatic",), "evidence", {}),
+    # -- issue 16: stale or wrong indexes ----------------------------------------------------
+    Case("bam_name_sorted_copied_index", "preflight", "error", ("SO:queryname", "cannot be its own", "samtools sort"),
+         "bam_variant", {"variant": "name_sorted"}),
+    Case("bam_index_older_and_stale", "preflight", "error", ("does not match", "index is older than the file", "samtools index"),
+         "bam_variant", {"variant": "stale"}),
+    Case("bam_index_from_other_file", "preflight", "error", ("does not match", "belongs to another file"),
+         "bam_variant", {"variant": "other_index"}),
+    Case("bam_index_older_but_valid", "preflight", "ok", ("older than", "samtools index"),
+         "bam_variant", {"variant": "older_index"}),
+    Case("fasta_rewrapped_old_fai", "preflight", "error", ("does not match", "rewrapped", "samtools faidx"),
+         "fasta_variant", {"variant": "rewrap"}),
+    Case("fasta_edited_old_fai", "preflight", "error", ("does not match", "does not end after"),
+         "fasta_variant", {"variant": "insert"}),
+    Case("fasta_windows_line_ends", "preflight", "ok", (), "fasta_variant", {"variant": "crlf"}),
+    Case("cram_reference_gone", "preflight", "error", ("cannot be decoded with reference.fasta", "genome it was made with", "samtools view -b -T"),
+         "cram_other_reference", {}),
+    Case("rna_bam_missing_contig", "preflight", "ok", ("RNA BAM has no contig chr2", "zero RNA"),
+         "rna_without", {"contig": "chr2"}),
+    Case("rna_bam_missing_contig_evidence", "evidence", "ok", ("tumor_rna_depth 0 on chr2",),
+         "evidence", {"rna_without": "chr2"}),
+    # -- issue 16: GTF shapes ----------------------------------------------------------------
+    Case("gtf_without_exon_rows", "gtf_shape", "ok", ("same annotations as the demo GTF",), "gtf_shape", {"drop": ("exon",)}),
+    Case("gtf_without_stop_codon_rows", "gtf_shape", "ok", ("same annotations as the demo GTF",), "gtf_shape", {"drop": ("stop_codon",)}),
+    Case("gtf_cds_and_utr_rows_only", "gtf_shape", "ok", ("same annotations as the demo GTF",),
+         "gtf_shape", {"drop": ("exon", "stop_codon", "transcript", "gene")}),
+    Case("gtf_cds_includes_stop", "gtf_shape", "ok", ("same annotations as the demo GTF",), "gtf_shape", {"stop_in_cds": True}),
+    Case("gtf_without_cds_rows", "preflight", "error", ("no CDS rows", "intergenic", "0 candidates"),
+         "gtf_file", {"drop": ("CDS", "stop_codon", "start_codon")}),
+    Case("gtf_is_gff3", "preflight", "error", ("GFF3", "gffread"), "gtf_file", {"gff3": True}),
+    # -- issue 16: config ----------------------------------------------------------------------
+    Case("config_key_twice", "config_file", "error", ("line 3", "'min_tumor_vaf' is given twice", "first on line 2"),
+         "yaml", {"text": "somatic:\n  min_tumor_vaf: 0.1\n  min_tumor_vaf: 0.2\n"}),
+    Case("config_section_twice", "config_file", "error", ("line 3", "'filters' is given twice"),
+         "yaml", {"text": "filters:\n  max_affinity_nm: 500\nfilters:\n  max_affinity_nm: 1000\n"}),
+    Case("config_tab_indent", "config_file", "error", ("line 2", "indented with a tab", "spaces"),
+         "yaml", {"text": "somatic:\n\tmin_tumor_vaf: 0.1\n"}),
+    Case("config_yaml_syntax", "config_file", "error", ("line 3", "not valid YAML"),
+         "yaml", {"text": "peptides:\n  lengths: [8, 9\n"}),
+    Case("config_nested_override_as_text", "preflight", "ok", (),
+         "sheet", {"config": {"somatic": {"min_tumor_vaf": "0.1", "min_tumor_depth": "12"}, "peptides": {"lengths": ["9", "10"]}}}),
+    Case("config_nested_override_bad_text", "preflight", "error", ("somatic.min_tumor_vaf", "'lots' is not of type 'number'"),
+         "sheet", {"config": {"somatic": {"min_tumor_vaf": "lots"}}}),
+    Case("disk_full", "step", "error", ("no space left on the device", "MiB free", "Free space there"), "disk_full", {}),
 ]  # fmt: skip

@@ -149,3 +149,69 @@ def test_haplotypes_of_a_locus(fasta):
 
 def test_vaf_is_nan_without_reads():
     assert math.isnan(AlleleCounts(0, 0, 0).vaf)
+
+
+# ---------------------------------------------------------------------------
+# Long deletions over other variants (issue 15, item 1), on the demo genome
+# ---------------------------------------------------------------------------
+
+DEMO = "resources/demo"
+DEMO_SNVS = [Variant("chr1", 3066, "G", "A"), Variant("chr1", 3498, "A", "C"), Variant("chr1", 6640, "A", "C"),
+             Variant("chr1", 7369, "T", "C"), Variant("chr1", 9112, "G", "A")]  # fmt: skip
+
+
+def demo_deletion(fasta, start: int, length: int) -> Variant:
+    ref = fasta.fetch("chr1", start - 1, start + length).upper()
+    return Variant("chr1", start, ref, ref[0])
+
+
+@pytest.mark.parametrize("start, length", [(1000, 10000), (3400, 300), (3050, 40)])
+def test_a_deletion_over_other_variants_leaves_their_evidence_alone(start, length):
+    """A deletion (10 kb, 300 bp, 40 bp: longer than the 125 bp demo reads, or not) over demo SNVs:
+    every SNV keeps the counts it has without the deletion in the VCF."""
+    from neoag.calling.somatic import site_partners
+
+    fasta = pysam.FastaFile(f"{DEMO}/genome.fa")
+    deletion = demo_deletion(fasta, start, length)
+    partners = site_partners([*DEMO_SNVS, deletion], fasta)
+    for name in ("tumor", "normal"):
+        bam = pysam.AlignmentFile(f"{DEMO}/{name}.bam")
+        for snv in DEMO_SNVS:
+            alone = count_alleles(bam, fasta, snv, ReadFilters())
+            beside = count_alleles(bam, fasta, snv, ReadFilters(), partners[snv])
+            assert alone.depth > 50
+            assert beside == alone, (snv, deletion.pos, length)
+    assert any(partners[snv] == [deletion] for snv in DEMO_SNVS)  # the deletion did overlap an SNV
+
+
+def test_a_deletion_longer_than_the_reads_is_counted_at_its_breakpoints():
+    """The demo normal has no 10 kb deletion: its reads at both ends are REF (depth > 0, no ALT)."""
+    fasta = pysam.FastaFile(f"{DEMO}/genome.fa")
+    normal = pysam.AlignmentFile(f"{DEMO}/normal.bam")
+    counts = count_alleles(normal, fasta, demo_deletion(fasta, 1000, 10000), ReadFilters())
+    assert counts.depth > 50 and counts.alt_count == 0 and counts.ref_count == counts.depth
+
+
+def test_soft_clipped_and_split_reads_carry_a_long_deletion(tmp_path, fasta):
+    """Reads of a 60 bp deletion in the 120-base test genome: clipped at the left breakpoint,
+    clipped at the right one, a mate pair across it; REF reads at both ends; an SNV inside it
+    (at 61) keeps its own evidence."""
+    start, end = 30, 90  # reference [30, 90) deleted: VCF pos 30, REF = REF[29:90]
+    deletion = Variant("c", 30, REF[29:90], REF[29])
+    carrier = REF[10:30] + REF[90:110]
+    reads = [
+        read_spec("left_clip", 10, carrier, "20M20S"),
+        read_spec("right_clip", 90, carrier, "20S20M"),
+        read_spec("pair", 5, REF[5:30] + REF[90:105], "25M15S", flag=1 + 64),
+        read_spec("pair", 90, REF[90:115], "25M", flag=1 + 128),
+        read_spec("ref_left", 15, REF[15:50], "35M"),
+        read_spec("ref_right", 75, REF[75:110], "35M"),
+        read_spec("snv_ref", 50, REF[50:75], "25M"),
+        read_spec("snv_alt", 50, with_base(REF[50:75], 10, "A"), "25M"),
+    ]
+    bam = write_bam(tmp_path / "long.bam", reads)
+    assert len(deletion.ref) - 1 > 50
+    counts = count_alleles(bam, fasta, deletion, ReadFilters(), [SNV])
+    assert (counts.alt_count, counts.ref_count) == (3, 2)  # the pair counts once
+    assert count_alleles(bam, fasta, SNV, ReadFilters(), [deletion]) == AlleleCounts(2, 1, 1)
+    assert start < SNV.pos - 1 < end

@@ -117,3 +117,97 @@ def test_transcript_sets():
         select_transcripts(transcripts, "mane_select", "test.gtf")
     refseq = _transcripts_from_lines(REFSEQ_GTF.splitlines(True), "refseq.gtf")
     assert [t.chrom for t in select_transcripts(refseq, "mane_select", "refseq.gtf")] == ["c"]
+
+
+# -- GTF shapes that some facilities' converters write: no exon rows, no stop_codon rows -------------
+
+SHAPES_GENOME_LENGTH = 80
+
+
+def shapes_genome() -> str:
+    """80 bp: exons 11-25 and 44-67 (1-based), CDS 14-25 + 44-52 (ATG ... 7 codons), stop TAA 53-55."""
+    bases = ["C"] * SHAPES_GENOME_LENGTH
+    bases[13:25] = "ATGAAACCCGGG"
+    bases[43:52] = "TTTAAGCCC"
+    bases[52:55] = "TAA"
+    return "".join(bases)
+
+
+def shapes_gtf(strand: str, rows: tuple[str, ...]) -> list[str]:
+    """The shapes transcript's rows (kinds from rows), mirrored onto the minus strand when strand is '-'."""
+    coordinates = {"exon": [(11, 25), (44, 67)], "CDS": [(14, 25), (44, 52)], "stop_codon": [(53, 55)],
+                   "five_prime_utr": [(11, 13)], "three_prime_utr": [(56, 67)]}  # fmt: skip
+    lines = []
+    for kind in rows:
+        for start, end in coordinates[kind]:
+            if strand == "-":
+                start, end = SHAPES_GENOME_LENGTH + 1 - end, SHAPES_GENOME_LENGTH + 1 - start
+            lines.append(f'c\tconv\t{kind}\t{start}\t{end}\t.\t{strand}\t.\tgene_id "G"; transcript_id "T";\n')
+    return lines
+
+
+@pytest.mark.parametrize("strand", ["+", "-"])
+def test_gtf_without_exon_rows_takes_exons_from_cds_utr_and_stop(strand):
+    from neoag.sequence import reverse_complement
+
+    genome = shapes_genome() if strand == "+" else reverse_complement(shapes_genome())
+
+    def fetch(chrom, start, end):
+        return genome[start:end]
+
+    full = ("exon", "CDS", "stop_codon", "five_prime_utr", "three_prime_utr")
+    (expected,) = _transcripts_from_lines(shapes_gtf(strand, full), "full.gtf")
+    (derived,) = _transcripts_from_lines(shapes_gtf(strand, full[1:]), "no_exons.gtf")
+    assert derived.exons == expected.exons
+    assert (derived.coding_start, derived.coding_end) == (expected.coding_start, expected.coding_end)
+    sequence = derived.spliced_sequence(fetch)
+    assert derived.cds_flags(sequence) == ()
+
+
+@pytest.mark.parametrize("strand", ["+", "-"])
+def test_gtf_without_stop_codon_rows_finds_the_stop_in_the_sequence(strand):
+    from neoag.sequence import reverse_complement
+    from neoag.transcripts import stop_from_sequence
+
+    genome = shapes_genome() if strand == "+" else reverse_complement(shapes_genome())
+
+    def fetch(chrom, start, end):
+        return genome[start:end]
+
+    (expected,) = _transcripts_from_lines(shapes_gtf(strand, ("exon", "CDS", "stop_codon")), "full.gtf")
+    (bare,) = _transcripts_from_lines(shapes_gtf(strand, ("exon", "CDS")), "no_stop.gtf")
+    assert bare.stop_inferable and not expected.stop_inferable
+    assert bare.cds_flags(bare.spliced_sequence(fetch)) == ("no_stop_codon",)  # what annotation saw before
+    (found,) = stop_from_sequence([bare], fetch)
+    assert (found.coding_start, found.coding_end) == (expected.coding_start, expected.coding_end)
+    assert found.cds_flags(found.spliced_sequence(fetch)) == ()
+
+
+def test_stop_is_not_invented_where_the_sequence_has_none():
+    from neoag.transcripts import stop_from_sequence
+
+    genome = shapes_genome().replace("TAA", "TAC")
+
+    def fetch(chrom, start, end):
+        return genome[start:end]
+
+    (bare,) = _transcripts_from_lines(shapes_gtf("+", ("exon", "CDS")), "no_stop.gtf")
+    (kept,) = stop_from_sequence([bare], fetch)
+    assert (kept.coding_start, kept.coding_end) == (bare.coding_start, bare.coding_end)
+    assert "no_stop_codon" in kept.cds_flags(kept.spliced_sequence(fetch))
+
+
+def test_cds_that_includes_its_stop_is_left_as_it_is():
+    """gffread-style: CDS rows include the stop codon and there are no stop_codon rows."""
+    from neoag.transcripts import stop_from_sequence
+
+    genome = shapes_genome()
+
+    def fetch(chrom, start, end):
+        return genome[start:end]
+
+    lines = [line.replace("\t44\t52\t", "\t44\t55\t") for line in shapes_gtf("+", ("exon", "CDS"))]
+    (transcript,) = _transcripts_from_lines(lines, "gffread.gtf")
+    (kept,) = stop_from_sequence([transcript], fetch)
+    assert (kept.coding_start, kept.coding_end) == (13, 55)
+    assert kept.cds_flags(kept.spliced_sequence(fetch)) == ()

@@ -55,7 +55,7 @@ def test_record_alleles_of_a_record_without_alt(tmp_path):
 def test_a_file_that_is_not_a_vcf_is_a_clear_error(tmp_path):
     path = tmp_path / "calls.vcf"
     path.write_text("this is not a VCF\n")
-    with pytest.raises(NeoagInputError, match=r"calls\.vcf: cannot be read as a VCF/BCF .*bgzip"):
+    with pytest.raises(NeoagInputError, match=r"calls\.vcf: line 1 is not '##fileformat=VCF\.\.\.', so this is not"):
         list(read_vcf_alleles(str(path)))
 
 

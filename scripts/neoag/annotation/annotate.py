@@ -64,17 +64,8 @@ def annotate_vcf(
     """
     import pysam
 
-    if source == "vep":
-        return _annotate_from_vep(vcf_path, vep_vcf, fasta_path, out_path, transcripts)
-
-    all_transcripts = read_gtf(gtf_path)
-    selected = select_transcripts(all_transcripts, transcripts, gtf_path)
-    index = TranscriptIndex(selected)
-    genome = pysam.FastaFile(fasta_path)
-    _check_contigs(all_transcripts, genome, gtf_path, fasta_path)
-    sequence_of = _transcript_sequences(genome)
+    window_residues = max(peptide_lengths) - 1 + flank_length
     somatic = _read_somatic(vcf_path)
-
     phaser = None
     if phase_neighbours and tumor_bam:
         phaser = Phaser(
@@ -86,8 +77,18 @@ def annotate_vcf(
             read_filters or ReadFilters(),
             germline_vcf=germline_vcf,
         )
+    if source == "vep":
+        return _annotate_from_vep(
+            vcf_path, vep_vcf, fasta_path, out_path, transcripts, gtf_path, phaser, window_residues
+        )
 
-    window_residues = max(peptide_lengths) - 1 + flank_length
+    all_transcripts = read_gtf(gtf_path, fasta_path)
+    selected = select_transcripts(all_transcripts, transcripts, gtf_path)
+    index = TranscriptIndex(selected)
+    genome = pysam.FastaFile(fasta_path)
+    _check_contigs(all_transcripts, genome, gtf_path, fasta_path)
+    sequence_of = _transcript_sequences(genome)
+
     rows, context_counts = [], Counter()
     for variant in somatic:
         start, ref, _ = variant.trimmed()
@@ -106,9 +107,17 @@ def annotate_vcf(
 
 
 def _annotate_from_vep(
-    vcf_path: str, vep_vcf: str | None, fasta_path: str, out_path: str, transcripts: str
+    vcf_path: str,
+    vep_vcf: str | None,
+    fasta_path: str,
+    out_path: str,
+    transcripts: str,
+    gtf_path: str | None = None,
+    phaser: Phaser | None = None,
+    window_residues: int = 0,
 ) -> pd.DataFrame:
-    """annotations.tsv from the CSQ of a VEP-annotated VCF (annotation.source: vep)."""
+    """annotations.tsv from the CSQ of a VEP-annotated VCF (annotation.source: vep), with the
+    phased neighbours applied as on the GTF path (vep_neighbours) when there are reads and a GTF."""
     import pysam
 
     if not vep_vcf:
@@ -118,7 +127,49 @@ def _annotate_from_vep(
         )
     genome = pysam.FastaFile(fasta_path)
     rows = annotations_from_vep(vcf_path, vep_vcf, genome.fetch, transcripts)
-    return _write(rows, out_path, f"VEP CSQ of {vep_vcf}", Counter())
+    context_counts: Counter = Counter()
+    if phaser is not None and gtf_path:
+        vep_neighbours(rows, read_gtf(gtf_path), _transcript_sequences(genome), phaser, window_residues, context_counts)
+    return _write(rows, out_path, f"VEP CSQ of {vep_vcf}", context_counts)
+
+
+def vep_neighbours(
+    rows: list[dict],
+    gtf_transcripts: list[Transcript],
+    sequence_of: Callable[[Transcript], str],
+    phaser: Phaser,
+    window_residues: int,
+    context_counts: Counter,
+) -> None:
+    """Put the phased neighbours of each peptide-making VEP row into its proteins, in place.
+
+    The row's transcript is looked up in the GTF (by ID, with or without version); when
+    the GTF's wild-type protein is VEP's WildtypeProtein, the neighbours are found, phased
+    and applied exactly as on the GTF path and the row takes the patient's proteins and
+    the neighbour columns. Rows whose transcript is missing from the GTF or differs from
+    VEP's are left as VEP gave them and counted in context_counts.
+    """
+    by_id: dict[str, Transcript] = {}
+    for transcript in gtf_transcripts:
+        by_id.setdefault(transcript.transcript_id, transcript)
+        by_id.setdefault(transcript.transcript_id.split(".")[0], transcript)
+    for row in rows:
+        if row["consequence"] not in PEPTIDE_CONSEQUENCES or not row["mt_protein"]:
+            continue
+        transcript = by_id.get(row["transcript_id"]) or by_id.get(row["transcript_id"].split(".")[0])
+        if transcript is None:
+            context_counts["vep_transcript_not_in_gtf"] += 1
+            continue
+        variant = Variant(row["chrom"], int(row["pos"]), row["ref"], row["alt"])
+        sequence = sequence_of(transcript)
+        if annotate(variant, transcript, sequence).wt_protein != row["wt_protein"]:
+            context_counts["vep_protein_differs_from_gtf"] += 1
+            continue
+        change, context = _change_in_context(variant, transcript, sequence, phaser, window_residues, context_counts)
+        if context.cis:
+            row.update(wt_protein=change.wt_protein, mt_protein=change.mt_protein)
+            row.update(mt_start=change.mt_start, mt_end=change.mt_end)
+        row.update(context.columns())
 
 
 def _transcript_sequences(genome) -> Callable[[Transcript], str]:
@@ -198,6 +249,9 @@ def _write(rows: list[dict], out_path: str, source: str, context_counts: Counter
             f"{context_counts['trans']} in trans, {context_counts['unphased']} unphased (reported only)",
             file=log,
         )
+    for reason in ("vep_transcript_not_in_gtf", "vep_protein_differs_from_gtf"):
+        if context_counts[reason]:
+            print(f"neighbours not applied ({reason}): {context_counts[reason]} VEP rows", file=log)
     return table
 
 

@@ -18,13 +18,16 @@ from neoag.sequence import CODON_TABLE, reverse_complement, three_letter, transl
 from neoag.transcripts import Transcript
 from neoag.variants import Variant
 
-# Consequences that make new peptides; the others are reported, not scored.
+# Consequences that make new peptides; the others are reported, not scored. A stop_gained
+# makes peptides only when residues change before the new stop (p.Thr83_Gln84delinsIleTer,
+# an insertion that holds a stop): the new C-terminal residues; a plain p.Lys3Ter makes none.
 PEPTIDE_CONSEQUENCES = (
     "missense",
     "inframe_insertion",
     "inframe_deletion",
     "frameshift",
     "stop_lost",
+    "stop_gained",
 )
 
 # Consequences whose mutant protein runs on past the wild-type frame to a new stop.
@@ -231,7 +234,7 @@ def _in_context(
     somatic = [e for e, is_germline in context if not is_germline]
     wt = translate(apply_edits(sequence, germline)[cds_start:])
     mt = translate(apply_edits(sequence, germline + somatic + [edit])[cds_start:])
-    start, end = changed_span(wt, mt, open_ended=change.consequence in OPEN_ENDED)
+    start, end = changed_span(wt, mt, open_ended=change.consequence in (*OPEN_ENDED, "stop_gained"))
     return ProteinChange(
         change.consequence,
         change.protein_change,
@@ -314,7 +317,7 @@ def describe_protein_change(wt: str, mt: str, net: int, stop_reached: bool = Tru
     if len(mt) > expected_length:  # the stop codon became a sense codon
         return _stop_lost(wt, mt, ter, no_stop)
     if len(mt) < expected_length and p < len(wt):
-        return _stop_gained(wt, mt, p)
+        return _stop_gained(wt, mt, p, inserted=net // 3 if net > 0 else 0)
     # (A shorter mutant that keeps every wild-type residue inserted residues and a
     # new stop just before the old one: an in-frame insertion.)
 
@@ -335,15 +338,18 @@ def _stop_lost(wt: str, mt: str, ter, no_stop: tuple[str, ...]) -> ProteinChange
     return ProteinChange("stop_lost", label, n + 1, mt_start=n, mt_end=len(mt), flags=no_stop)
 
 
-def _stop_gained(wt: str, mt: str, p: int) -> ProteinChange:
-    """A premature stop: reported, but it makes no new peptide.
-
-    p.Lys3Ter when the first changed codon is the stop; p.Lys3_Arg4delinsGluTer
-    when residues change before it.
+def _stop_gained(wt: str, mt: str, p: int, inserted: int = 0) -> ProteinChange:
+    """A premature stop. p.Lys3Ter when the first changed codon is the stop (no new
+    residues: no peptides); p.Lys3_Arg4delinsGluTer when residues change before it:
+    mt[p:] are new C-terminal residues, and peptides holding them are made.
+    p.Ile20_Tyr21insLysLeuTer when inserted codons (inserted: the net number of codons
+    the variant adds) hold the new residues and the stop.
     """
     replaced = mt[p:]
     if not replaced:
         label = f"p.{three_letter(wt[p])}{p + 1}Ter"
+    elif 0 < p and inserted >= len(replaced) + 1:
+        label = f"p.{three_letter(wt[p - 1])}{p}_{three_letter(wt[p])}{p + 1}ins{three_letter(replaced)}Ter"
     else:
         last = len(mt)  # wt index of the residue that the stop replaces
         last_name = three_letter(wt[last]) if last < len(wt) else "Ter"

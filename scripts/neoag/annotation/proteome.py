@@ -47,7 +47,7 @@ def write_reference_proteome(gtf_path: str, fasta_path: str, out_fasta: str) -> 
 
     genome = pysam.FastaFile(fasta_path)
     contigs = set(genome.references)
-    transcripts = read_gtf(gtf_path)
+    transcripts = read_gtf(gtf_path, fasta_path)
     usable = [t for t in transcripts if t.chrom in contigs]
     if len(usable) < len(transcripts):
         print(

@@ -51,6 +51,7 @@ def change_fields(change: ProteinChange) -> dict:
     }
 
 
-def intergenic_row(variant: Variant) -> dict:
-    """The one row of a variant that overlaps no (selected) transcript, so that no variant vanishes."""
-    return variant_key(variant) | transcript_fields(None) | change_fields(ProteinChange("intergenic"))
+def intergenic_row(variant: Variant, consequence: str = "intergenic") -> dict:
+    """The one row of a variant that overlaps no (selected) transcript, so that no variant vanishes
+    (consequence 'no_csq' on the VEP path for a variant whose record has no CSQ entry)."""
+    return variant_key(variant) | transcript_fields(None) | change_fields(ProteinChange(consequence))

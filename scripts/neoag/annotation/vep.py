@@ -240,11 +240,7 @@ def _from_proteins(
     else:
         aa = entry["Amino_acids"].split("/")
         if start is None or not aa[0]:
-            raise NeoagInputError(
-                f"CSQ entry of {variant.variant_id} on {entry['Feature']} is coding ({entry['Consequence']}) "
-                f"but has no Protein_position/Amino_acids ('{entry['Protein_position']}', "
-                f"'{entry['Amino_acids']}'). Use the VCF as VEP wrote it."
-            )
+            return _without_amino_acids(terms, wt, flags, positions)
         wt_aa = "" if aa[0] == "-" else aa[0]
         mt_aa = wt_aa if len(aa) == 1 else ("" if aa[1] == "-" else aa[1])
         # A pure insertion sits between the two residues of Protein_position ('156-157').
@@ -268,6 +264,17 @@ def _from_proteins(
     return with_proteins(change, wt, mt, start or 1, flags=tuple(sorted(set(flags) | set(change.flags))), **positions)
 
 
+def _without_amino_acids(terms: set[str], wt: str, flags: list[str], positions: dict) -> ProteinChange:
+    """A coding entry without Protein_position or Amino_acids. VEP writes these for a
+    change that runs from the stop codon into the 3'UTR ('Protein_position 315-?',
+    stop_lost&3_prime_UTR_variant): a stop-loss whose extension is unknown. Any other
+    coding entry without them is 'incomplete_cds' with the flag vep_no_amino_acids."""
+    if "stop_lost" in terms:
+        flags = sorted(set(flags) | {"vep_extension_unknown"})
+        return ProteinChange("stop_lost", "", len(wt) + 1, flags=tuple(flags), **positions)
+    return ProteinChange("incomplete_cds", flags=tuple(sorted(set(flags) | {"vep_no_amino_acids"})), **positions)
+
+
 def annotations_from_vep(
     somatic_vcf: str, vep_vcf: str, fetch: Callable[[str, int, int], str], transcripts: str = "all"
 ) -> list[dict]:
@@ -275,8 +282,9 @@ def annotations_from_vep(
 
     Variants are matched however each file writes them (normalized_key), so a
     VEP VCF that was not split or left-aligned still matches. A somatic variant
-    without CSQ entries is an error; one whose entries are all outside
-    transcripts gets an 'intergenic' row, as on the GTF path.
+    missing from vep_vcf is an error; one whose record has no CSQ entry for its
+    allele gets a 'no_csq' row (VEP skipped it, or the file was edited); one whose
+    entries are all outside transcripts gets an 'intergenic' row, as on the GTF path.
     """
     no_neighbours = {"cis_variants": "", "trans_variants": "", "unphased_variants": ""}
     somatic = variants_of(read_vcf_alleles(somatic_vcf))
@@ -290,6 +298,9 @@ def annotations_from_vep(
                 "splitting multi-allelic records and left-aligning). Annotate the same VCF that the sample "
                 "sheet's 'vcf' column gives, or set annotation.source to 'gtf'."
             )
+        if not entries:
+            rows.append(intergenic_row(variant, "no_csq"))
+            continue
         kept = 0
         for entry in entries:
             if entry["Feature_type"] != "Transcript" or not in_transcript_set(entry, transcripts, vep_vcf):

@@ -44,6 +44,14 @@ CLIP_REACH = 30
 """How far beyond the variant reads are fetched, so that reads whose soft clip
 reaches back over the variant are seen."""
 
+LONG_CHANGE = 50
+"""A deletion (or complex change) that replaces more reference bases than this is
+counted at its two ends (junction_variants): a read cannot span it, but a read
+that carries it is split or soft-clipped at one of its breakpoints."""
+
+JUNCTION_BASES = 12
+"""Bases on each side of a long change's breakpoint that tell its reads apart."""
+
 
 @dataclass(frozen=True)
 class ReadFilters:
@@ -139,7 +147,13 @@ def build_locus(fasta, variant: Variant, others: Sequence[Variant] = ()) -> Locu
     """The haplotypes of variant (REF and ALT) and of other alleles at the same site.
 
     fasta is an open pysam.FastaFile (or anything with fetch(chrom, start, end)).
+    Only the others whose span lies within the variant's own span widened by
+    FLANK on each side take part: an allele that reaches further (a long
+    deletion over an SNV) would make every read cover it too, so the variant's
+    evidence would depend on that allele's length. Such an allele is counted
+    with its own locus, and its reads fit neither REF nor ALT of the variant.
     """
+    others = [other for other in others if other.chrom == variant.chrom]
     alleles = [variant, *others]
     starts = [allele.trimmed()[0] for allele in alleles]
     ends = [allele.pos - 1 + len(allele.ref) for allele in alleles]
@@ -147,6 +161,11 @@ def build_locus(fasta, variant: Variant, others: Sequence[Variant] = ()) -> Locu
     offset = max(0, min(starts) - margin)
     reference = fasta.fetch(variant.chrom, offset, max(ends) + margin).upper()
     spans = [slide_span(reference, offset, allele) for allele in alleles]
+    own_start, own_end = spans[0]
+    keep = [0] + [
+        i for i, (start, end) in enumerate(spans) if i and start >= own_start - FLANK and end <= own_end + FLANK
+    ]
+    alleles, spans = [alleles[i] for i in keep], [spans[i] for i in keep]
     left, right = min(s for s, _ in spans), max(e for _, e in spans)
     window_start = max(offset, left - FLANK)
     window_end = min(offset + len(reference), right + FLANK)
@@ -159,6 +178,28 @@ def build_locus(fasta, variant: Variant, others: Sequence[Variant] = ()) -> Locu
     haplotypes = [Haplotype(reference[window_start - offset : window_end - offset], left, left, 0)]
     haplotypes += [haplotype(*allele.trimmed()) for allele in alleles]
     return Locus(variant.chrom, window_start, left, right, tuple(haplotypes))
+
+
+def junction_variants(fasta, variant: Variant) -> list[Variant]:
+    """A long change seen from its two breakpoints, as two same-length replacements.
+
+    A read that carries a deletion of reference [start, end) reads, from the
+    left breakpoint on, the ALT bases and then reference from end; from the
+    right breakpoint back, reference before start and the ALT bases. Each view
+    is written as a replacement of JUNCTION_BASES reference bases, which reads
+    that stop or are soft-clipped there can be compared with (read_haplotype).
+    A view that changes nothing (the change sits in a repeat longer than
+    JUNCTION_BASES) is left out.
+    """
+    start, ref, alt = variant.trimmed()
+    end, k = start + len(ref), JUNCTION_BASES
+    before = fasta.fetch(variant.chrom, max(0, start - k), start).upper()
+    after = fasta.fetch(variant.chrom, end, end + k).upper()
+    views = [
+        Variant(variant.chrom, start + 1, ref[:k], (alt + after)[:k]),
+        Variant(variant.chrom, end - k + 1, ref[-k:], (before + alt)[-k:]),
+    ]
+    return [view for view in views if len(view.alt) == k and view.ref != view.alt]
 
 
 def _cigar_layout(read) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
@@ -325,18 +366,30 @@ def count_alleles(
     the same reference; others are other ALT alleles called at the same site
     (their fragments count in the depth). One vote per fragment: overlapping
     mates count once, and mates that disagree count as neither REF nor ALT.
+    A change longer than LONG_CHANGE reference bases is counted at its two
+    breakpoints (junction_variants); where no read reaches them the depth is 0
+    and the somatic decision names the reason (low_normal_depth, low_tumor_depth).
+    A contig that the alignments lack (an RNA BAM aligned without it; the
+    preflight warns) is zero coverage.
     """
-    locus = build_locus(fasta, variant, others)
+    if alignments.get_tid(variant.chrom) < 0:
+        return AlleleCounts(depth=0, ref_count=0, alt_count=0)
+    _, ref, _ = variant.trimmed()
+    if len(ref) > LONG_CHANGE:
+        loci = [build_locus(fasta, junction) for junction in junction_variants(fasta, variant)]
+    else:
+        loci = [build_locus(fasta, variant, others)]
     votes: dict[str, int] = {}
-    start, end = max(0, locus.left - MIN_ANCHOR - CLIP_REACH), locus.right + MIN_ANCHOR + CLIP_REACH
-    for read in alignments.fetch(variant.chrom, start, end):
-        if not usable_read(read, filters) or read.query_sequence is None:
-            continue
-        haplotype = read_haplotype(read, locus, filters.min_base_quality)
-        if haplotype is None:
-            continue
-        if votes.setdefault(read.query_name, haplotype) != haplotype:
-            votes[read.query_name] = -1  # mates disagree: neither REF nor ALT
+    for locus in loci:
+        start, end = max(0, locus.left - MIN_ANCHOR - CLIP_REACH), locus.right + MIN_ANCHOR + CLIP_REACH
+        for read in alignments.fetch(variant.chrom, start, end):
+            if not usable_read(read, filters) or read.query_sequence is None:
+                continue
+            haplotype = read_haplotype(read, locus, filters.min_base_quality)
+            if haplotype is None:
+                continue
+            if votes.setdefault(read.query_name, haplotype) != haplotype:
+                votes[read.query_name] = -1  # mates (or the two ends) disagree: neither REF nor ALT
     ref_count = sum(vote == 0 for vote in votes.values())
     alt_count = sum(vote == 1 for vote in votes.values())
     return AlleleCounts(depth=len(votes), ref_count=ref_count, alt_count=alt_count)

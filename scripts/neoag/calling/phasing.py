@@ -59,6 +59,8 @@ def fragment_alleles(alignments, variants: Iterable[Variant], filters: ReadFilte
     for index, variant in enumerate(variants):
         start = variant.pos - 1
         end = start + len(variant.ref)
+        if alignments.get_tid(variant.chrom) < 0:
+            continue  # a contig the alignments lack (an RNA BAM without it): no fragment
         for read in alignments.fetch(variant.chrom, max(0, start - 1), end + 1):
             if not usable_read(read, filters):
                 continue

@@ -100,10 +100,15 @@ def select_somatic(
     somatic_vcf: str,
     filters: SomaticFilters,
     read_filters: ReadFilters,
+    swapped_calls: str = "error",
 ) -> pd.DataFrame:
     """Count evidence for every candidate allele; write all to evidence_tsv and the
-    somatic ones to somatic_vcf (bgzipped, indexed, sites only, evidence in INFO)."""
+    somatic ones to somatic_vcf (bgzipped, indexed, sites only, evidence in INFO).
+    Tumor and normal that look swapped in the reads stop here (swapped_calls 'error')
+    or are a warning ('warn'): neoag.calling.swap."""
     import pysam
+
+    from neoag.calling.swap import check_not_swapped
 
     tumor = pysam.AlignmentFile(tumor_bam)
     normal = pysam.AlignmentFile(normal_bam)
@@ -135,6 +140,7 @@ def select_somatic(
         rows.append(row)
 
     table = pd.DataFrame(rows, columns=list(EVIDENCE_TABLE))
+    check_not_swapped(table, tumor_bam, normal_bam, swapped_calls)
     write_table(table, evidence_tsv, EVIDENCE_TABLE)
     write_sites_vcf(fasta, table[table.somatic_status == "somatic"], somatic_vcf)
     counts = Counter(table.somatic_status)

@@ -9,7 +9,9 @@ import pandas as pd
 
 from neoag.calling.regions import read_fai
 from neoag.errors import NeoagInputError
-from neoag.preflight.files import check_readable_file, ends_with_bgzf_eof
+from neoag.preflight.files import alignment_index, check_readable_file, ends_with_bgzf_eof
+from neoag.preflight.indexes import check_fai_matches, probe_alignment, warn
+from neoag.preflight.swap import check_sample_names
 
 
 def check_reference(fasta: str, gtf: str) -> list[tuple[str, int]]:
@@ -29,6 +31,7 @@ def check_reference(fasta: str, gtf: str) -> list[tuple[str, int]]:
     contigs = read_fai(fai)
     if not contigs:
         raise NeoagInputError(f"{fai}: the index lists no sequence. Recreate it: samtools faidx {fasta}")
+    check_fai_matches(fasta, fai)
     return contigs
 
 
@@ -121,24 +124,16 @@ def vcf_header(path: str, where: str):
         ) from None
 
 
-def gtf_contigs(path: str) -> list[str]:
-    """The contig names (first column) of a GTF, in order of appearance."""
-    from neoag.files import open_text
-
-    seen: dict[str, None] = {}
-    with open_text(path) as handle:
-        for line in handle:
-            if line.startswith("#") or not line.strip():
-                continue
-            seen.setdefault(line.split("\t", 1)[0], None)
-    return list(seen)
-
-
-def check_sample_files(sheet: pd.DataFrame, path: str, fasta: str, reference: Sequence[tuple[str, int]]) -> None:
-    """Header-level checks of each sample's BAMs and VCF: contig names vs the FASTA, VCF tumor/normal columns."""
+def check_sample_files(
+    sheet: pd.DataFrame, path: str, fasta: str, reference: Sequence[tuple[str, int]], sample_names: str = "error"
+) -> None:
+    """Header-level checks of each sample's BAMs and VCF: contig names vs the FASTA, indexes that decode,
+    read-group names that do not contradict their column (sample_names: 'error' or 'warn'), VCF
+    tumor/normal columns."""
     from neoag.calling.calls import detect_sample_columns, header_meta
+    from neoag.preflight.sheet import row_lines
 
-    for line, row in enumerate(sheet.to_dict("records"), start=2):
+    for line, row in zip(row_lines(sheet), sheet.to_dict("records")):
         where = f"sample sheet {path}, line {line} (sample '{row['sample']}')"
         names = {}
         for column in ("tumor_bam", "normal_bam", "rna_bam"):
@@ -146,6 +141,10 @@ def check_sample_files(sheet: pd.DataFrame, path: str, fasta: str, reference: Se
                 file_where = f"{where}, column {column} ({row[column]})"
                 contigs, names[column] = bam_contigs(row[column], file_where, fasta)
                 check_contigs(contigs, reference, file_where)
+                probe_alignment(row[column], alignment_index(row[column]), file_where, fasta)
+                if column == "rna_bam":
+                    warn_missing_rna_contigs(contigs, reference, file_where)
+        check_sample_names(names, where, sample_names)
         if row.get("vcf", ""):
             file_where = f"{where}, column vcf ({row['vcf']})"
             header = vcf_header(row["vcf"], file_where)
@@ -153,3 +152,16 @@ def check_sample_files(sheet: pd.DataFrame, path: str, fasta: str, reference: Se
             detect_sample_columns(
                 list(header.samples), header_meta(header), names["tumor_bam"], names["normal_bam"], row["vcf"]
             )
+
+
+def warn_missing_rna_contigs(contigs: Sequence[tuple[str, int]], reference: Sequence[tuple[str, int]], where: str):
+    """An RNA BAM aligned to a genome without some contigs (a transcriptome build, no alt or MT): its
+    evidence at variants there is zero coverage, said once here."""
+    present = {name for name, _ in contigs}
+    absent = [name for name, _ in reference if name not in present]
+    if absent:
+        shown = ", ".join(absent[:5]) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
+        warn(
+            f"{where}: the RNA BAM has no contig {shown} of the reference; variants there get zero RNA "
+            "coverage (tumor_rna_depth 0), not an error. Align the RNA to the full reference.fasta to count them."
+        )

@@ -46,23 +46,33 @@ def alignment_index(path: str) -> str | None:
     return next((c for c in candidates if c != path and os.path.exists(c)), None)
 
 
-def check_readable_file(path: str, where: str, hint: str = "") -> None:
-    """The file exists and is readable."""
+def relative_path_note(path: str, base: str = "") -> str:
+    """How a relative path was read: from the working directory (snakemake's --directory), not from the
+    folder of the file that names it (base); says so when the path exists from there."""
+    if os.path.isabs(path):
+        return ""
+    note = (
+        f" The path is relative, so it is read from the working directory {os.getcwd()} (where snakemake "
+        "runs, or the folder given with --directory), not from the sample sheet's folder."
+    )
+    if base and os.path.exists(os.path.join(os.path.dirname(os.path.abspath(base)), path)):
+        found = os.path.join(os.path.dirname(os.path.abspath(base)), path)
+        note += f" It exists next to the sample sheet: write it as {found} (absolute)."
+    return note
+
+
+def check_readable_file(path: str, where: str, hint: str = "", base: str = "") -> None:
+    """The file exists and is readable. base: the file that names it (a relative path's note)."""
     if not os.path.isfile(path):
-        fix = hint or (
-            "Correct the path (relative paths are relative to the directory you run snakemake in), "
-            "or leave the cell empty."
-        )
-        raise NeoagInputError(f"{where}: file '{path}' does not exist. {fix}")
+        fix = hint or "Correct the path, or leave the cell empty."
+        raise NeoagInputError(f"{where}: file '{path}' does not exist. {fix}{relative_path_note(path, base)}")
     if not os.access(path, os.R_OK):
         raise NeoagInputError(f"{where}: file '{path}' is not readable; check its permissions.")
 
 
-def check_alignment_file(path: str, where: str) -> None:
+def check_alignment_file(path: str, where: str, base: str = "") -> None:
     """The file exists, is readable, is complete (BAM) and has an index beside it."""
-    check_readable_file(
-        path, where, hint="Correct the path (relative paths are relative to the directory you run snakemake in)."
-    )
+    check_readable_file(path, where, hint="Correct the path.", base=base)
     if alignment_index(path) is None:
         raise NeoagInputError(
             f"{where}: '{path}' has no index (.bai/.csi/.crai) beside it. Sort and index it: "

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import io
+import os
 import re
 import sys
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -13,10 +17,25 @@ from neoag.hla.names import parse_allele_list
 from neoag.preflight.files import check_alignment_file, check_readable_file
 from neoag.scoring.models import ModelsFolder, check_supported
 
-REQUIRED_COLUMNS = ("sample", "tumor_bam", "normal_bam")
+# The one list of the sample sheet's columns is config/schemas/samples.schema.yaml (its properties,
+# in order, and required): a new column is added there, and the sheet checks know it.
+SAMPLES_SCHEMA = Path(__file__).resolve().parents[3] / "config/schemas/samples.schema.yaml"
 
 
-OPTIONAL_COLUMNS = ("rna_bam", "hla_alleles", "vcf", "expression", "purity", "copy_number")
+@lru_cache(maxsize=1)
+def sheet_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(required, all known) columns of the sample sheet, from the samples schema."""
+    import yaml
+
+    schema = yaml.safe_load(SAMPLES_SCHEMA.read_text())
+    return tuple(schema.get("required", ())), tuple(schema["properties"])
+
+
+REQUIRED_COLUMNS, KNOWN_COLUMNS = sheet_columns()
+OPTIONAL_COLUMNS = tuple(column for column in KNOWN_COLUMNS if column not in REQUIRED_COLUMNS)
+
+# Alignment columns, checked as BAM/CRAM files.
+ALIGNMENT_COLUMNS = ("tumor_bam", "normal_bam", "rna_bam")
 
 
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -31,8 +50,9 @@ def read_sample_sheet(path: str) -> pd.DataFrame:
     """The sample sheet as text cells, tolerant of what spreadsheets write.
 
     A UTF-8 byte order mark and Windows line ends (CRLF) are removed, and spaces
-    around cells are trimmed (each with a warning). Not UTF-8, not
-    tab-separated or ragged rows are errors.
+    around cells are trimmed (each with a warning); lines starting with '#' are
+    comments. Not UTF-8, not tab-separated or ragged rows are errors. The rows'
+    line numbers in the file are in sheet.attrs["lines"] (row_lines).
     """
     try:
         raw = open(path, "rb").read()
@@ -54,26 +74,51 @@ def read_sample_sheet(path: str) -> pd.DataFrame:
     if "\r" in text:
         warn(f"sample sheet {path}: Windows line ends (CRLF); read as plain line ends.")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line for line in text.split("\n") if line.strip()]
-    if not lines:
+    numbered = sheet_lines(text)
+    if not numbered:
         raise NeoagInputError(f"sample sheet {path}: the file is empty. It needs a header row and one row per patient.")
-    header = lines[0].split("\t")
-    if len(header) == 1 and ("," in lines[0] or ";" in lines[0] or "  " in lines[0]):
+    header_line = numbered[0][1]
+    header = header_line.split("\t")
+    if len(header) == 1 and ("," in header_line or ";" in header_line or "  " in header_line):
         raise NeoagInputError(
-            f"sample sheet {path}, line 1: the header has no tab ('{lines[0][:80]}'). The sheet must be "
-            "tab-separated, not comma- or space-separated."
+            f"sample sheet {path}, line {numbered[0][0]}: the header has no tab ('{header_line[:80]}'). The sheet "
+            "must be tab-separated, not comma- or space-separated."
         )
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip() and number > 1 and len(line.split("\t")) != len(header):
+    for number, line in numbered[1:]:
+        if len(line.split("\t")) != len(header):
             raise NeoagInputError(
                 f"sample sheet {path}, line {number}: {len(line.split(chr(9)))} tab-separated cells, but the "
                 f"header has {len(header)}. Every row needs one cell per column (empty cells are fine)."
             )
-    sheet = pd.read_csv(io.StringIO("\n".join(lines) + "\n"), sep="\t", dtype=str, keep_default_na=False)
+    body = "\n".join(line for _, line in numbered) + "\n"
+    sheet = pd.read_csv(io.StringIO(body), sep="\t", dtype=str, keep_default_na=False)
     stripped = sheet.rename(columns=str.strip).apply(lambda column: column.str.strip())
     if not stripped.equals(sheet) or list(stripped.columns) != list(sheet.columns):
         warn(f"sample sheet {path}: spaces around cells or column names; trimmed.")
+    stripped.attrs["lines"] = [number for number, _ in numbered[1:]]
     return stripped
+
+
+def sheet_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of the header and the rows: empty lines and '#' comment lines are left out.
+    A first line '#sample<TAB>...' (a commented header, as some tools write it) is the header."""
+    numbered = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("#"):
+            uncommented = line.lstrip().lstrip("#").strip()
+            if numbered or uncommented.split("\t")[0].strip() != "sample":
+                continue
+            line = uncommented
+        numbered.append((number, line))
+    return numbered
+
+
+def row_lines(sheet: pd.DataFrame) -> list[int]:
+    """The file line of each row of a sheet from read_sample_sheet (2, 3, ... for other tables)."""
+    lines = sheet.attrs.get("lines")
+    return list(lines) if lines and len(lines) == len(sheet) else list(range(2, len(sheet) + 2))
 
 
 def check_clonality_columns(row: dict, where: str) -> None:
@@ -116,42 +161,40 @@ def check_sample_rows(sheet: pd.DataFrame, path: str, require_hla: bool = True, 
     annotation_source 'vep' every sample needs a VEP-annotated VCF in its vcf
     column.
     """
+    check_known_columns(sheet, path)
     required = REQUIRED_COLUMNS + (("hla_alleles",) if require_hla else ())
     missing = [column for column in required if column not in sheet.columns]
     if missing:
         raise NeoagInputError(
             f"sample sheet {path}: missing column(s) {', '.join(missing)} (found: "
             f"{', '.join(map(str, sheet.columns))}). The header must be tab-separated: "
-            + "\t".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS).replace("\t", ", ")
+            + ", ".join(KNOWN_COLUMNS)
             + "."
         )
     if sheet.empty:
         raise NeoagInputError(f"sample sheet {path}: no samples. Add one row per patient.")
-    for line, row in enumerate(sheet.to_dict("records"), start=2):
+    lines = row_lines(sheet)
+    for line, row in zip(lines, sheet.to_dict("records")):
         check_sample_id(row["sample"], f"sample sheet {path}, line {line}")
     duplicated = sorted(set(sheet["sample"][sheet["sample"].duplicated()]))
     if duplicated:
-        lines = [str(i + 2) for i, name in enumerate(sheet["sample"]) if name in duplicated]
+        where = [str(line) for line, name in zip(lines, sheet["sample"]) if name in duplicated]
         raise NeoagInputError(
             f"sample sheet {path}: sample ID(s) {', '.join(duplicated)} appear more than once (lines "
-            f"{', '.join(lines)}). Each row is one patient and needs its own ID."
+            f"{', '.join(where)}). Each row is one patient and needs its own ID."
         )
-    for line, row in enumerate(sheet.to_dict("records"), start=2):
+    for line, row in zip(lines, sheet.to_dict("records")):
         where = f"sample sheet {path}, line {line} (sample '{row['sample']}')"
         for column in ("tumor_bam", "normal_bam"):
             if not row.get(column, ""):
                 raise NeoagInputError(f"{where}, column {column}: empty. Give the path of the BAM/CRAM file.")
-        for column in ("tumor_bam", "normal_bam", "rna_bam"):
+        for column in ALIGNMENT_COLUMNS:
             if row.get(column, ""):
-                check_alignment_file(row[column], f"{where}, column {column}")
-        if row["tumor_bam"] == row["normal_bam"]:
-            warn(
-                f"{where}: tumor_bam and normal_bam are the same file; no variant can be somatic, so the "
-                "sample's result tables will be empty."
-            )
+                check_alignment_file(row[column], f"{where}, column {column}", base=path)
+        check_not_same_file(row, where)
         for column in ("vcf", "expression"):
             if row.get(column, ""):
-                check_readable_file(row[column], f"{where}, column {column}")
+                check_readable_file(row[column], f"{where}, column {column}", base=path)
         if not row.get("vcf", "") and annotation_source == "vep":
             raise NeoagInputError(
                 f"{where}: annotation.source is 'vep', so the sample needs a VEP-annotated VCF in the "
@@ -168,6 +211,64 @@ def check_sample_rows(sheet: pd.DataFrame, path: str, require_hla: bool = True, 
             )
         if alleles.strip():
             parse_allele_list(alleles, f"{where}, column hla_alleles")
+    warn_shared_files(sheet, path)
+
+
+def check_known_columns(sheet: pd.DataFrame, path: str) -> None:
+    """Every column is one neoag reads: an unknown one (RNA_bam, tumour_bam) would be silently ignored."""
+    for column in map(str, sheet.columns):
+        if column in KNOWN_COLUMNS:
+            continue
+        lower = {known.lower(): known for known in KNOWN_COLUMNS}
+        close = [lower[column.lower()]] if column.lower() in lower else []
+        close = close or difflib.get_close_matches(column.lower(), KNOWN_COLUMNS, n=1, cutoff=0.6)
+        guess = f" Did you mean '{close[0]}'?" if close else ""
+        raise NeoagInputError(
+            f"sample sheet {path}: unknown column '{column}'.{guess} neoag reads only the columns "
+            f"{', '.join(KNOWN_COLUMNS)} (config/schemas/samples.schema.yaml), and a column it does not know "
+            "would be silently ignored. Rename the column, or remove it (keep notes in another file)."
+        )
+
+
+def file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of a file: the same file under two names (a symlink, a hard link) is one file."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def check_not_same_file(row: dict, where: str) -> None:
+    """tumor_bam and normal_bam are not one file (the same path, a symlink or a hard link)."""
+    tumor, normal = row["tumor_bam"], row["normal_bam"]
+    if file_identity(tumor) is None or file_identity(tumor) != file_identity(normal):
+        return
+    how = "the same path" if tumor == normal else f"the same file ('{normal}' is a link to '{tumor}')"
+    raise NeoagInputError(
+        f"{where}: tumor_bam and normal_bam are {how}. No variant could be somatic: every tumor variant "
+        "would be called germline and the results would be empty. Put the matched normal's BAM in normal_bam "
+        "(tumor and normal swapped or mis-pasted?)."
+    )
+
+
+def warn_shared_files(sheet: pd.DataFrame, path: str) -> None:
+    """A warning for each BAM/CRAM named by more than one sample (a copy-paste error between rows?)."""
+    users: dict[tuple[int, int], list[str]] = {}
+    names: dict[tuple[int, int], str] = {}
+    for line, row in zip(row_lines(sheet), sheet.to_dict("records")):
+        for column in ALIGNMENT_COLUMNS:
+            identity = file_identity(row.get(column, "") or "")
+            if identity is not None:
+                users.setdefault(identity, []).append(f"line {line} sample '{row['sample']}' {column}")
+                names.setdefault(identity, row[column])
+    for identity, where in users.items():
+        samples = {entry.split("'")[1] for entry in where}
+        if len(samples) > 1:
+            warn(
+                f"sample sheet {path}: '{names[identity]}' is used by several samples ({'; '.join(where)}). "
+                "Two patients do not share reads: check that the rows were not copied from each other."
+            )
 
 
 # The name under which the other stages and issue 7 know this check.
@@ -194,7 +295,7 @@ def check_supported_alleles(sheet: pd.DataFrame, path: str, models_dir: str, pol
     if supported is None:
         return {}
     skipped = {}
-    for line, row in enumerate(sheet.to_dict("records"), start=2):
+    for line, row in zip(row_lines(sheet), sheet.to_dict("records")):
         if not row["hla_alleles"].strip():
             continue
         where = f"sample sheet {path}, line {line} (sample '{row['sample']}'), column hla_alleles"

@@ -1,0 +1,44 @@
+"""Declared memory follows the input size (issue 16): the jobs whose memory grows with their tables
+declare mem_by_input, and rank's and report's declarations cover the peak memory seen at the
+issue's sizes (bench/README.md, "Memory by input size")."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+RULES = "".join(path.read_text() for path in sorted((REPO / "rules").glob("*.smk")))
+
+# Jobs whose memory grows with a sample's tables.
+GROWING = ("rank", "report", "peptides", "annotate", "select_somatic", "select_germline", "expression",
+           "gather_scores", "export_scores", "annotate_somatic_vcf", "cohort_summary")  # fmt: skip
+
+
+def declared(rule: str) -> str:
+    body = RULES.split(f"rule {rule}:\n", 1)[1].split("\nrule ", 1)[0]
+    return re.search(r"mem_mb=(.*),\n", body).group(1)
+
+
+@pytest.mark.parametrize("rule", GROWING)
+def test_growing_jobs_declare_memory_by_input_size(rule):
+    assert declared(rule).startswith("mem_by_input(")
+
+
+@pytest.mark.parametrize(
+    "rule, input_mb, used_mb",
+    [
+        ("rank", 2_300_000 / 42_600, 3_700),  # 2.3 M epitope rows; 42.6 k rows per MB of rank tables (bench)
+        ("report", 1_000_000 / 2_720, 2_800),  # 1 M epitope rows; 2.72 k rows per MB of all_epitopes
+    ],
+)
+def test_declared_memory_covers_what_the_issue_saw(rule, input_mb, used_mb):
+    base, per_mb = (float(value) for value in re.match(r"mem_by_input\((\d+), (\d+)", declared(rule)).groups())
+    assert base + per_mb * input_mb >= 1.2 * used_mb
+    assert base + per_mb * 0.1 < used_mb  # and a small sample asks for little
+
+
+def test_default_profile_retries_with_more_memory():
+    profile = yaml.safe_load((REPO / "profiles/default/config.yaml").read_text())
+    assert profile["retries"] >= 1
