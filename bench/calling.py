@@ -28,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+SNAKEFILE = REPO / "workflow" / "Snakefile"
 sys.path.insert(0, str(REPO / "scripts"))
 
 import pandas as pd  # noqa: E402
@@ -63,7 +64,7 @@ def run_calling(workdir: Path, patient: dict, overlay: str) -> Path:
     sample = patient["sample"]
     targets = [f"results/{sample}/somatic.vcf.gz", f"results/{sample}/calls/germline.vcf.gz"]
     command = [
-        sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
+        sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE), "--directory", str(workdir),
         "--cores", "2", "--quiet", "all", "--configfile", *configs, "--", *targets,
     ]  # fmt: skip
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")

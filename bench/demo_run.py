@@ -36,7 +36,7 @@ def main() -> None:
         command = [
             "/usr/bin/time", "-v",
             sys.executable, "-m", "snakemake",
-            "--snakefile", str(REPO / "Snakefile"),
+            "--snakefile", str(REPO / "workflow" / "Snakefile"),
             "--directory", str(workdir),
             "--cores", str(args.cores),
             "--quiet", "all",

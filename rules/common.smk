@@ -8,14 +8,14 @@ from pathlib import Path
 import yaml
 from snakemake.utils import validate
 
-# The library imports inside the Snakefile too (preflight checks before any job).
-sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+# The library imports inside the Snakefile too (preflight checks before any job); rules/library.smk
+# put it on sys.path and set WORKFLOW_DIR.
 from neoag.errors import NeoagInputError  # noqa: E402
 from neoag.preflight import run_preflight  # noqa: E402
 from neoag.preflight.config import check_config_schema, type_by_schema  # noqa: E402
 from neoag.calling.regions import plan_regions  # noqa: E402
 
-CONFIG_SCHEMA = Path(workflow.basedir) / "config/schemas/config.schema.yaml"
+CONFIG_SCHEMA = WORKFLOW_DIR / "config/schemas/config.schema.yaml"
 
 
 def check_min_callers(calling):

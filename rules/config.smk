@@ -4,9 +4,8 @@
 # they are read again here for keys given twice.
 import os
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+# the library is on sys.path: rules/library.smk
 from neoag.errors import NeoagInputError  # noqa: E402
 from neoag.preflight.config import check_yaml_file  # noqa: E402
 

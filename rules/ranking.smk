@@ -14,9 +14,25 @@ rule rank:
         proteome="results/reference/proteome.fa",
         anchors=get_anchor_positions,
     output:
-        all_epitopes="results/{sample}/all_epitopes.tsv",
-        candidates="results/{sample}/candidates.tsv",
-        variants="results/{sample}/variants.tsv",
+        # In Snakemake's report (snakemake --report), with captions from workflow/report/.
+        all_epitopes=report(
+            "results/{sample}/all_epitopes.tsv",
+            caption="../workflow/report/all_epitopes.rst",
+            category="Results",
+            labels={"sample": "{sample}", "table": "all epitopes"},
+        ),
+        candidates=report(
+            "results/{sample}/candidates.tsv",
+            caption="../workflow/report/candidates.rst",
+            category="Results",
+            labels={"sample": "{sample}", "table": "candidates"},
+        ),
+        variants=report(
+            "results/{sample}/variants.tsv",
+            caption="../workflow/report/variants.rst",
+            category="Results",
+            labels={"sample": "{sample}", "table": "variants"},
+        ),
     log:
         "logs/rank/{sample}.log",
     benchmark:

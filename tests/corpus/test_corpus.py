@@ -25,6 +25,7 @@ from neoag.preflight.config import check_yaml_file
 from tests.corpus.cases import ALLELES, CASES, SNVS
 
 REPO = Path(__file__).resolve().parents[2]
+SNAKEFILE = REPO / "workflow" / "Snakefile"
 DEMO = REPO / "resources/demo"
 SCHEMA = yaml.safe_load((REPO / "config/schemas/config.schema.yaml").read_text())
 # Demo somatic SNVs (resources/demo/truth.tsv): the control that no odd record may cost.
@@ -549,7 +550,7 @@ def snakemake(workdir: Path, *arguments: str) -> subprocess.CompletedProcess:
     for name in ("config", "resources"):
         if not (workdir / name).exists():
             (workdir / name).symlink_to(REPO / name)
-    command = ["timeout", "-k", "20", "600", sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+    command = ["timeout", "-k", "20", "600", sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE),
                "--directory", str(workdir), "--cores", "2", *arguments]  # fmt: skip
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     return subprocess.run(command, capture_output=True, text=True, env=env)

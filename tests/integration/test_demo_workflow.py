@@ -30,7 +30,7 @@ def run_snakemake(workdir: Path, *extra: str, configs=(), timeout: int = 900) ->
     command = [
         "timeout", "-k", "20", str(timeout),
         sys.executable, "-m", "snakemake",
-        "--snakefile", str(REPO / "Snakefile"),
+        "--snakefile", str(REPO / "workflow" / "Snakefile"),
         "--directory", str(workdir),
         "--cores", "2",
     ]  # fmt: skip

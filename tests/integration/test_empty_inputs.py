@@ -14,6 +14,7 @@ import pytest
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
+SNAKEFILE = REPO / "workflow" / "Snakefile"
 DEMO = REPO / "resources/demo"
 TABLES = {
     "calls/evidence.tsv": "variant_id",
@@ -41,7 +42,7 @@ def test_a_sample_without_somatic_variants_gives_empty_tables_and_says_so(tmp_pa
     workdir.mkdir()
     for name in ("config", "resources"):
         (workdir / name).symlink_to(REPO / name)
-    command = ["timeout", "-k", "20", "600", sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+    command = ["timeout", "-k", "20", "600", sys.executable, "-m", "snakemake", "--snakefile", str(SNAKEFILE),
                "--directory", str(workdir), "--cores", "2",
                "--config", f"samples={sheet}", "hla={typer: sample_sheet}"]  # fmt: skip
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")

@@ -23,7 +23,7 @@ def snakemake(workdir: Path, *extra: str) -> subprocess.CompletedProcess:
     for name in ("config", "resources"):
         if not (workdir / name).exists():
             (workdir / name).symlink_to(REPO / name)
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "workflow" / "Snakefile"),
                "--directory", str(workdir), "--cores", "2", *extra]  # fmt: skip
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)

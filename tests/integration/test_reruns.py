@@ -73,7 +73,7 @@ def test_a_run_killed_mid_way_is_completed_by_a_rerun(complete_run, tmp_path):
     workdir.mkdir()
     for name in ("config", "resources"):
         (workdir / name).symlink_to(REPO / name)
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "workflow" / "Snakefile"),
                "--directory", str(workdir), "--cores", "1"]  # fmt: skip
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     process = subprocess.Popen(command, env=env, start_new_session=True,
