@@ -46,8 +46,8 @@ rule report:
         ),
     log:
         "logs/report/{sample}.log",
-    group:
-        "results"
+    # Not in the "results" group: the report reads the cohort summary, which reads every
+    # sample's ranking, so grouping it with rank would make a cycle between group and cohort.
     conda:
         "../envs/report.yaml"
     threads: 1
