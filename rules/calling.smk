@@ -483,8 +483,12 @@ rule own_vcf_counts:
         mem_mb=scaled(1000),
         runtime=scaled(60),
     shell:
-        "bcftools norm --no-version --multiallelics -any --fasta-ref {input.fasta:q} --check-ref x"
-        " --output-type z --output {output.vcf:q} {input.vcf:q} 2> {log:q}"
+        # --keep-sum AD: a split ALT keeps the site's depth (the other ALTs' reads count as REF), as
+        # neoag counts depth; only for a VCF with a per-allele AD (bcftools stops on one without).
+        "(keep=''; bcftools view --header-only {input.vcf:q} | grep -c '^##FORMAT=<ID=AD,Number=R' > /dev/null"
+        " && keep='--keep-sum AD';"
+        " bcftools norm --no-version --multiallelics -any $keep --fasta-ref {input.fasta:q} --check-ref x"
+        " --output-type z --output {output.vcf:q} {input.vcf:q}) 2> {log:q}"
 
 
 rule somatic_from_vcf:

@@ -285,7 +285,9 @@ SITES_INFO = {
 }
 
 
-def write_sites_vcf(fasta, table: pd.DataFrame, path: str, germline: bool = False, caller_decision: bool = False) -> None:
+def write_sites_vcf(
+    fasta, table: pd.DataFrame, path: str, germline: bool = False, caller_decision: bool = False
+) -> None:
     """A sites-only VCF of some alleles with neoag's evidence in INFO, bgzipped and indexed.
 
     The somatic VCF also carries CALLERS; the germline VCF ZYG and LOH. With caller_decision (a
