@@ -155,6 +155,7 @@ def test_vcf_only_gives_the_full_runs_variants_and_peptides(full_run, tmp_path):
     for column in ("tumor_dna_depth", "tumor_dna_alt_count", "tumor_rna_depth", "tumor_rna_alt_count"):
         assert list(evidence[column]) == list(somatic[column]), column  # AD from the full run; RNA counted
     assert "CALLER_DECISION" in gzip.open(results / "somatic.vcf.gz", "rt").read()
+    assert "the caller&#39;s (VCF-only sample)" in (results / "report.html").read_text()
     germline = gzip.open(results / "calls" / "germline.vcf.gz", "rt").read()
     assert "#CHROM" in germline and not germline.rstrip().split("\n")[-1].startswith("chr")  # no records
 
