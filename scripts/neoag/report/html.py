@@ -130,7 +130,8 @@ def summary_items(inputs: ReportInputs) -> list[tuple[str, str]]:
     statuses = evidence.somatic_status.value_counts().sort_index()
     consequences = inputs.consequences.consequence.value_counts().sort_index()
     somatic = evidence[evidence.somatic_status == "somatic"]
-    caller_decision = len(somatic) > 0 and bool(pd.to_numeric(somatic.normal_dna_depth, errors="coerce").isna().all())
+    normal_depth = pd.to_numeric(somatic.get("normal_dna_depth", pd.Series(0.0)), errors="coerce")
+    caller_decision = len(somatic) > 0 and bool(normal_depth.isna().all())
     decision = [("somatic decision", CALLER_DECISION)] if caller_decision else []
     return [
         ("candidate alleles from the caller", str(len(evidence))),
