@@ -187,3 +187,34 @@ def test_vcf_only_without_hla_alleles_is_one_clear_paragraph(tmp_path):
     message = " ".join(completed.stderr.split())
     assert "(sample 'demo'): a VCF-only sample (tumor_bam and normal_bam empty) has no reads to type HLA" in message
     assert "Fill hla_alleles" in message and "Traceback" not in message
+
+
+def test_vcf_only_from_a_sites_only_vep_vcf_ranks_with_the_missing_depth_visible(full_run, tmp_path):
+    """A VEP-annotated VCF without FORMAT counts (annotation.source vep): peptides of the same 18
+    variants; no tumor depth to filter on, so every row fails low_tumor_dna_depth, visibly."""
+    from tests.integration.test_demo_workflow import VEP_FIELDS, csq_entry
+
+    annotations = read(full_run / "annotation" / "annotations.tsv")
+    header = (
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=11772>\n##contig=<ID=chr2,length=11686>\n"
+        '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. '
+        f'Format: {VEP_FIELDS}">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+    )
+    records = [
+        f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\tCSQ={','.join(csq_entry(row) for row in rows.itertuples())}\n"
+        for (chrom, pos, ref, alt), rows in annotations.groupby(["chrom", "pos", "ref", "alt"], sort=False)
+    ]
+    vcf = tmp_path / "demo.vep.vcf"
+    vcf.write_text(header + "".join(records))
+    alleles = ",".join(read(full_run / "hla" / "alleles.tsv").allele)
+    sheet = write_sheet(tmp_path / "samples.tsv", vcf=str(vcf), hla_alleles=alleles)
+    workdir = tmp_path / "run"
+    completed = run_snakemake(workdir, "--config", f"samples={sheet}", "annotation={source: vep}")
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    results = workdir / "results" / "demo"
+    evidence = read(results / "calls" / "evidence.tsv")
+    assert len(evidence) == 18 and set(evidence.tumor_dna_depth) == {""} and set(evidence.tumor_rna_depth) == {""}
+    epitopes = read(results / "all_epitopes.tsv")
+    assert set(epitopes.variant_id) == set(read(full_run / "variants.tsv").variant_id)
+    assert epitopes.filter_reasons.str.contains("low_tumor_dna_depth").all()
+    assert len(read(results / "candidates.tsv")) == 0
