@@ -6,6 +6,7 @@
 # The callers' candidates are united (at least calling.min_callers callers), and
 # neoag's own read evidence decides what is somatic, the same way for every source.
 # Germline variants near the somatic ones are called in the normal for the annotation.
+# A VCF-only sample (no BAMs) trusts its caller instead: somatic_from_vcf, no germline calling.
 
 
 include: "functions/calling.smk"
@@ -361,6 +362,8 @@ rule select_somatic:
         evidence="results/{sample}/calls/evidence.tsv",
         vcf="results/{sample}/somatic.vcf.gz",
         index="results/{sample}/somatic.vcf.gz.tbi",
+    wildcard_constraints:
+        sample=sample_pattern(READ_SAMPLES),
     log:
         "logs/select_somatic/{sample}.log",
     benchmark:
@@ -440,6 +443,8 @@ rule select_germline:
     output:
         vcf="results/{sample}/calls/germline.vcf.gz",
         index="results/{sample}/calls/germline.vcf.gz.tbi",
+    wildcard_constraints:
+        sample=sample_pattern(READ_SAMPLES),
     log:
         "logs/select_germline/{sample}.log",
     benchmark:
@@ -456,3 +461,77 @@ rule select_germline:
         germline=config["germline"],
     script:
         "../scripts/select_germline.py"
+
+
+rule own_vcf_counts:
+    # VCF-only: the sample's VCF split and left-aligned like its candidates, FORMAT fields kept
+    # (after prepare_calls has checked its contigs and REF alleles).
+    input:
+        vcf=get_sample_vcf,
+        checked="results/{sample}/calls/vcf/accepted.vcf.gz",
+        fasta=config["reference"]["fasta"],
+    output:
+        vcf="results/{sample}/calls/vcf/counts.vcf.gz",
+    wildcard_constraints:
+        sample=sample_pattern(VCF_ONLY_SAMPLES),
+    log:
+        "logs/own_vcf_counts/{sample}.log",
+    conda:
+        "../envs/calling.yaml"
+    threads: 1
+    resources:
+        mem_mb=scaled(1000),
+        runtime=scaled(60),
+    shell:
+        # --keep-sum AD: a split ALT keeps the site's depth (the other ALTs' reads count as REF), as
+        # neoag counts depth; only for a VCF with a per-allele AD (bcftools stops on one without).
+        "(keep=''; bcftools view --header-only {input.vcf:q} | grep -c '^##FORMAT=<ID=AD,Number=R' > /dev/null"
+        " && keep='--keep-sum AD';"
+        " bcftools norm --no-version --multiallelics -any $keep --fasta-ref {input.fasta:q} --check-ref x"
+        " --output-type z --output {output.vcf:q} {input.vcf:q}) 2> {log:q}"
+
+
+rule somatic_from_vcf:
+    # VCF-only: every candidate is somatic as the caller called it, with the caller's counts.
+    input:
+        candidates="results/{sample}/calls/candidates.vcf.gz",
+        index="results/{sample}/calls/candidates.vcf.gz.tbi",
+        calls="results/{sample}/calls/vcf/counts.vcf.gz",
+        rna=get_rna_bam,
+        fasta=config["reference"]["fasta"],
+    output:
+        evidence="results/{sample}/calls/evidence.tsv",
+        vcf="results/{sample}/somatic.vcf.gz",
+        index="results/{sample}/somatic.vcf.gz.tbi",
+    wildcard_constraints:
+        sample=sample_pattern(VCF_ONLY_SAMPLES),
+    log:
+        "logs/somatic_from_vcf/{sample}.log",
+    conda:
+        "../envs/neoag.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_by_input(2000, 10, "candidates", "calls"),
+        runtime=scaled(60),
+    params:
+        evidence=config["evidence"],
+    script:
+        "../scripts/somatic_from_vcf.py"
+
+
+rule germline_from_vcf:
+    # VCF-only: no normal to call germline variants in; an empty germline VCF.
+    output:
+        vcf="results/{sample}/calls/germline.vcf.gz",
+        index="results/{sample}/calls/germline.vcf.gz.tbi",
+    wildcard_constraints:
+        sample=sample_pattern(VCF_ONLY_SAMPLES),
+    log:
+        "logs/germline_from_vcf/{sample}.log",
+    localrule: True
+    conda:
+        "../envs/calling.yaml"
+    shell:
+        "(printf '##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\n'"
+        " | bcftools view --no-version --output-type z --output {output.vcf:q}"
+        " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"

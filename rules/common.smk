@@ -45,6 +45,9 @@ def preflight(config):
     sheet = run_preflight(config, check_files=workflow.is_main_process)
     if "hla_alleles" not in sheet.columns:
         sheet["hla_alleles"] = ""  # optional when a typer runs (checked above)
+    for column in ("tumor_bam", "normal_bam"):
+        if column not in sheet.columns:
+            sheet[column] = ""  # a sheet of VCF-only samples only (checked above)
     for _, row in sheet.iterrows():
         validate(row.to_dict(), schema="../config/schemas/samples.schema.yaml")
     calling = config["calling"]
@@ -112,11 +115,24 @@ def mem_by_input(base, per_mb, *names):
 
 
 def get_tumor_bam(wildcards):
-    return samples.loc[wildcards.sample, "tumor_bam"]
+    """The tumor BAM/CRAM, or nothing for a VCF-only sample."""
+    return samples.loc[wildcards.sample, "tumor_bam"] or []
 
 
 def get_normal_bam(wildcards):
-    return samples.loc[wildcards.sample, "normal_bam"]
+    """The normal BAM/CRAM, or nothing for a VCF-only sample."""
+    return samples.loc[wildcards.sample, "normal_bam"] or []
+
+
+def sample_pattern(names):
+    """A wildcard constraint that matches exactly these sample IDs (none: matches nothing)."""
+    return "|".join(names) or "(?!)"
+
+
+# VCF-only samples (no tumor_bam, no normal_bam): the caller's somatic VCF is trusted (rule
+# somatic_from_vcf instead of select_somatic, no germline calling, no read-backed phasing).
+VCF_ONLY_SAMPLES = [name for name in samples.index if not samples.loc[name, "tumor_bam"]]
+READ_SAMPLES = [name for name in samples.index if name not in VCF_ONLY_SAMPLES]
 
 
 def get_rna_bam(wildcards):

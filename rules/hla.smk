@@ -94,7 +94,7 @@ rule hla_alleles:
     conda:
         "../envs/neoag.yaml"
     params:
-        typer=config["hla"]["typer"],
+        typer=get_hla_typer,
         prefer=config["hla"]["prefer"],
         alleles=get_sheet_hla_alleles,
         source=config["samples"],

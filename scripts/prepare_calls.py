@@ -13,8 +13,8 @@ run_step(
     out_path=snakemake.output.vcf,
     caller=snakemake.wildcards.caller,
     fasta_path=snakemake.input.fasta,
-    tumor_bam=snakemake.input.tumor,
-    normal_bam=snakemake.input.normal,
+    tumor_bam=snakemake.input.tumor or None,
+    normal_bam=snakemake.input.normal or None,
     pass_filters=snakemake.params.pass_filters,
     skipped_path=snakemake.output.skipped,
 )

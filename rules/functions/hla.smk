@@ -7,9 +7,17 @@ def get_hla_source_alignments(wildcards):
     return {"bam": samples.loc[wildcards.sample, column], "fasta": config["reference"]["fasta"]}
 
 
+def get_hla_typer(wildcards):
+    """config hla.typer; sample_sheet for a VCF-only sample without hla_fastq1/2 (no reads to type)."""
+    row = samples.loc[wildcards.sample]
+    if not row["tumor_bam"] and not row.get("hla_fastq1", ""):
+        return "sample_sheet"
+    return config["hla"]["typer"]
+
+
 def get_typed_hla(wildcards):
     """The typer's result table for rule hla_alleles; nothing when the sample sheet's alleles are used."""
-    typer = config["hla"]["typer"]
+    typer = get_hla_typer(wildcards)
     if typer == "builtin":
         return {"typed": f"results/{wildcards.sample}/hla/builtin/typing.tsv"}
     if typer == "optitype":

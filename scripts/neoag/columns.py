@@ -20,6 +20,8 @@ VARIANT_KEY = {
     "variant_type": "snv, mnv, insertion, deletion or complex",
 }
 
+# A VCF-only sample (no BAMs; neoag.calling.from_vcf) fills these from the caller's FORMAT fields
+# (tumor_dna_*) and leaves normal_dna_* empty: not measured (docs/output.md, Somatic status).
 EVIDENCE = {
     "tumor_dna_depth": "tumor DNA fragments informative at the variant (support REF, ALT or another "
     "allele called at the site) that pass the read filters",

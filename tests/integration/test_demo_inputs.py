@@ -3,6 +3,8 @@ full (tumor + normal BAMs, sheet alleles) run. The differences are explained in 
 
 - HLA typed from FASTQ: read pairs written by 'samtools collate | samtools fastq' from the normal
   BAM, given as the sample sheet's hla_fastq1/hla_fastq2, typed alleles scored.
+- VCF-only: the full run's somatic variants written as a Mutect2-style VCF (a TUMOR column with
+  AD and DP from the full run's tumor evidence), no tumor_bam/normal_bam, the sheet's alleles.
 """
 
 import gzip
@@ -100,3 +102,119 @@ def test_hla_fastq_out_of_step_is_one_clear_paragraph(demo_fastq, tmp_path):
     assert completed.returncode != 0
     log = " ".join((workdir / "logs" / "hla_type_builtin" / "demo.log").read_text().split())
     assert "are out of step at read 1:" in log and "R2_sorted.fastq" in log and "Traceback" not in log
+
+
+def mutect2_style_vcf(evidence: pd.DataFrame, path: Path) -> Path:
+    """The somatic rows of an evidence table as a caller would write them: one PASS record each,
+    FORMAT GT:AD:DP in a tumor column named by ##tumor_sample (as Mutect2 does)."""
+    somatic = evidence[evidence.somatic_status == "somatic"]
+    contigs = [line.split("\t")[:2] for line in (DEMO / "genome.fa.fai").read_text().splitlines()]
+    lines = [
+        "##fileformat=VCFv4.2",
+        "##tumor_sample=TUMOR",
+        '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+        '##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths for the ref and alt alleles">',
+        '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Approximate read depth">',
+        *(f"##contig=<ID={name},length={length}>" for name, length in contigs),
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tTUMOR",
+    ]
+    for row in somatic.itertuples():
+        depth, alt = int(row.tumor_dna_depth), int(row.tumor_dna_alt_count)
+        lines.append(
+            f"{row.chrom}\t{row.pos}\t.\t{row.ref}\t{row.alt}\t.\tPASS\t.\tGT:AD:DP\t0/1:{depth - alt},{alt}:{depth}"
+        )
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+# Columns that a VCF-only run cannot fill as the full run does: no normal BAM, no read-backed
+# phasing of germline neighbours (docs/inputs.md).
+NOT_MEASURED = ["normal_dna_depth", "normal_dna_alt_count", "normal_dna_vaf", "cis_variants", "unphased_variants"]
+PEPTIDE_KEY = ["variant_id", "transcript_id", "mt_peptide", "allele"]
+
+
+def test_vcf_only_gives_the_full_runs_variants_and_peptides(full_run, tmp_path):
+    """The same 18 somatic variants; the same peptides except where a germline neighbour in cis
+    changed them in the full run; the other columns the same but for the normal and phasing ones."""
+    full_evidence = read(full_run / "calls" / "evidence.tsv")
+    vcf = mutect2_style_vcf(full_evidence, tmp_path / "demo.mutect2.vcf")
+    alleles = ",".join(read(full_run / "hla" / "alleles.tsv").allele)
+    sheet = write_sheet(
+        tmp_path / "samples.tsv", rna_bam=str(DEMO / "tumor_rna.bam"), vcf=str(vcf), hla_alleles=alleles
+    )
+    workdir = tmp_path / "run"
+    completed = run_snakemake(workdir, "--config", f"samples={sheet}")
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    results = workdir / "results" / "demo"
+    assert not (workdir / "logs" / "select_somatic").exists() and not (workdir / "logs" / "call_germline").exists()
+    assert not (results / "hla" / "reads").exists()  # the sheet's alleles, no typing
+    evidence = read(results / "calls" / "evidence.tsv")
+    somatic = full_evidence[full_evidence.somatic_status == "somatic"]
+    assert list(evidence.variant_id) == list(somatic.variant_id) and set(evidence.somatic_status) == {"somatic"}
+    assert set(evidence.normal_dna_depth) == {""}
+    for column in ("tumor_dna_depth", "tumor_dna_alt_count", "tumor_rna_depth", "tumor_rna_alt_count"):
+        assert list(evidence[column]) == list(somatic[column]), column  # AD from the full run; RNA counted
+    assert "CALLER_DECISION" in gzip.open(results / "somatic.vcf.gz", "rt").read()
+    assert "the caller&#39;s (VCF-only sample)" in (results / "report.html").read_text()
+    germline = gzip.open(results / "calls" / "germline.vcf.gz", "rt").read()
+    assert "#CHROM" in germline and not germline.rstrip().split("\n")[-1].startswith("chr")  # no records
+
+    full, only = read(full_run / "variants.tsv"), read(results / "variants.tsv")
+    assert list(only.variant_id) == list(full.variant_id)
+    assert set(only.cis_variants) == {""} and set(only.unphased_variants) == {""}
+    phased = set(full.variant_id[full.cis_variants != ""])
+    assert phased == {"chr2:3452:C:A"}  # its germline neighbour chr2:3458 A>C, in cis, is in its peptides
+    for table in ("all_epitopes.tsv", "candidates.tsv"):
+        full, only = read(full_run / table), read(results / table)
+        differ = set(map(tuple, full[PEPTIDE_KEY].values)) ^ set(map(tuple, only[PEPTIDE_KEY].values))
+        assert {key[0] for key in differ} <= phased, table
+        same = [
+            frame[~frame.variant_id.isin(phased)].drop(columns=NOT_MEASURED + ["rank"], errors="ignore")
+            for frame in (full, only)
+        ]
+        same = [frame.sort_values(PEPTIDE_KEY).reset_index(drop=True) for frame in same]
+        assert same[0].equals(same[1]), table
+    all_full = read(full_run / "all_epitopes.tsv")
+    assert len(read(results / "all_epitopes.tsv")) == len(all_full)
+
+
+def test_vcf_only_without_hla_alleles_is_one_clear_paragraph(tmp_path):
+    """No BAMs and no HLA alleles: the preflight stops before any job, naming the sample and the fix."""
+    vcf = DEMO.parent.parent / "tests" / "data" / "mutect2_demo.vcf"
+    sheet = write_sheet(tmp_path / "samples.tsv", tumor_bam="", normal_bam="", vcf=str(vcf), hla_alleles="")
+    completed = run_snakemake(tmp_path / "run", "--config", f"samples={sheet}", "--dry-run")
+    assert completed.returncode != 0
+    message = " ".join(completed.stderr.split())
+    assert "(sample 'demo'): a VCF-only sample (tumor_bam and normal_bam empty) has no reads to type HLA" in message
+    assert "Fill hla_alleles" in message and "Traceback" not in message
+
+
+def test_vcf_only_from_a_sites_only_vep_vcf_ranks_with_the_missing_depth_visible(full_run, tmp_path):
+    """A VEP-annotated VCF without FORMAT counts (annotation.source vep): peptides of the same 18
+    variants; no tumor depth to filter on, so every row fails low_tumor_dna_depth, visibly."""
+    from tests.integration.test_demo_workflow import VEP_FIELDS, csq_entry
+
+    annotations = read(full_run / "annotation" / "annotations.tsv")
+    header = (
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=11772>\n##contig=<ID=chr2,length=11686>\n"
+        '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. '
+        f'Format: {VEP_FIELDS}">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'
+    )
+    records = [
+        f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\tCSQ={','.join(csq_entry(row) for row in rows.itertuples())}\n"
+        for (chrom, pos, ref, alt), rows in annotations.groupby(["chrom", "pos", "ref", "alt"], sort=False)
+    ]
+    vcf = tmp_path / "demo.vep.vcf"
+    vcf.write_text(header + "".join(records))
+    alleles = ",".join(read(full_run / "hla" / "alleles.tsv").allele)
+    sheet = write_sheet(tmp_path / "samples.tsv", vcf=str(vcf), hla_alleles=alleles)
+    workdir = tmp_path / "run"
+    completed = run_snakemake(workdir, "--config", f"samples={sheet}", "annotation={source: vep}")
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    results = workdir / "results" / "demo"
+    evidence = read(results / "calls" / "evidence.tsv")
+    assert len(evidence) == 18 and set(evidence.tumor_dna_depth) == {""} and set(evidence.tumor_rna_depth) == {""}
+    epitopes = read(results / "all_epitopes.tsv")
+    assert set(epitopes.variant_id) == set(read(full_run / "variants.tsv").variant_id)
+    assert epitopes.filter_reasons.str.contains("low_tumor_dna_depth").all()
+    assert len(read(results / "candidates.tsv")) == 0

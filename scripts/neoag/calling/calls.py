@@ -193,6 +193,11 @@ def bam_sample_names(path: str) -> list[str]:
         return sorted({group["SM"] for group in alignments.header.to_dict().get("RG", []) if "SM" in group})
 
 
+def _names(bam: str | None) -> list[str]:
+    """bam_sample_names, none without a BAM (a VCF-only sample)."""
+    return bam_sample_names(bam) if bam else []
+
+
 def read_calls(
     vcf_path: str,
     caller: str,
@@ -364,8 +369,8 @@ def prepare_calls(
     out_path: str,
     caller: str,
     fasta_path: str,
-    tumor_bam: str,
-    normal_bam: str,
+    tumor_bam: str | None,
+    normal_bam: str | None,
     pass_filters: Sequence[str],
     skipped_path: str | None = None,
 ) -> list[Candidate]:
@@ -380,7 +385,7 @@ def prepare_calls(
     with pysam.FastaFile(fasta_path) as fasta:
         contigs = list(zip(fasta.references, fasta.lengths))
         candidates, columns, counts, skipped = read_calls(
-            vcf_path, caller, fasta, bam_sample_names(tumor_bam), bam_sample_names(normal_bam), pass_filters
+            vcf_path, caller, fasta, _names(tumor_bam), _names(normal_bam), pass_filters
         )
     candidates = merge_calls([candidates], 1, [name for name, _ in contigs])
     write_candidates(candidates, out_path, contigs)

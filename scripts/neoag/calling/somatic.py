@@ -256,6 +256,21 @@ def select_germline(
     return table
 
 
+def _set_counts(record, row) -> None:
+    """TDP, TAD, TVAF, NDP, NAD, NVAF from a table row; a count not measured is left out."""
+    for key, column, kind in (
+        ("TDP", "tumor_dna_depth", int),
+        ("TAD", "tumor_dna_alt_count", int),
+        ("TVAF", "tumor_dna_vaf", float),
+        ("NDP", "normal_dna_depth", int),
+        ("NAD", "normal_dna_alt_count", int),
+        ("NVAF", "normal_dna_vaf", float),
+    ):
+        value = getattr(row, column)
+        if value is not None and not pd.isna(value):
+            record.info[key] = round(float(value), 4) if kind is float else int(value)
+
+
 EVIDENCE_COLUMNS_DNA = [
     f"{sample}_{name}" for sample in ("tumor_dna", "normal_dna") for name in ("depth", "alt_count", "vaf")
 ]
@@ -270,10 +285,14 @@ SITES_INFO = {
 }
 
 
-def write_sites_vcf(fasta, table: pd.DataFrame, path: str, germline: bool = False) -> None:
+def write_sites_vcf(
+    fasta, table: pd.DataFrame, path: str, germline: bool = False, caller_decision: bool = False
+) -> None:
     """A sites-only VCF of some alleles with neoag's evidence in INFO, bgzipped and indexed.
 
-    The somatic VCF also carries CALLERS; the germline VCF ZYG and LOH.
+    The somatic VCF also carries CALLERS; the germline VCF ZYG and LOH. With caller_decision (a
+    VCF-only sample) the counts are the caller's, a count that was not measured is left out, and
+    the header line ##neoag_somatic_decision=caller and a CALLER_DECISION flag on every record say so.
     """
     import pysam
 
@@ -286,6 +305,9 @@ def write_sites_vcf(fasta, table: pd.DataFrame, path: str, germline: bool = Fals
         info["LOH"] = (0, "Flag", "heterozygous in the normal, tumor VAF shifted (loss of heterozygosity)")
     else:
         info["CALLERS"] = (".", "String", "callers that proposed the allele")
+    if caller_decision:
+        header.add_line("##neoag_somatic_decision=caller")
+        info["CALLER_DECISION"] = (0, "Flag", "somatic as the caller called it; counts from its FORMAT fields")
     for key, (number, kind, text) in info.items():
         header.add_meta("INFO", items=[("ID", key), ("Number", number), ("Type", kind), ("Description", text)])
     order = {name: i for i, name in enumerate(fasta.references)}
@@ -293,13 +315,9 @@ def write_sites_vcf(fasta, table: pd.DataFrame, path: str, germline: bool = Fals
     with pysam.VariantFile(path, "wz", header=header) as out:
         for row in rows:
             record = out.new_record(contig=row.chrom, start=int(row.pos) - 1, alleles=(row.ref, row.alt))
-            record.info["TDP"] = int(row.tumor_dna_depth)
-            record.info["TAD"] = int(row.tumor_dna_alt_count)
-            if not pd.isna(row.tumor_dna_vaf):
-                record.info["TVAF"] = round(float(row.tumor_dna_vaf), 4)
-            record.info["NDP"] = int(row.normal_dna_depth)
-            record.info["NAD"] = int(row.normal_dna_alt_count)
-            record.info["NVAF"] = round(float(row.normal_dna_vaf), 4)
+            _set_counts(record, row)
+            if caller_decision:
+                record.info["CALLER_DECISION"] = True
             if germline:
                 record.info["ZYG"] = row.zygosity
                 if row.loh:

@@ -150,7 +150,11 @@ def check_sample_files(
             header = vcf_header(row["vcf"], file_where)
             check_contigs([(name, header.contigs[name].length) for name in header.contigs], reference, file_where)
             detect_sample_columns(
-                list(header.samples), header_meta(header), names["tumor_bam"], names["normal_bam"], row["vcf"]
+                list(header.samples),
+                header_meta(header),
+                names.get("tumor_bam", []),
+                names.get("normal_bam", []),
+                row["vcf"],
             )
 
 

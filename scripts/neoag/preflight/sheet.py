@@ -185,9 +185,7 @@ def check_sample_rows(sheet: pd.DataFrame, path: str, require_hla: bool = True, 
         )
     for line, row in zip(lines, sheet.to_dict("records")):
         where = f"sample sheet {path}, line {line} (sample '{row['sample']}')"
-        for column in ("tumor_bam", "normal_bam"):
-            if not row.get(column, ""):
-                raise NeoagInputError(f"{where}, column {column}: empty. Give the path of the BAM/CRAM file.")
+        check_bams_or_vcf_only(row, where, typed=not require_hla)
         for column in ALIGNMENT_COLUMNS:
             if row.get(column, ""):
                 check_alignment_file(row[column], f"{where}, column {column}", base=path)
@@ -213,6 +211,39 @@ def check_sample_rows(sheet: pd.DataFrame, path: str, require_hla: bool = True, 
         if alleles.strip():
             parse_allele_list(alleles, f"{where}, column hla_alleles")
     warn_shared_files(sheet, path)
+
+
+def is_vcf_only(row: dict) -> bool:
+    """A VCF-only sample: no tumor_bam and no normal_bam (the caller's somatic VCF is trusted)."""
+    return not row.get("tumor_bam", "") and not row.get("normal_bam", "")
+
+
+def check_bams_or_vcf_only(row: dict, where: str, typed: bool = True) -> None:
+    """tumor_bam and normal_bam both given; or both empty (VCF-only) with a somatic vcf and HLA
+    alleles in the sheet or hla_fastq1/hla_fastq2 to type them from (there are no reads to type)."""
+    if not is_vcf_only(row):
+        for column in ("tumor_bam", "normal_bam"):
+            if not row.get(column, ""):
+                raise NeoagInputError(
+                    f"{where}, column {column}: empty. Give the path of the BAM/CRAM file; for a VCF-only "
+                    "sample leave both tumor_bam and normal_bam empty and give the somatic calls in 'vcf'."
+                )
+        return
+    if not row.get("vcf", ""):
+        raise NeoagInputError(
+            f"{where}: tumor_bam and normal_bam are empty and there is no 'vcf', so there is nothing to find "
+            "variants in. Give the tumor and normal BAM/CRAM files, or the caller's somatic VCF in the column "
+            "'vcf' for a VCF-only run (docs/inputs.md)."
+        )
+    has_alleles = bool((row.get("hla_alleles", "") or "").strip())
+    has_fastq = typed and bool(row.get("hla_fastq1", ""))
+    if not (has_alleles or has_fastq):
+        raise NeoagInputError(
+            f"{where}: a VCF-only sample (tumor_bam and normal_bam empty) has no reads to type HLA from, and "
+            "its hla_alleles column is empty. Fill hla_alleles (e.g. HLA-A*02:01,HLA-A*11:01,HLA-B*07:02,"
+            "HLA-B*15:01,HLA-C*04:01,HLA-C*07:01), or give read pairs in hla_fastq1/hla_fastq2 with a typer "
+            "(config hla.typer builtin or optitype)."
+        )
 
 
 def check_known_columns(sheet: pd.DataFrame, path: str) -> None:
@@ -242,8 +273,8 @@ def file_identity(path: str) -> tuple[int, int] | None:
 
 def check_not_same_file(row: dict, where: str) -> None:
     """tumor_bam and normal_bam are not one file (the same path, a symlink or a hard link)."""
-    tumor, normal = row["tumor_bam"], row["normal_bam"]
-    if file_identity(tumor) is None or file_identity(tumor) != file_identity(normal):
+    tumor, normal = row.get("tumor_bam", ""), row.get("normal_bam", "")
+    if not tumor or file_identity(tumor) is None or file_identity(tumor) != file_identity(normal):
         return
     how = "the same path" if tumor == normal else f"the same file ('{normal}' is a link to '{tumor}')"
     raise NeoagInputError(

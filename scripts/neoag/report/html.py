@@ -118,14 +118,26 @@ def tier_counts(epitopes: pd.Series, candidates: pd.DataFrame, variants: pd.Data
     )
 
 
+# A VCF-only sample (no normal BAM: every somatic variant without normal evidence) says so.
+CALLER_DECISION = (
+    "the caller's (VCF-only sample): tumor depths and VAFs from its FORMAT fields, no normal check, "
+    "no germline neighbours or read-backed phasing"
+)
+
+
 def summary_items(inputs: ReportInputs) -> list[tuple[str, str]]:
     evidence, epitopes = inputs.evidence, inputs.epitopes
     statuses = evidence.somatic_status.value_counts().sort_index()
     consequences = inputs.consequences.consequence.value_counts().sort_index()
+    somatic = evidence[evidence.somatic_status == "somatic"]
+    normal_depth = pd.to_numeric(somatic.get("normal_dna_depth", pd.Series(0.0)), errors="coerce")
+    caller_decision = len(somatic) > 0 and bool(normal_depth.isna().all())
+    decision = [("somatic decision", CALLER_DECISION)] if caller_decision else []
     return [
         ("candidate alleles from the caller", str(len(evidence))),
         ("by somatic status", ", ".join(f"{k} {v}" for k, v in statuses.items()) or "none"),
         ("somatic variants", str(int((evidence.somatic_status == "somatic").sum()))),
+        *decision,
         ("by consequence (main transcript)", ", ".join(f"{k} {v}" for k, v in consequences.items()) or "none"),
         ("mutant peptides scored", f"{len(epitopes.peptides):,}"),
         ("peptide x allele pairs", f"{epitopes.rows:,}"),
