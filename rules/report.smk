@@ -77,7 +77,7 @@ rule cohort_summary:
     log:
         "logs/cohort_summary.log",
     conda:
-        "../envs/neoag.yaml"
+        "../envs/report.yaml"  # report.cohort reaches the HTML page's modules (jinja2, matplotlib)
     threads: 1
     resources:
         mem_mb=mem_by_input(2000, 10, "variants", "candidates"),

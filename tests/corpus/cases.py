@@ -39,7 +39,7 @@ class Case:
 
 CASES = [
     # -- the sample sheet --------------------------------------------------------------------
-    Case("sheet_missing_column", "preflight", "error", ("missing column(s) normal_bam", "tab-separated"),
+    Case("sheet_missing_column", "preflight", "error", ("line 2", "column normal_bam: empty", "VCF-only"),
          "sheet", {"header": "sample\ttumor_bam\thla_alleles", "rows": ["p1\t{tumor}\tHLA-A*02:01"]}),
     Case("sheet_space_in_id", "preflight", "error", ("line 2", "'p 1'", "Rename the sample"),
          "sheet", {"sample": "p 1"}),

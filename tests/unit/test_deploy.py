@@ -19,9 +19,11 @@ def listed_files() -> list[str]:
 def test_deployed_files_lists_the_whole_library_and_the_config_schemas():
     """A remote module copies exactly these files (rules/common.smk); a module missing here
     would be a ModuleNotFoundError only for github(...) users. Regenerate with:
-    (find scripts/neoag -name '*.py'; ls config/schemas/*.yaml) | sort"""
+    (find scripts/neoag -type f ! -path '*__pycache__*'; ls config/schemas/*.yaml) | sort
+    (the library's report templates too: a module without them could not write its report)"""
+    library = [p for p in (REPO / "scripts" / "neoag").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     wanted = sorted(
-        [str(p.relative_to(REPO)) for p in (REPO / "scripts" / "neoag").rglob("*.py")]
+        [str(p.relative_to(REPO)) for p in library]
         + [str(p.relative_to(REPO)) for p in (REPO / "config" / "schemas").glob("*.yaml")]
     )
     assert sorted(listed_files()) == wanted
@@ -29,9 +31,12 @@ def test_deployed_files_lists_the_whole_library_and_the_config_schemas():
 
 def test_the_workflow_is_workflow_snakefile():
     """snakedeploy and the workflow catalog look for workflow/Snakefile; a remote module must not
-    start at the repository's top (Snakemake 9 joins its includes to '/rules/...'), and a
-    Snakefile there that included this one could not make its rule all the default target."""
-    assert not (REPO / "Snakefile").exists()
+    start at the repository's top (Snakemake 9 joins its includes to '/rules/...'). The Snakefile
+    at the top (the product's shape: `snakemake` in a clone) only includes it and names the
+    default target, which Snakemake does not take from an included file."""
+    top = (REPO / "Snakefile").read_text()
+    assert re.findall(r'^include: "([^"]+)"', top, re.MULTILINE) == ["workflow/Snakefile"]
+    assert re.search(r"^rule default:\n    default_target: True\n    input:\n        rules\.all\.input,", top, re.M)
     workflow = (REPO / "workflow" / "Snakefile").read_text()
     includes = re.findall(r'^include: "([^"]+)"', workflow, re.MULTILINE)
     assert "../rules/common.smk" in includes

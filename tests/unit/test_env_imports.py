@@ -21,6 +21,7 @@ RULE = re.compile(r"^rule (\w+):\n((?:[ \t]+.*\n|\n)*)", re.MULTILINE)
 # Top-level module name -> the package (conda or pip name) that provides it.
 DISTRIBUTIONS = {
     "ahocorasick_rs": "ahocorasick-rs",
+    "jinja2": "jinja2",
     "jsonschema": "jsonschema",
     "matplotlib": "matplotlib-base",
     "mhcflurry": "mhcflurry",
