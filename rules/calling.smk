@@ -362,12 +362,12 @@ rule select_somatic:
         evidence="results/{sample}/calls/evidence.tsv",
         vcf="results/{sample}/somatic.vcf.gz",
         index="results/{sample}/somatic.vcf.gz.tbi",
-    wildcard_constraints:
-        sample=sample_pattern(READ_SAMPLES),
     log:
         "logs/select_somatic/{sample}.log",
     benchmark:
         "benchmarks/select_somatic/{sample}.tsv"
+    wildcard_constraints:
+        sample=sample_pattern(READ_SAMPLES),
     conda:
         "../envs/neoag.yaml"
     threads: config["calling"]["evidence_threads"]
@@ -443,12 +443,12 @@ rule select_germline:
     output:
         vcf="results/{sample}/calls/germline.vcf.gz",
         index="results/{sample}/calls/germline.vcf.gz.tbi",
-    wildcard_constraints:
-        sample=sample_pattern(READ_SAMPLES),
     log:
         "logs/select_germline/{sample}.log",
     benchmark:
         "benchmarks/select_germline/{sample}.tsv"
+    wildcard_constraints:
+        sample=sample_pattern(READ_SAMPLES),
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -472,10 +472,10 @@ rule own_vcf_counts:
         fasta=config["reference"]["fasta"],
     output:
         vcf="results/{sample}/calls/vcf/counts.vcf.gz",
-    wildcard_constraints:
-        sample=sample_pattern(VCF_ONLY_SAMPLES),
     log:
         "logs/own_vcf_counts/{sample}.log",
+    wildcard_constraints:
+        sample=sample_pattern(VCF_ONLY_SAMPLES),
     conda:
         "../envs/calling.yaml"
     threads: 1
@@ -503,10 +503,10 @@ rule somatic_from_vcf:
         evidence="results/{sample}/calls/evidence.tsv",
         vcf="results/{sample}/somatic.vcf.gz",
         index="results/{sample}/somatic.vcf.gz.tbi",
-    wildcard_constraints:
-        sample=sample_pattern(VCF_ONLY_SAMPLES),
     log:
         "logs/somatic_from_vcf/{sample}.log",
+    wildcard_constraints:
+        sample=sample_pattern(VCF_ONLY_SAMPLES),
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -524,10 +524,10 @@ rule germline_from_vcf:
     output:
         vcf="results/{sample}/calls/germline.vcf.gz",
         index="results/{sample}/calls/germline.vcf.gz.tbi",
-    wildcard_constraints:
-        sample=sample_pattern(VCF_ONLY_SAMPLES),
     log:
         "logs/germline_from_vcf/{sample}.log",
+    wildcard_constraints:
+        sample=sample_pattern(VCF_ONLY_SAMPLES),
     localrule: True
     conda:
         "../envs/calling.yaml"

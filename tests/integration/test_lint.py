@@ -21,6 +21,6 @@ def test_snakemake_lint_is_clean():
 
 def test_snakefmt_is_clean():
     # snakefmt reads its settings (line length 120) from pyproject.toml.
-    snakefmt = [sys.executable, "-m", "snakefmt", "--check", "workflow", "rules"]
+    snakefmt = [sys.executable, "-m", "snakefmt", "--check", "Snakefile", "workflow", "rules"]
     completed = subprocess.run(snakefmt, cwd=REPO, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -49,10 +49,10 @@ def with_config(workdir: Path, text: str) -> tuple[str, ...]:
     return ("--configfile", str(REPO / "config" / "config.yaml"), str(extra))
 
 
-# What follows the result tables: reports, the annotated VCF, cohort summary, the manifest
+# What follows the result tables: reports, the annotated VCF, cohort summary and page, the manifest
 # (which records the config), and the exports (MultiQC content and report, pVACview files).
 REPORTING = {"all", "report", "annotate_somatic_vcf", "cohort_summary", "manifest"}
-REPORTING |= {"multiqc_content", "multiqc", "pvacview_export"}
+REPORTING |= {"multiqc_content", "multiqc", "pvacview_export", "cohort_report"}
 
 
 def test_changing_a_filter_reruns_only_the_ranking(complete_run):
