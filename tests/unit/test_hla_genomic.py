@@ -1,12 +1,10 @@
 """The genomic typing reference: IMGT/HLA *_gen alignments, exon-only alleles placed, typed exon spans."""
 
-import numpy as np
 import pytest
 
 from neoag.errors import NeoagInputError
 from neoag.hla.download import build_references, download_reference
 from neoag.hla.genomic import assemble, genomic_segments, genomic_typing_records, nuc_exons
-from neoag.hla.razers import typed_overlap
 from neoag.hla.reference import parse_alignment, read_hla_reference
 
 # Made-up alignments in the IMGT/HLA layout ('-' = the first allele's base, '.' gap, '*' not
@@ -98,14 +96,6 @@ def test_exon_reference_has_no_spans(tmp_path):
     path = tmp_path / "exon.fa"
     path.write_text(">A*01:01\nACGTACGTAC\n")
     assert read_hla_reference(path).typed == ()
-
-
-def test_typed_overlap_counts_exon_bases_of_each_hit():
-    typed = np.array([[[10, 20], [30, 40]], [[0, 5], [50, 60]]])
-    allele = np.array([0, 0, 0, 1, 1])
-    begin = np.array([0, 15, 21, 0, 40])
-    end = np.array([10, 35, 29, 100, 55])
-    assert typed_overlap(allele, begin, end, typed).tolist() == [0, 10, 0, 15, 5]
 
 
 def test_build_references_writes_both_from_one_release():

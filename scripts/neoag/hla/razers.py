@@ -73,16 +73,6 @@ def run_razers3(
         raise RuntimeError(f"razers3 failed (exit {result.returncode}): {result.stderr[-2000:]}")
 
 
-def typed_overlap(allele: np.ndarray, begin: np.ndarray, end: np.ndarray, typed: np.ndarray) -> np.ndarray:
-    """Bases of each hit [begin, end) on its allele that lie in that allele's typed exons.
-
-    typed has shape (alleles, spans, 2): 0-based half-open spans per allele.
-    """
-    spans = typed[allele]  # (hits, spans, 2)
-    overlap = np.minimum(end[:, None], spans[:, :, 1]) - np.maximum(begin[:, None], spans[:, :, 0])
-    return np.clip(overlap, 0, None).sum(axis=1)
-
-
 def read_razers_hits(path: str | os.PathLike, min_identity: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(read id, allele sequence id, errors) of each hit in a razers-format file (see read_razers_table)."""
     hits = read_razers_table(path, min_identity)
@@ -90,7 +80,8 @@ def read_razers_hits(path: str | os.PathLike, min_identity: float = 0.0) -> tupl
 
 
 def read_razers_table(path: str | os.PathLike, min_identity: float = 0.0) -> dict[str, np.ndarray]:
-    """Arrays 'read', 'allele' (sequence id), 'errors', 'begin', 'end' (0-based, half-open, on the allele) of each hit.
+    """Arrays 'read', 'allele' (sequence id), 'errors', 'begin', 'end' (0-based, half-open, on the allele) and
+    'reverse' (the read's reverse complement aligned) of each hit.
 
     razers reports percent identity = 100 * (1 - errors / read length), so
     errors = round(read length * (100 - identity) / 100). Hits with more than
@@ -100,17 +91,19 @@ def read_razers_table(path: str | os.PathLike, min_identity: float = 0.0) -> dic
 
     names = ("read", "allele", "errors", "begin", "end")
     if not os.path.exists(path) or os.path.getsize(path) == 0:
-        return {name: np.zeros(0, np.int64 if name == "read" else np.int32) for name in names}
+        empty = {name: np.zeros(0, np.int64 if name == "read" else np.int32) for name in names}
+        return {**empty, "reverse": np.zeros(0, dtype=bool)}
     table = pd.read_csv(
         path,
         sep="\t",
         header=None,
-        usecols=[0, 1, 2, 4, 5, 6, 7],
-        names=["read", "read_begin", "read_end", "allele", "begin", "end", "identity"],
+        usecols=[0, 1, 2, 3, 4, 5, 6, 7],
+        names=["read", "read_begin", "read_end", "strand", "allele", "begin", "end", "identity"],
         dtype={
             "read": np.int64,
             "read_begin": np.int32,
             "read_end": np.int32,
+            "strand": "category",
             "allele": np.int32,
             "begin": np.int32,
             "end": np.int32,
@@ -124,4 +117,5 @@ def read_razers_table(path: str | os.PathLike, min_identity: float = 0.0) -> dic
     columns = {"read": table["read"], "allele": table["allele"], "begin": table["begin"], "end": table["end"]}
     result = {name: column.to_numpy()[keep] for name, column in columns.items()}
     result["errors"] = errors[keep]
+    result["reverse"] = (table["strand"] == "R").to_numpy()[keep]
     return result

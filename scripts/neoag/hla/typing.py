@@ -54,8 +54,14 @@ from neoag.hla.fragments import HitClasses, fragment_classes
 from neoag.hla.ilp import LocusCall, solve_locus
 from neoag.hla.names import LOCI, allele_sort_key, normalise_allele, two_field_name
 from neoag.hla.prefilter import prefilter_fragments, reference_kmer_loci
-from neoag.hla.razers import find_razers3, read_razers_table, run_razers3, typed_overlap, write_mapping_fasta
+from neoag.hla.razers import find_razers3, read_razers_table, run_razers3, write_mapping_fasta
 from neoag.hla.reference import HlaReference, read_hla_reference
+from neoag.hla.rescore import read_fasta_reads, rescore_hits
+
+# With a genomic reference razers3 keeps every hit within mapping_identity: its error counts include
+# intron bases, which are rescored away (neoag.hla.rescore), so "best + distance_range" over the whole
+# mate would let intron differences decide which alleles a mate hits at all.
+GENOMIC_DISTANCE_RANGE = 1000
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class TypingSettings:
     min_het_reads: float = 2.5
     min_allele_balance: float = 0.15
     min_locus_reads: int = 20
-    min_exon_overlap: int = 75
+    min_exon_overlap: int = 20
     kmer: int = 20
     kmer_step: int = 10
     max_locus_fragments: int = 1000
@@ -128,17 +134,21 @@ def type_reads(
             reads_fasta,
             hits_path,
             settings.mapping_identity,
-            settings.distance_range,
+            GENOMIC_DISTANCE_RANGE if reference.typed else settings.distance_range,
             settings.max_hits,
         )
-    hits = read_razers_table(hits_path, settings.min_identity)
+    genomic = bool(reference.typed)
+    hits = read_razers_table(hits_path, 0.0 if genomic else settings.min_identity)
     print(f"razers3: {len(hits['read'])} hits of {len(np.unique(hits['read']))} reads", file=sys.stderr)
     read_ids, allele_ids, errors = hits["read"], hits["allele"], hits["errors"]
-    if reference.typed:  # a genomic reference: mates in introns or overhanging an exon decide nothing
-        overlap = typed_overlap(allele_ids, hits["begin"], hits["end"], np.asarray(reference.typed, dtype=np.int64))
-        keep = overlap >= settings.min_exon_overlap
-        counts["hits_outside_exons"] = int(np.count_nonzero(~keep))
-        read_ids, allele_ids, errors = read_ids[keep], allele_ids[keep], errors[keep]
+    if genomic and len(hits["read"]):
+        # a genomic reference: errors over exons 2-3 only; mates with few exon bases decide nothing
+        hits, dropped = rescore_hits(
+            hits, read_fasta_reads(reads_fasta), reference.sequences, reference.typed,
+            settings.min_exon_overlap, settings.min_identity,
+        )  # fmt: skip
+        counts.update(dropped)
+        read_ids, allele_ids, errors = hits["read"], hits["allele"], hits["errors"]
     del hits
     classes = fragment_classes(read_ids, allele_ids, errors, kept.read_fragment, reference.loci)
     del read_ids, allele_ids, errors
