@@ -16,11 +16,11 @@ reads align:
 Each record's FASTA header carries the positions of exons 2 and 3
 (``typed=``, 1-based, inclusive) and where its introns come from
 (``introns=own``, or ``introns=`` the genomic allele they were taken from).
-The typer (neoag.hla.typing) uses the positions: a mate's hit on an allele
-counts only if it overlaps that allele's exons 2-3 by at least
-``min_exon_overlap`` bases. A mate in an intron, or one that only overhangs an
-exon boundary, decides nothing: its few exon bases say little, and the intron
-bases of a placed allele are another allele's.
+The typer (neoag.hla.typing) uses the positions: each hit's errors are
+recounted over the allele's exons 2-3 only (neoag.hla.rescore), and a hit
+counts only if it covers at least ``min_exon_overlap`` of those bases. A mate
+in an intron decides nothing, and intron bases never vote: those of a placed
+allele are another allele's.
 
 Null alleles (N) are left out, as in the exon reference. Questionable alleles
 (Q, expression not known) are kept: they may be expressed, and they are

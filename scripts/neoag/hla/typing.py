@@ -16,10 +16,11 @@ This module runs the steps and writes the typing table; each step is its own mod
    ``mapping_identity`` (95 %; its filter counts N as an error) and hits with
    more than ``100 - min_identity`` % errors (97 %: 3 in 100 bases) are then
    dropped, which keeps reads of paralogs and pseudogenes out. With a genomic
-   reference (neoag.hla.genomic: headers with typed= exon 2-3 positions), a
-   hit counts only if it overlaps the allele's exons 2-3 by
-   ``min_exon_overlap`` bases: mates in introns, or that only overhang an exon
-   boundary, decide nothing.
+   reference (neoag.hla.genomic: headers with typed= exon 2-3 positions),
+   razers3 keeps every hit within ``mapping_identity`` and
+   ``rescore.rescore_hits`` recounts each hit's errors over the allele's exons
+   2-3 only; a hit counts if it covers ``min_exon_overlap`` exon bases with at
+   most ``100 - min_identity`` % errors there: intron bases never vote.
 4. ``fragments.fragment_classes``: per fragment (read pair or single read) the
    alleles that explain it best: only alleles hit by all of its mapped mates
    count, scored by the sum of the mates' errors, and only the minimum is kept.
