@@ -87,13 +87,23 @@ def read_razers_table(path: str | os.PathLike, min_identity: float = 0.0) -> dic
     errors = round(read length * (100 - identity) / 100). Hits with more than
     (100 - min_identity) % errors are dropped.
     """
+    parts = list(iter_razers_tables(path, min_identity))
+    if len(parts) == 1:
+        return parts[0]
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+def iter_razers_tables(path: str | os.PathLike, min_identity: float = 0.0, rows: int | None = None):
+    """read_razers_table's arrays, ``rows`` hits at a time (None: all at once), so that a caller that
+    filters them need not hold every hit of a large file."""
     import pandas as pd
 
     names = ("read", "allele", "errors", "begin", "end")
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         empty = {name: np.zeros(0, np.int64 if name == "read" else np.int32) for name in names}
-        return {**empty, "reverse": np.zeros(0, dtype=bool)}
-    table = pd.read_csv(
+        yield {**empty, "reverse": np.zeros(0, dtype=bool)}
+        return
+    tables = pd.read_csv(
         path,
         sep="\t",
         header=None,
@@ -110,12 +120,14 @@ def read_razers_table(path: str | os.PathLike, min_identity: float = 0.0) -> dic
             "identity": np.float64,
         },
         engine="c",
+        chunksize=rows,
     )
-    length = (table["read_end"] - table["read_begin"]).to_numpy()
-    errors = np.rint(length * (100.0 - table["identity"].to_numpy()) / 100.0).astype(np.int32)
-    keep = errors <= np.floor(length * (100.0 - min_identity) / 100.0 + 1e-9)
-    columns = {"read": table["read"], "allele": table["allele"], "begin": table["begin"], "end": table["end"]}
-    result = {name: column.to_numpy()[keep] for name, column in columns.items()}
-    result["errors"] = errors[keep]
-    result["reverse"] = (table["strand"] == "R").to_numpy()[keep]
-    return result
+    for table in [tables] if rows is None else tables:
+        length = (table["read_end"] - table["read_begin"]).to_numpy()
+        errors = np.rint(length * (100.0 - table["identity"].to_numpy()) / 100.0).astype(np.int32)
+        keep = errors <= np.floor(length * (100.0 - min_identity) / 100.0 + 1e-9)
+        columns = {"read": table["read"], "allele": table["allele"], "begin": table["begin"], "end": table["end"]}
+        result = {name: column.to_numpy()[keep] for name, column in columns.items()}
+        result["errors"] = errors[keep]
+        result["reverse"] = (table["strand"] == "R").to_numpy()[keep]
+        yield result

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from neoag.hla.fastx import fasta_records
+from neoag.hla.razers import iter_razers_tables
 
 _CODE = np.zeros(256, dtype=np.uint8)  # A C G T -> 1 2 3 4, anything else (N) -> 0
 for _i, _base in enumerate("ACGT", start=1):
@@ -143,9 +144,35 @@ def rescore_hits(
     ``hits`` are read_razers_table's arrays (with 'reverse'); returns the kept
     hits (same keys, 'errors' replaced) and counts of what was dropped.
     """
+    return _rescore(hits, _prepare(reads, sequences, typed), min_exon_bases, min_identity)
+
+
+def rescore_razers_file(
+    path: str | os.PathLike,
+    reads: Sequence[str],
+    sequences: Sequence[str],
+    typed: Sequence,
+    min_exon_bases: int,
+    min_identity: float,
+    rows: int = 500_000,
+) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """rescore_hits over a razers3 output file, read ``rows`` hits at a time: only kept hits are held."""
+    prepared = _prepare(reads, sequences, typed)
+    parts, counts = [], {"hits_outside_exons": 0, "hits_exon_errors": 0, "hits_gapped": 0}
+    for hits in iter_razers_tables(path, 0.0, rows):
+        kept, dropped = _rescore(hits, prepared, min_exon_bases, min_identity)
+        parts.append(kept)
+        counts = {name: counts[name] + dropped[name] for name in counts}
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}, counts
+
+
+def _prepare(reads: Sequence[str], sequences: Sequence[str], typed: Sequence) -> tuple:
     forward, lengths = read_matrix(reads)
-    reverse = reverse_complement_rows(forward, lengths)
-    alleles = concatenated_alleles(sequences, typed)
+    return forward, reverse_complement_rows(forward, lengths), lengths, concatenated_alleles(sequences, typed)
+
+
+def _rescore(hits: dict[str, np.ndarray], prepared: tuple, min_exon_bases: int, min_identity: float):
+    forward, reverse, lengths, alleles = prepared
     bad, covered, bad_all = exon_mismatches(
         forward, reverse, lengths, alleles, hits["read"], hits["allele"], hits["begin"], hits["reverse"]
     )

@@ -57,7 +57,7 @@ from neoag.hla.names import LOCI, allele_sort_key, normalise_allele, two_field_n
 from neoag.hla.prefilter import prefilter_fragments, reference_kmer_loci
 from neoag.hla.razers import find_razers3, read_razers_table, run_razers3, write_mapping_fasta
 from neoag.hla.reference import HlaReference, read_hla_reference
-from neoag.hla.rescore import read_fasta_reads, rescore_hits
+from neoag.hla.rescore import read_fasta_reads, rescore_razers_file
 
 # With a genomic reference razers3 keeps every hit within mapping_identity: its error counts include
 # intron bases, which are rescored away (neoag.hla.rescore), so "best + distance_range" over the whole
@@ -138,18 +138,17 @@ def type_reads(
             GENOMIC_DISTANCE_RANGE if reference.typed else settings.distance_range,
             settings.max_hits,
         )
-    genomic = bool(reference.typed)
-    hits = read_razers_table(hits_path, 0.0 if genomic else settings.min_identity)
-    print(f"razers3: {len(hits['read'])} hits of {len(np.unique(hits['read']))} reads", file=sys.stderr)
-    read_ids, allele_ids, errors = hits["read"], hits["allele"], hits["errors"]
-    if genomic and len(hits["read"]):
+    if reference.typed and kept.fragments_kept:
         # a genomic reference: errors over exons 2-3 only; mates with few exon bases decide nothing
-        hits, dropped = rescore_hits(
-            hits, read_fasta_reads(reads_fasta), reference.sequences, reference.typed,
+        hits, dropped = rescore_razers_file(
+            hits_path, read_fasta_reads(reads_fasta), reference.sequences, reference.typed,
             settings.min_exon_overlap, settings.min_identity,
         )  # fmt: skip
         counts.update(dropped)
-        read_ids, allele_ids, errors = hits["read"], hits["allele"], hits["errors"]
+    else:
+        hits = read_razers_table(hits_path, settings.min_identity)
+    print(f"razers3: {len(hits['read'])} hits of {len(np.unique(hits['read']))} reads", file=sys.stderr)
+    read_ids, allele_ids, errors = hits["read"], hits["allele"], hits["errors"]
     del hits
     classes = fragment_classes(read_ids, allele_ids, errors, kept.read_fragment, reference.loci)
     del read_ids, allele_ids, errors
