@@ -13,6 +13,7 @@ from neoag.hla.rescore import (
     read_fasta_reads,
     read_matrix,
     rescore_hits,
+    rescore_razers_file,
     reverse_complement_rows,
 )
 
@@ -136,3 +137,11 @@ def test_razers3_hits_rescored_on_both_strands(tmp_path):
     )
     assert sorted(zip(kept["read"], kept["allele"], kept["errors"])) == [(0, 0, 0), (0, 1, 0), (1, 0, 0), (1, 1, 0)]
     assert counts == {"hits_outside_exons": 0, "hits_exon_errors": 0, "hits_gapped": 0}
+    # read one hit at a time, the file gives the same kept hits and counts
+    chunked, chunk_counts = rescore_razers_file(
+        out, read_fasta_reads(tmp_path / "reads.fa"), reference.sequences, reference.typed, 20, 97, rows=1
+    )
+    assert sorted(zip(chunked["read"], chunked["allele"], chunked["errors"])) == sorted(
+        zip(kept["read"], kept["allele"], kept["errors"])
+    )
+    assert chunk_counts == counts
