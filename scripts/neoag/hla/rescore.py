@@ -15,8 +15,10 @@ position, and only the positions inside the allele's exons 2-3 (the
 
 An N in the read (a masked low-quality base) matches any base, as in razers3
 (--match-N). A hit whose gapless comparison over all its bases finds more
-differences than razers3 reported has an indel; such hits keep razers3's
-count over all bases and are counted as ``gapped``.
+differences than razers3 reported has an indel (``gapped``); its mate is laid
+again from the hit's end, which aligns the exon bases when the indel lies in
+an intron on the other side, and the hit's errors are the fewer of that
+exon count and razers3's count over all bases.
 """
 
 from __future__ import annotations
@@ -177,7 +179,14 @@ def _rescore(hits: dict[str, np.ndarray], prepared: tuple, min_exon_bases: int, 
         forward, reverse, lengths, alleles, hits["read"], hits["allele"], hits["begin"], hits["reverse"]
     )
     gapped = bad_all > hits["errors"]
-    errors = np.where(gapped, hits["errors"], bad)
+    if gapped.any():  # the indel may lie in an intron: lay the mate from the hit's end instead
+        ends = hits["end"][gapped] - lengths[hits["read"][gapped]]
+        right, _, _ = exon_mismatches(
+            forward, reverse, lengths, alleles, hits["read"][gapped], hits["allele"][gapped],
+            np.maximum(ends, 0), hits["reverse"][gapped],
+        )  # fmt: skip
+        bad[gapped] = np.minimum(hits["errors"][gapped], right)
+    errors = bad
     allowed = np.floor(covered * (100.0 - min_identity) / 100.0 + 1e-9)
     few_exon_bases = covered < min_exon_bases
     keep = ~few_exon_bases & (errors <= allowed)
