@@ -15,10 +15,11 @@ position, and only the positions inside the allele's exons 2-3 (the
 
 An N in the read (a masked low-quality base) matches any base, as in razers3
 (--match-N). A hit whose gapless comparison over all its bases finds more
-differences than razers3 reported has an indel (``gapped``); its mate is laid
-again from the hit's end, which aligns the exon bases when the indel lies in
-an intron on the other side, and the hit's errors are the fewer of that
-exon count and razers3's count over all bases.
+differences than razers3 reported has an indel (``gapped``): the mate is then
+aligned with one indel (its left part laid from the hit's begin, its right
+part from the hit's end, split where they mismatch least), and its exon
+errors are the two parts' exon mismatches plus the indel when it touches an
+exon.
 """
 
 from __future__ import annotations
@@ -81,6 +82,17 @@ def concatenated_alleles(sequences: Sequence[str], typed: Sequence) -> tuple[np.
     return codes, starts[:-1].astype(np.int64), counted
 
 
+def _lay(forward, reverse, lengths, alleles, read, allele, begin, reverse_strand):
+    """Per hit and read position: (differs from the allele, lies at a counted allele position)."""
+    codes, starts, counted = alleles
+    columns = np.arange(forward.shape[1], dtype=np.int64)
+    bases = np.where(reverse_strand[:, None], reverse[read], forward[read])
+    inside = columns[None, :] < lengths[read][:, None]
+    position = np.minimum(starts[allele][:, None] + begin[:, None] + columns[None, :], len(codes) - 1)
+    ref = codes[position]
+    return inside & (bases != ref) & (bases != 0) & (ref != 0), inside & counted[position]
+
+
 def exon_mismatches(
     forward: np.ndarray,
     reverse: np.ndarray,
@@ -98,27 +110,46 @@ def exon_mismatches(
     gaplessly on the allele from ``begin``; positions past the allele's end
     count as mismatches. An N on either side matches.
     """
-    codes, starts, counted = alleles
     n = len(read)
-    bad_counted = np.zeros(n, dtype=np.int32)
-    covered = np.zeros(n, dtype=np.int32)
-    bad_all = np.zeros(n, dtype=np.int32)
-    width = forward.shape[1]
-    columns = np.arange(width, dtype=np.int64)
+    bad_counted, covered, bad_all = (np.zeros(n, dtype=np.int32) for _ in range(3))
     for first in range(0, n, chunk):
         part = slice(first, first + chunk)
-        rows = read[part]
-        bases = np.where(reverse_strand[part][:, None], reverse[rows], forward[rows])
-        inside = columns[None, :] < lengths[rows][:, None]
-        position = starts[allele[part]][:, None] + begin[part][:, None] + columns[None, :]
-        position = np.minimum(position, len(codes) - 1)
-        ref = codes[position]
-        differ = inside & (bases != ref) & (bases != 0) & (ref != 0)
-        is_counted = inside & counted[position]
+        differ, is_counted = _lay(forward, reverse, lengths, alleles, read[part], allele[part], begin[part],
+                                  reverse_strand[part])  # fmt: skip
         bad_all[part] = differ.sum(axis=1)
         bad_counted[part] = (differ & is_counted).sum(axis=1)
         covered[part] = is_counted.sum(axis=1)
     return bad_counted, covered, bad_all
+
+
+def one_indel_mismatches(forward, reverse, lengths, alleles, read, allele, begin, end, reverse_strand, chunk=4000):
+    """Per gapped hit: exon mismatches of the best alignment with one indel.
+
+    The mate is laid from ``begin`` (left part) and from ``end`` (right part);
+    the split point is where the two together have the fewest mismatches over
+    all bases, and the exon count is the left part's plus the right part's
+    exon mismatches, plus 1 when the indel itself touches an exon position.
+    """
+    n = len(read)
+    result = np.zeros(n, dtype=np.int32)
+    for first in range(0, n, chunk):
+        part = slice(first, first + chunk)
+        rows, alls, strand = read[part], allele[part], reverse_strand[part]
+        right_begin = np.maximum(end[part] - lengths[rows], 0)
+        left_d, left_c = _lay(forward, reverse, lengths, alleles, rows, alls, begin[part], strand)
+        right_d, right_c = _lay(forward, reverse, lengths, alleles, rows, alls, right_begin, strand)
+        zero = np.zeros((len(rows), 1), dtype=np.int64)
+        prefix = np.hstack([zero, np.cumsum(left_d, axis=1)])  # left mismatches before split k
+        suffix = np.hstack([np.cumsum(right_d[:, ::-1], axis=1)[:, ::-1], zero])  # right ones from k
+        split = np.argmin(prefix + suffix, axis=1)
+        exon_prefix = np.hstack([zero, np.cumsum(left_d & left_c, axis=1)])
+        exon_suffix = np.hstack([np.cumsum((right_d & right_c)[:, ::-1], axis=1)[:, ::-1], zero])
+        index = np.arange(len(rows))
+        width = left_d.shape[1]
+        at_left = left_c[index, np.clip(split - 1, 0, width - 1)] & (split > 0)
+        at_right = right_c[index, np.clip(split, 0, width - 1)] & (split < lengths[rows])
+        result[part] = exon_prefix[index, split] + exon_suffix[index, split] + (at_left | at_right)
+    return result
 
 
 def read_fasta_reads(path: str | os.PathLike) -> list[str]:
@@ -179,13 +210,11 @@ def _rescore(hits: dict[str, np.ndarray], prepared: tuple, min_exon_bases: int, 
         forward, reverse, lengths, alleles, hits["read"], hits["allele"], hits["begin"], hits["reverse"]
     )
     gapped = bad_all > hits["errors"]
-    if gapped.any():  # the indel may lie in an intron: lay the mate from the hit's end instead
-        ends = hits["end"][gapped] - lengths[hits["read"][gapped]]
-        right, _, _ = exon_mismatches(
+    if gapped.any():  # an indel: align the mate with one indel, from both of the hit's ends
+        bad[gapped] = one_indel_mismatches(
             forward, reverse, lengths, alleles, hits["read"][gapped], hits["allele"][gapped],
-            np.maximum(ends, 0), hits["reverse"][gapped],
+            hits["begin"][gapped], hits["end"][gapped], hits["reverse"][gapped],
         )  # fmt: skip
-        bad[gapped] = np.minimum(hits["errors"][gapped], right)
     errors = bad
     allowed = np.floor(covered * (100.0 - min_identity) / 100.0 + 1e-9)
     few_exon_bases = covered < min_exon_bases
