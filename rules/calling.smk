@@ -7,6 +7,8 @@
 # neoag's own read evidence decides what is somatic, the same way for every source.
 # Germline variants near the somatic ones are called in the normal for the annotation.
 # A VCF-only sample (no BAMs) trusts its caller instead: somatic_from_vcf, no germline calling.
+# A tumor-only sample (no normal BAM) is called in the tumor alone; select_somatic removes germline
+# variants with config tumor_only, and those are its germline neighbours (germline_from_tumor).
 
 
 include: "functions/calling.smk"
@@ -52,12 +54,13 @@ rule call_freebayes:
         alt_count=config["calling"]["freebayes"]["min_alternate_count"],
         mapq=config["calling"]["freebayes"]["min_mapping_quality"],
         baseq=config["calling"]["freebayes"]["min_base_quality"],
+        bams=get_dna_bams,
     shell:
         "(freebayes --fasta-reference {input.fasta:q} --targets {input.bed:q}"
         " --pooled-continuous --haplotype-length 0"
         " --min-alternate-fraction {params.fraction} --min-alternate-count {params.alt_count}"
         " --min-mapping-quality {params.mapq} --min-base-quality {params.baseq}"
-        " {input.tumor:q} {input.normal:q}"
+        " {params.bams}"
         " | bcftools view --no-version --output-type z --output {output.vcf:q}"
         " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
 
@@ -89,10 +92,11 @@ rule call_bcftools:
         mapq=config["calling"]["bcftools"]["min_mapping_quality"],
         baseq=config["calling"]["bcftools"]["min_base_quality"],
         max_depth=config["calling"]["bcftools"]["max_depth"],
+        bams=get_dna_bams,
     shell:
         "(bcftools mpileup --no-version --fasta-ref {input.fasta:q} --regions-file {input.bed:q}"
         " --annotate FORMAT/AD,FORMAT/DP --min-MQ {params.mapq} --min-BQ {params.baseq}"
-        " --max-depth {params.max_depth} --output-type u {input.tumor:q} {input.normal:q}"
+        " --max-depth {params.max_depth} --output-type u {params.bams}"
         " | bcftools norm --no-version --multiallelics -any --output-type u"
         " | bcftools view --no-version --output-type z --output {output.vcf:q}"
         ' --include \'ALT!="<*>" && FMT/AD[0:1]>={params.alt_count}'
@@ -128,9 +132,8 @@ rule mutect2_normal_name:
 
 rule call_mutect2:
     input:
+        unpack(get_mutect2_normal),
         tumor=get_tumor_bam,
-        normal=get_normal_bam,
-        normal_name="results/{sample}/calls/mutect2/normal_sample.txt",
         fasta=config["reference"]["fasta"],
         dict=REFERENCE_DICT,
         bed="results/regions/{region}.bed",
@@ -151,9 +154,10 @@ rule call_mutect2:
     params:
         options=get_mutect2_options,
         java=get_java_heap,
+        normal=get_mutect2_normal_arguments,
     shell:
         "gatk --java-options {params.java} Mutect2 --reference {input.fasta:q}"
-        ' --input {input.tumor:q} --input {input.normal:q} --normal-sample "$(cat {input.normal_name:q})"'
+        " --input {input.tumor:q} {params.normal}"
         " --intervals {input.bed:q} --native-pair-hmm-threads {threads} {params.options}"
         " --output {output.vcf:q} > {log:q} 2>&1"
 
@@ -358,6 +362,7 @@ rule select_somatic:
         normal=get_normal_bam,
         rna=get_rna_bam,
         fasta=config["reference"]["fasta"],
+        germline_resources=get_tumor_only_resources,
     output:
         evidence="results/{sample}/calls/evidence.tsv",
         vcf="results/{sample}/somatic.vcf.gz",
@@ -378,6 +383,7 @@ rule select_somatic:
         evidence=config["evidence"],
         somatic=config["somatic"],
         sanity=config["sanity"],
+        tumor_only=get_tumor_only_filters,
     script:
         "../scripts/select_somatic.py"
 
@@ -448,7 +454,7 @@ rule select_germline:
     benchmark:
         "benchmarks/select_germline/{sample}.tsv"
     wildcard_constraints:
-        sample=sample_pattern(READ_SAMPLES),
+        sample=sample_pattern(PAIRED_SAMPLES),
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -535,3 +541,29 @@ rule germline_from_vcf:
         "(printf '##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\n'"
         " | bcftools view --no-version --output-type z --output {output.vcf:q}"
         " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
+
+
+rule germline_from_tumor:
+    # Tumor-only: no normal to call germline variants in; the candidates rejected as known germline
+    # variants (panel of normals, population AF) at a germline-like tumor VAF are the neighbours.
+    input:
+        evidence="results/{sample}/calls/evidence.tsv",
+        fasta=config["reference"]["fasta"],
+    output:
+        vcf="results/{sample}/calls/germline.vcf.gz",
+        index="results/{sample}/calls/germline.vcf.gz.tbi",
+    log:
+        "logs/germline_from_tumor/{sample}.log",
+    wildcard_constraints:
+        sample=sample_pattern(TUMOR_ONLY_SAMPLES),
+    conda:
+        "../envs/neoag.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_by_input(1000, 10, "evidence"),
+        runtime=scaled(30),
+    params:
+        hom_vaf=config["germline"]["hom_normal_vaf"],
+        min_vaf=config["somatic"]["germline_normal_vaf"],
+    script:
+        "../scripts/germline_from_tumor.py"

@@ -58,6 +58,7 @@ rule report:
     params:
         filters=config["filters"],
         tiers=config["tiers"],
+        tumor_only=get_tumor_only_filters,
     script:
         "../scripts/report.py"
 

@@ -104,3 +104,35 @@ def get_strelka2_options(wildcards, input):
     if config["calling"]["strelka2"]["exome"]:
         arguments.append("--exome")
     return " ".join(arguments)
+
+
+def get_dna_bams(wildcards):
+    """The tumor BAM and the normal BAM (none for a tumor-only sample), quoted for a shell command."""
+    return " ".join(shlex.quote(path) for path in [get_tumor_bam(wildcards), get_normal_bam(wildcards)] if path)
+
+
+def get_mutect2_normal(wildcards):
+    """The normal BAM and its read-group name file for Mutect2; none for a tumor-only sample."""
+    if not get_normal_bam(wildcards):
+        return {}
+    return {"normal": get_normal_bam(wildcards), "normal_name": f"results/{wildcards.sample}/calls/mutect2/normal_sample.txt"}
+
+
+def get_mutect2_normal_arguments(wildcards, input):
+    """--input NORMAL --normal-sample NAME, or nothing (Mutect2's tumor-only mode)."""
+    if "normal" not in input.keys():
+        return ""
+    return f'--input {shlex.quote(input.normal)} --normal-sample "$(cat {shlex.quote(input.normal_name)})"'
+
+
+def get_tumor_only_filters(wildcards):
+    """config tumor_only, for a tumor-only sample's somatic decision (None for the others)."""
+    return config["tumor_only"] if wildcards.sample in TUMOR_ONLY_SAMPLES else None
+
+
+def get_tumor_only_resources(wildcards):
+    """The germline resource VCFs of a tumor-only sample (and their indexes); none for the others."""
+    if wildcards.sample not in TUMOR_ONLY_SAMPLES:
+        return []
+    paths = [config["tumor_only"][key] for key in ("panel_of_normals", "population_vcf") if config["tumor_only"][key]]
+    return paths

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from neoag import __version__
 from neoag.columns import SCHEMA_VERSION, TABLES, VCF_INFO
+from neoag.preflight.sheet import sample_kind
 from neoag.scoring.models import ModelsFolder
 
 PYTHON_PACKAGES = ("snakemake", "pysam", "pandas", "numpy", "mhcflurry", "torch", "mhcgnomes", "pyyaml")
@@ -76,6 +77,8 @@ def build_manifest(config: dict, samples: list[dict], inputs: dict[str, list[str
         "vcf_info": {"somatic.neoag.vcf.gz": list(VCF_INFO)},
         "config": config,
         "samples": samples,
+        # tumor_normal, tumor_only (no normal check: germline variants removed by config tumor_only), vcf_only
+        "sample_kinds": {row["sample"]: sample_kind(row) for row in samples},
         "inputs": {
             role: [{"path": path, "sha256": sha256_of_file(path)} for path in paths]
             for role, paths in sorted(inputs.items())
