@@ -27,10 +27,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from neoag.annotation.vep import parse_csq, vep_alleles
 from neoag.errors import NeoagInputError
 from neoag.variants import Variant, normalized_key
-from neoag.vcf import open_vcf, record_alleles
+from neoag.vcf import open_vcf, parse_csq, record_alleles, vep_alleles
 
 # Reasons (evidence.tsv somatic_status) for a candidate rejected as a known germline variant.
 GERMLINE_REASONS = ("panel_of_normals", "population_af")
