@@ -115,7 +115,10 @@ def get_mutect2_normal(wildcards):
     """The normal BAM and its read-group name file for Mutect2; none for a tumor-only sample."""
     if not get_normal_bam(wildcards):
         return {}
-    return {"normal": get_normal_bam(wildcards), "normal_name": f"results/{wildcards.sample}/calls/mutect2/normal_sample.txt"}
+    return {
+        "normal": get_normal_bam(wildcards),
+        "normal_name": f"results/{wildcards.sample}/calls/mutect2/normal_sample.txt",
+    }
 
 
 def get_mutect2_normal_arguments(wildcards, input):
@@ -131,8 +134,8 @@ def get_tumor_only_filters(wildcards):
 
 
 def get_tumor_only_resources(wildcards):
-    """The germline resource VCFs of a tumor-only sample (and their indexes); none for the others."""
+    """The germline resource VCFs of a tumor-only sample (a new file reruns its decision); none for
+    the others (their indexes, .tbi or .csi, checked by the preflight)."""
     if wildcards.sample not in TUMOR_ONLY_SAMPLES:
         return []
-    paths = [config["tumor_only"][key] for key in ("panel_of_normals", "population_vcf") if config["tumor_only"][key]]
-    return paths
+    return [config["tumor_only"][key] for key in ("panel_of_normals", "population_vcf") if config["tumor_only"][key]]
