@@ -106,7 +106,7 @@ def site_partners(variants: list[Variant], fasta) -> dict[Variant, list[Variant]
 def select_somatic(
     candidates_vcf: str,
     tumor_bam: str,
-    normal_bam: str,
+    normal_bam: str | None,
     rna_bam: str | None,
     fasta_path: str,
     evidence_tsv: str,
