@@ -125,5 +125,6 @@ rule manifest:
     params:
         config=config,
         samples=samples.to_dict("records"),
+        sample_kinds={name: sample_kind(row.to_dict()) for name, row in samples.iterrows()},
     script:
         "../scripts/manifest.py"
