@@ -386,7 +386,7 @@ rule germline_targets:
     input:
         vcf="results/{sample}/somatic.vcf.gz",
         fasta=config["reference"]["fasta"],
-        gtf=config["reference"]["gtf"],
+        transcripts="results/reference/transcripts.pkl",
     output:
         "results/{sample}/calls/germline/targets.bed",
     log:
@@ -396,6 +396,7 @@ rule germline_targets:
         "../envs/neoag.yaml"
     params:
         flank=config["germline"]["flank"],
+        gtf=config["reference"]["gtf"],
     script:
         "../scripts/germline_targets.py"
 

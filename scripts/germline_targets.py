@@ -13,5 +13,6 @@ run_step(
     fai_path=snakemake.input.fasta + ".fai",
     flank=snakemake.params.flank,
     bed_path=snakemake.output[0],
-    gtf_path=snakemake.input.gtf,
+    gtf_path=snakemake.params.gtf,
+    transcripts_cache=snakemake.input.transcripts,
 )
