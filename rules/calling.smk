@@ -392,9 +392,10 @@ rule germline_targets:
     input:
         vcf="results/{sample}/somatic.vcf.gz",
         fasta=config["reference"]["fasta"],
-        gtf=config["reference"]["gtf"],
+        transcripts="results/reference/transcripts.pkl",
     output:
-        "results/{sample}/calls/germline/targets.bed",
+        bed="results/{sample}/calls/germline/targets.bed",
+        pieces=germline_pieces("results/{{sample}}/calls/germline/targets/{piece}.bed"),
     log:
         "logs/germline_targets/{sample}.log",
     localrule: True
@@ -402,24 +403,25 @@ rule germline_targets:
         "../envs/neoag.yaml"
     params:
         flank=config["germline"]["flank"],
+        gtf=config["reference"]["gtf"],
     script:
         "../scripts/germline_targets.py"
 
 
 rule call_germline:
     # freebayes on the normal alone, near the somatic variants and in the exons of their
-    # transcripts (no targets: an empty VCF).
+    # transcripts (no targets: an empty VCF); one job per piece of the windows (calling.germline_scatter_jobs).
     input:
         normal=get_normal_bam,
         fasta=config["reference"]["fasta"],
-        bed="results/{sample}/calls/germline/targets.bed",
+        bed="results/{sample}/calls/germline/targets/{piece}.bed",
     output:
-        vcf="results/{sample}/calls/germline/calls.vcf.gz",
-        index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
+        vcf="results/{sample}/calls/germline/scatter/{piece}.vcf.gz",
+        index="results/{sample}/calls/germline/scatter/{piece}.vcf.gz.tbi",
     log:
-        "logs/call_germline/{sample}.log",
+        "logs/call_germline/{sample}/{piece}.log",
     benchmark:
-        "benchmarks/call_germline/{sample}.tsv"
+        "benchmarks/call_germline/{sample}/{piece}.tsv"
     conda:
         "../envs/calling.yaml"
     threads: 1
@@ -436,6 +438,28 @@ rule call_germline:
         " else printf '##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\n'; fi"
         " | bcftools norm --no-version --multiallelics -any --fasta-ref {input.fasta:q}"
         " --output-type z --output {output.vcf:q} && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
+
+
+rule gather_germline:
+    # The pieces' calls in order (the windows are sorted and never cut: the same records as one
+    # freebayes run over targets.bed); pieces without windows (no sample column) are left out.
+    input:
+        beds=germline_pieces("results/{{sample}}/calls/germline/targets/{piece}.bed"),
+        vcfs=germline_pieces("results/{{sample}}/calls/germline/scatter/{piece}.vcf.gz"),
+        indexes=germline_pieces("results/{{sample}}/calls/germline/scatter/{piece}.vcf.gz.tbi"),
+    output:
+        vcf="results/{sample}/calls/germline/calls.vcf.gz",
+        index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
+    log:
+        "logs/gather_germline/{sample}.log",
+    localrule: True
+    conda:
+        "../envs/calling.yaml"
+    shell:
+        "(beds=({input.beds:q}); called=(); i=0; for vcf in {input.vcfs:q}; do"
+        ' if [ -s "${{beds[$i]}}" ]; then called+=("$vcf"); fi; i=$((i + 1)); done;'
+        ' if [ ${{#called[@]}} -gt 0 ]; then bcftools concat --no-version --output-type z --output {output.vcf:q} "${{called[@]}}";'
+        " else cp {input.vcfs[0]:q} {output.vcf:q}; fi && tabix --preset vcf --force {output.vcf:q}) 2> {log:q}"
 
 
 rule select_germline:

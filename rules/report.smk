@@ -67,7 +67,7 @@ rule cohort_summary:
     input:
         variants=expand("results/{sample}/variants.tsv", sample=samples.index),
         candidates=expand("results/{sample}/candidates.tsv", sample=samples.index),
-        gtf=config["reference"]["gtf"],
+        transcripts="results/reference/transcripts.pkl",
     output:
         summary=report("results/cohort/summary.tsv", category="Cohort", labels={"file": "summary"}),
         shared=report(
@@ -85,6 +85,7 @@ rule cohort_summary:
         runtime=scaled(30),
     params:
         samples=list(samples.index),
+        gtf=config["reference"]["gtf"],
         callable_mb=config["cohort"]["callable_mb"],
     script:
         "../scripts/cohort_summary.py"

@@ -2,6 +2,13 @@
 import re
 import shlex
 
+
+def germline_pieces(pattern):
+    """The pattern's paths for each piece of the germline target windows (calling.germline_scatter_jobs)."""
+    count = config["calling"]["germline_scatter_jobs"]
+    return [pattern.format(piece=f"piece{i:03d}") for i in range(1, count + 1)]
+
+
 # The selected callers, each once, in config order (preflight checked calling.min_callers).
 CALLERS = list(dict.fromkeys(config["calling"]["callers"]))
 

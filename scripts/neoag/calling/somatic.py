@@ -186,21 +186,33 @@ def _candidate_columns(candidate: Candidate) -> dict:
     }
 
 
-def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str, gtf_path: str | None = None) -> int:
+def germline_targets(
+    somatic_vcf: str,
+    fai_path: str,
+    flank: int,
+    bed_path: str,
+    gtf_path: str | None = None,
+    transcripts_cache: str | None = None,
+    piece_beds: tuple[str, ...] | list[str] = (),
+) -> int:
     """BED of the regions where germline variants can change a somatic variant's peptides
     (merged); returns their number.
 
     Around each somatic variant: flank bases on each side, and, with a GTF, the
     exons of every transcript that overlaps it (a peptide's codons can lie in
     other exons) plus the genome read after the transcript's 3' end by a
-    frameshift or stop-loss (transcripts.DOWNSTREAM_BASES).
+    frameshift or stop-loss (transcripts.DOWNSTREAM_BASES). transcripts_cache: the GTF
+    parsed by rule parse_gtf (neoag.transcript_cache), read instead of the GTF's text.
+    piece_beds: the same windows split into that many BED files of about equal size, each
+    window whole (regions.whole_interval_groups), for call_germline's parallel jobs.
     """
     from neoag.calling.regions import read_fai
-    from neoag.transcripts import DOWNSTREAM_BASES, TranscriptIndex, read_gtf
+    from neoag.transcript_cache import gtf_transcripts
+    from neoag.transcripts import DOWNSTREAM_BASES, TranscriptIndex
 
     lengths = dict(read_fai(fai_path))
     order = {name: i for i, name in enumerate(lengths)}
-    index = TranscriptIndex(read_gtf(gtf_path)) if gtf_path else None
+    index = TranscriptIndex(gtf_transcripts(gtf_path, None, transcripts_cache)) if gtf_path else None
     windows = []
     with open_vcf(somatic_vcf) as vcf:
         for record in read_records(vcf, somatic_vcf):
@@ -221,6 +233,12 @@ def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str,
             merged.append((chrom, start, end))
     with open(bed_path, "w") as out:
         out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in merged)
+    if piece_beds:
+        from neoag.calling.regions import whole_interval_groups
+
+        for path, group in zip(piece_beds, whole_interval_groups(merged, len(piece_beds))):
+            with open(path, "w") as out:
+                out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in group)
     covered = sum(end - start for _, start, end in merged)
     print(f"germline search regions: {len(merged)} ({covered:,} bp) around the somatic variants", file=sys.stderr)
     return len(merged)

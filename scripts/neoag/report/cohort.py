@@ -11,7 +11,8 @@ from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES
 from neoag.columns import COHORT_SUMMARY, SHARED_NEOANTIGENS
 from neoag.ranking.tiers import TIERS
 from neoag.tables import read_table, write_table
-from neoag.transcripts import Transcript, read_gtf
+from neoag.transcript_cache import gtf_transcripts
+from neoag.transcripts import Transcript
 
 # Somatic changes inside a CDS; they make the numerator of TMB (synonymous
 # included, as most panel and exome TMB definitions do).
@@ -83,14 +84,16 @@ def write_cohort_summary(
     callable_mb: float | None,
     summary_tsv: str,
     shared_tsv: str,
+    transcripts_cache: str | None = None,
 ) -> None:
     """results/cohort/summary.tsv and shared_neoantigens.tsv.
 
     callable_mb: the territory TMB is divided by (e.g. the capture kit's size);
-    when None, the coding territory of the GTF is used.
+    when None, the coding territory of the GTF is used (read from transcripts_cache,
+    the GTF parsed by rule parse_gtf, when given).
     """
     if not callable_mb:
-        callable_mb = coding_territory(read_gtf(gtf_path)) / 1e6
+        callable_mb = coding_territory(gtf_transcripts(gtf_path, None, transcripts_cache)) / 1e6
         print(f"TMB territory: coding bases of {gtf_path}, {callable_mb:.4f} Mb", file=sys.stderr)
     candidates = {s: read_table(path) for s, path in zip(samples, candidates_tsvs)}
     rows = [summarise_sample(s, read_table(v), candidates[s], callable_mb) for s, v in zip(samples, variants_tsvs)]
