@@ -64,5 +64,7 @@ def test_a_cohort_of_a_paired_and_a_tumor_only_sample_builds(tmp_path):
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     counts = jobs_per_rule(completed.stdout + completed.stderr)
     assert counts.get("select_somatic") == 2 and counts.get("report") == 2, counts
-    assert counts.get("select_germline") == 1 and counts.get("call_germline") == 1, counts
+    # call_germline runs once per piece (calling.germline_scatter_jobs, 4 by default), for the pair only.
+    assert counts.get("select_germline") == 1 and counts.get("gather_germline") == 1, counts
+    assert counts.get("call_germline") == 4, counts
     assert counts.get("germline_from_tumor") == 1, counts
