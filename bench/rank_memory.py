@@ -157,8 +157,9 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"demo sample: {demo_rows} all_epitopes rows\n")
     print("| copies of the demo | all_epitopes rows | input peptides rows | peak RSS MiB | bytes per row | wall s "
-          "| CPU s | load average | tables vs whole-table path |")  # fmt: skip
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+          "| CPU s | load average | input MB (peptides+annotations+evidence / scores.npz) "
+          "| tables vs whole-table path |")  # fmt: skip
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for rows in args.rows:
         copies = -(-rows // demo_rows)
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
@@ -177,12 +178,14 @@ def main() -> None:
             made = sum(1 for _ in open(os.path.join(tmp, "all_epitopes.tsv"))) - 1
             input_rows = sum(1 for _ in open(paths["peptides"])) - 1
             peak_mib, per_row = usage.ru_maxrss / 1024, usage.ru_maxrss * 1024 / made
+            tables_mb = sum(os.path.getsize(paths[name]) for name in ("peptides", "annotations", "evidence")) / 1e6
+            inputs = f"{tables_mb:,.1f} / {os.path.getsize(paths['scores']) / 1e6:,.1f}"
             check = "not compared"
             if args.check:
                 os.mkdir(os.path.join(tmp, "whole"))
                 check = same_as_whole(WHOLE.format(out=os.path.join(tmp, "whole"), **names), tmp)
             print(f"| {copies} | {made:,} | {input_rows:,} | {peak_mib:,.0f} | {per_row:,.0f} | {wall:.1f} | {cpu:.1f} "
-                  f"| {load:.1f} | {check} |", flush=True)  # fmt: skip
+                  f"| {load:.1f} | {inputs} | {check} |", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

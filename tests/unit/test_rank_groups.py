@@ -36,11 +36,13 @@ def sample_files(folder, presentation: bool, seed: int = 7) -> dict[str, str]:
     """A crafted sample with what makes ranking's order subtle: mutant peptides shared by
     variants and transcripts, a peptide twice in one transcript (rows whose every sort key
     ties), affinities and percentiles that tie, unscored peptides, missing presentation
-    percentiles, variants interleaved in peptides.tsv, RNA evidence for some variants only,
+    percentiles, the same peptide in variants or transcripts whose IDs are prefixes of one another,
+    variants interleaved in peptides.tsv, RNA evidence for some variants only,
     non-somatic evidence rows, an expression table and a proteome holding a mutant peptide."""
     rng = np.random.default_rng(seed)
     pool = [random_peptide(rng, int(length)) for length in rng.choice([8, 9, 10], 40)]
-    variants = [f"chr{1 + i % 2}:{1_000_000 + 37 * i}:A:G" for i in range(30)]
+    # pairs of variants at one position whose IDs are prefixes of one another (ALT G and GA)
+    variants = [f"chr{1 + i // 2 % 2}:{1_000_000 + 37 * (i // 2)}:A:{('G', 'GA')[i % 2]}" for i in range(30)]
     evidence, annotations, peptides = [], [], []
     for i, variant in enumerate(variants):
         chrom, pos = variant.split(":")[:2]
@@ -53,7 +55,7 @@ def sample_files(folder, presentation: bool, seed: int = 7) -> dict[str, str]:
                              else None, tumor_rna_vaf=0.1 if rna else None, callers="freebayes", caller_tumor_vaf=vaf,
                              caller_normal_vaf=0.0, somatic_status="somatic" if i % 7 else "germline"))  # fmt: skip
         for t in range(1 + i % 3):
-            transcript = f"ENST{i:05d}.{t}"
+            transcript = f"ENST{i:05d}.{(1, 10, 2)[t]}"  # .1 before .10: a key that is another's prefix
             annotations.append(dict(variant_id=variant, chrom=chrom, pos=pos, ref="A", alt="G", variant_type="snv",
                                     gene_id=f"G{i % 5}", gene_name=f"GENE{i % 5}", transcript_id=transcript,
                                     transcript_biotype="protein_coding", transcript_tags="basic",
@@ -62,7 +64,7 @@ def sample_files(folder, presentation: bool, seed: int = 7) -> dict[str, str]:
                                     cis_variants="", trans_variants="", unphased_variants="", mt_start=4, mt_end=5,
                                     wt_protein="MAAAA", mt_protein="MAAAG"))  # fmt: skip
             for k in range(int(rng.integers(1, 6))):
-                mt = pool[int(rng.integers(0, len(pool)))]
+                mt = pool[i // 2 % len(pool)] if k == 0 else pool[int(rng.integers(0, len(pool)))]
                 wt = "" if rng.random() < 0.2 else mt[:-1] + "W"
                 row = dict(variant_id=variant, transcript_id=transcript, peptide_length=len(mt), mt_peptide=mt,
                            wt_peptide=wt, peptide_start=k + 1, mutation_positions=str(len(mt)),
