@@ -42,7 +42,7 @@ def sample_files(folder, presentation: bool, seed: int = 7) -> dict[str, str]:
     rng = np.random.default_rng(seed)
     pool = [random_peptide(rng, int(length)) for length in rng.choice([8, 9, 10], 40)]
     # pairs of variants at one position whose IDs are prefixes of one another (ALT G and GA)
-    variants = [f"chr{1 + i // 2 % 2}:{1_000_000 + 37 * (i // 2)}:A:{('G', 'GA')[i % 2]}" for i in range(30)]
+    variants = [f"chr{1 + i // 2 % 2}:{1_000_000 + 37 * (i // 2)}:A:{('G', 'GA')[i % 2]}" for i in range(16)]
     evidence, annotations, peptides = [], [], []
     for i, variant in enumerate(variants):
         chrom, pos = variant.split(":")[:2]
@@ -148,7 +148,7 @@ def test_tiny_groups_write_the_whole_sample_tables(tmp_path, presentation, filte
     assert epitopes.duplicated(keys).any() and epitopes.mt_affinity_nm.isna().any()
     assert len(candidates) > 10 and epitopes.in_reference_proteome.any()
     assert epitopes.mt_peptide.duplicated().any() and candidates.variant_id.nunique() > 3
-    for group_rows in (1, 25, 10**9):  # one variant per group, a few variants, one group
+    for group_rows in (1, 40):  # one variant per group, a few variants per group
         grouped(paths, tmp_path / f"g{group_rows}", filters, clonality, group_rows)
         for name in TABLES:
             assert filecmp.cmp(tmp_path / "whole" / name, tmp_path / f"g{group_rows}" / name, shallow=False), name
@@ -163,7 +163,7 @@ def test_a_sample_without_peptides_writes_headers(tmp_path):
     grouped(paths, tmp_path / "grouped", Filters(), Clonality(), 1)
     for name in TABLES:
         assert filecmp.cmp(tmp_path / "whole" / name, tmp_path / "grouped" / name, shallow=False), name
-    assert len(read_table(str(tmp_path / "grouped" / "variants.tsv"))) == 25  # the somatic ones
+    assert len(read_table(str(tmp_path / "grouped" / "variants.tsv"))) == 13  # the somatic ones
 
 
 def test_float_keys_sort_as_numbers_with_missing_last():
