@@ -17,6 +17,8 @@ from neoag.transcripts import Transcript
 # Somatic changes inside a CDS; they make the numerator of TMB (synonymous
 # included, as most panel and exome TMB definitions do).
 CODING_CONSEQUENCES = (*PEPTIDE_CONSEQUENCES, "stop_gained", "start_lost", "synonymous")
+# The columns of candidates.tsv that the cohort tables use.
+CANDIDATE_COLUMNS = ("variant_id", "mt_peptide", "allele", "gene_name", "protein_change")
 
 
 def coding_territory(transcripts: Iterable[Transcript]) -> int:
@@ -95,8 +97,13 @@ def write_cohort_summary(
     if not callable_mb:
         callable_mb = coding_territory(gtf_transcripts(gtf_path, None, transcripts_cache)) / 1e6
         print(f"TMB territory: coding bases of {gtf_path}, {callable_mb:.4f} Mb", file=sys.stderr)
-    candidates = {s: read_table(path) for s, path in zip(samples, candidates_tsvs)}
-    rows = [summarise_sample(s, read_table(v), candidates[s], callable_mb) for s, v in zip(samples, variants_tsvs)]
+    rows, candidates = [], {}
+    for sample, variants_tsv, candidates_tsv in zip(samples, variants_tsvs, candidates_tsvs):
+        # Only the columns used, and one row per shared-neoantigen key kept: memory follows the distinct
+        # candidates of a sample, not its rows and columns (bench/README.md, "Ranking memory by epitope rows").
+        sample_candidates = read_table(candidates_tsv, columns=list(CANDIDATE_COLUMNS))
+        rows.append(summarise_sample(sample, read_table(variants_tsv), sample_candidates, callable_mb))
+        candidates[sample] = sample_candidates[list(CANDIDATE_COLUMNS[1:])].drop_duplicates()
     write_table(pd.DataFrame(rows, columns=list(COHORT_SUMMARY)), summary_tsv, COHORT_SUMMARY)
     shared = shared_neoantigens(candidates)
     write_table(shared.reindex(columns=list(SHARED_NEOANTIGENS)), shared_tsv, SHARED_NEOANTIGENS)
