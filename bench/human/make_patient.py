@@ -533,6 +533,7 @@ def main(argv: list[str] | None = None) -> None:
         "annotation_genes": args.annotation_genes,
         "gtf_lines": gtf_count,
         "coverage": args.coverage,
+        "scale": args.scale,
         "seed": args.seed,
         "exome_target_bp": exome_bp,
         "target_bp": 0,
