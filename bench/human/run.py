@@ -41,6 +41,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = REPO / ".venv" / "bin" / "snakemake"
 ALLELES = "HLA-A*02:01,HLA-A*11:01,HLA-B*07:02,HLA-B*15:01,HLA-C*04:01,HLA-C*07:01"
+DRIVER_KEY = {"reads": "pairs", "candidates": "candidates", "rows": "rows", "fixed": "fixed"}
 EXOME = {"pairs": 100e6, "candidates": (40_000, 100_000), "rows": 2.3e6, "cores": 16}
 # What each rule's work grows with (rules not listed: fixed).
 DRIVERS = {
@@ -110,7 +111,7 @@ def write_config(workdir: Path, data: Path, regions: bool) -> Path:
     return workdir / "config.yaml"
 
 
-def run_workflow(workdir: Path, config: Path, cores: int, limit: int) -> float:
+def run_workflow(workdir: Path, config: Path, cores: int, limit: int) -> tuple[float, int]:
     command = [
         "timeout",
         "-k",
@@ -134,10 +135,9 @@ def run_workflow(workdir: Path, config: Path, cores: int, limit: int) -> float:
         completed = subprocess.run(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     if completed.returncode != 0:
         tail = (workdir / "snakemake.out").read_text()[-3000:]
-        sys.exit(
-            f"snakemake --cores {cores} failed (exit {completed.returncode}); log {workdir}/snakemake.out:\n{tail}"
-        )
-    return time.time() - started
+        print(f"snakemake --cores {cores} failed (exit {completed.returncode}); log {workdir}/snakemake.out:\n{tail}",
+              file=sys.stderr)  # fmt: skip
+    return time.time() - started, completed.returncode
 
 
 def parse_jobs(workdir: Path) -> dict[str, dict]:
@@ -204,11 +204,15 @@ def collect(workdir: Path) -> list[dict]:
 
 
 def measured_drivers(workdir: Path, patient: dict) -> dict[str, float]:
+    """Read pairs per BAM, candidate alleles, epitope rows (NaN where the run did not get there)."""
     results = workdir / "results" / "human"
-    with gzip.open(results / "calls" / "candidates.vcf.gz", "rt") as handle:
-        candidates = sum(1 for line in handle if not line.startswith("#"))
-    with open(results / "all_epitopes.tsv") as handle:
-        rows = sum(1 for _ in handle) - 1
+    candidates = rows = math.nan
+    if (results / "calls" / "candidates.vcf.gz").exists():
+        with gzip.open(results / "calls" / "candidates.vcf.gz", "rt") as handle:
+            candidates = sum(1 for line in handle if not line.startswith("#"))
+    if (results / "all_epitopes.tsv").exists():
+        with open(results / "all_epitopes.tsv") as handle:
+            rows = sum(1 for _ in handle) - 1
     pairs = (patient["pairs"]["tumor"] + patient["pairs"]["normal"]) / 2
     return {"pairs": pairs, "candidates": candidates, "rows": rows}
 
@@ -241,19 +245,15 @@ def extrapolate(rows: list[dict], drivers: dict[str, float], candidates: int, me
     measure "cpu": a job's CPU seconds over its threads (its own work: the machine is shared);
     "wall": its wall seconds (an upper bound here: they include waiting for the shared cores).
     """
-    factors = {
-        "reads": EXOME["pairs"] / drivers["pairs"],
-        "candidates": candidates / drivers["candidates"],
-        "rows": EXOME["rows"] / drivers["rows"],
-        "fixed": 1.0,
-    }
     by_rule = defaultdict(list)
     for row in rows:
         by_rule[row["rule"]].append(row)
     out = {}
     for rule, jobs in by_rule.items():
         driver = driver_of(rule)
-        f = factors[driver]
+        own = jobs[0].get("drivers", drivers)
+        f = {"reads": EXOME["pairs"] / own["pairs"], "candidates": candidates / own["candidates"],
+             "rows": EXOME["rows"] / own["rows"], "fixed": 1.0}[driver]  # fmt: skip
         base = [max(j["cpu"] / j["threads"] if measure == "cpu" else j["wall"], 0.01) for j in jobs]
         threads = max(j["threads"] for j in jobs)
         total = sum(base) * f
@@ -281,6 +281,7 @@ def extrapolate(rows: list[dict], drivers: dict[str, float], candidates: int, me
             "jobs": len(jobs),
             "threads": threads,
             "single_threaded": threads == 1 and len(jobs) == 1,
+            "source": jobs[0].get("source", ""),
         }
     return out
 
@@ -325,7 +326,8 @@ def extrapolation_text(rows: list[dict], drivers: dict[str, float], needs: dict[
             f"\nExome on {EXOME['cores']} cores, {candidates:,} candidates: factors reads "
             f"{EXOME['pairs']:.0f} / {drivers['pairs']:.0f} pairs = {EXOME['pairs'] / drivers['pairs']:.1f}, "
             f"candidates {candidates} / {drivers['candidates']:.0f} = {candidates / drivers['candidates']:.2f}, "
-            f"rows {EXOME['rows']:.0f} / {drivers['rows']:.0f} = {EXOME['rows'] / drivers['rows']:.2f}.\n",
+            f"rows {EXOME['rows']:.0f} / {drivers['rows']:.0f} = {EXOME['rows'] / drivers['rows']:.2f}"
+            " (nan: the run did not get there).\n",
             "| rule | driver | jobs | exome s on 16 cores, CPU rate | arithmetic (CPU rate) | on critical path"
             " | exome s, wall rate (upper bound) |",
             "| --- | --- | ---: | ---: | --- | --- | ---: |",
@@ -335,7 +337,7 @@ def extrapolation_text(rows: list[dict], drivers: dict[str, float], needs: dict[
             if mark and c["single_threaded"] and c["seconds"] > 120:
                 mark = "yes, single-threaded > 2 min"
             lines.append(
-                f"| {rule} | {c['driver']} | {c['jobs']} | {c['seconds']:.0f} | {c['how']} | {mark}"
+                f"| {rule}{c['source']} | {c['driver']} | {c['jobs']} | {c['seconds']:.0f} | {c['how']} | {mark}"
                 f" | {wall[rule]['seconds']:.0f} |"
             )
         lines.append(
@@ -367,6 +369,7 @@ def main() -> None:
     parser.add_argument(
         "--no-regions", action="store_true", help="call the whole genome (default: calling.regions = targets.bed)"
     )
+    parser.add_argument("--fill-from", type=Path, help="a complete run's folder: rules this run did not reach")
     parser.add_argument("--report-only", action="store_true", help="only print the tables of runs already made")
     parser.add_argument("--workdir", type=Path, default=None, help="where the runs go (default DATA/runs)")
     args = parser.parse_args()
@@ -385,10 +388,9 @@ def main() -> None:
                 (workdir / name).symlink_to(REPO / name)
             config = write_config(workdir, args.data, not args.no_regions)
             start_load = os.getloadavg()[0]
-            wall = run_workflow(workdir, config, cores, args.timeout)
-            (workdir / "wall.json").write_text(
-                json.dumps({"wall": wall, "load_start": start_load, "load_end": os.getloadavg()[0]})
-            )
+            wall, code = run_workflow(workdir, config, cores, args.timeout)
+            record = {"wall": wall, "exit": code, "load_start": start_load, "load_end": os.getloadavg()[0]}
+            (workdir / "wall.json").write_text(json.dumps(record))
         record = json.loads((workdir / "wall.json").read_text())
         runs[cores] = (record, workdir, config)
         print(f"--cores {cores}: {record['wall']:.0f} s", file=sys.stderr)
@@ -397,16 +399,30 @@ def main() -> None:
         f"{min(runs)} | CPU s, sum of the jobs | load average at start, end |"
     )
     out.append("| ---: | ---: | ---: | ---: | --- |")
+    done = f"timeout -k 10 {args.timeout}"
     for cores, (record, workdir, _) in sorted(runs.items()):
         cpu = sum(r["cpu"] for r in collect(workdir))
+        note = f" (INCOMPLETE: stopped by {done})" if record.get("exit") else ""
+        speedup = runs[min(runs)][0]["wall"] / record["wall"]
         out.append(
-            f"| {cores} | {record['wall']:.0f} | {runs[min(runs)][0]['wall'] / record['wall']:.2f} | {cpu:.0f} |"
+            f"| {cores} | {record['wall']:.0f}{note} | {speedup:.2f} | {cpu:.0f} |"
             f" {record['load_start']:.1f}, {record['load_end']:.1f} |"
         )
     cores = max(runs)
     workdir, config = runs[cores][1], runs[cores][2]
     rows = collect(workdir)
     drivers = measured_drivers(workdir, patient)
+    rows = [r for r in rows if not math.isnan(drivers.get(DRIVER_KEY[driver_of(r["rule"])], 0.0))]
+    if args.fill_from:
+        fill_patient = json.loads((args.fill_from.parents[1] / "patient.json").read_text())
+        fill_drivers = measured_drivers(args.fill_from, fill_patient)
+        measured = {r["rule"] for r in rows}
+        fill = [r for r in collect(args.fill_from) if r["rule"] not in measured]
+        for r in fill:
+            r.update(drivers=fill_drivers, source=" (small run)")
+        rows += fill
+        out.append(f"\nRules the run did not reach are taken from {args.fill_from} (patient "
+                   f"{json.dumps(fill_patient)}; drivers {json.dumps(fill_drivers)}), marked (small run).")  # fmt: skip
     out += ["", f"Jobs of the --cores {cores} run (Snakemake benchmark records):", "", *job_table(rows)]
     out += [
         f"\nMeasured drivers: {drivers['pairs']:.0f} read pairs per BAM, "
