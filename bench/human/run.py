@@ -412,6 +412,7 @@ def main() -> None:
     workdir, config = runs[cores][1], runs[cores][2]
     rows = collect(workdir)
     drivers = measured_drivers(workdir, patient)
+    out += ["", f"Jobs of the --cores {cores} run (Snakemake benchmark records):", "", *job_table(rows)]
     rows = [r for r in rows if not math.isnan(drivers.get(DRIVER_KEY[driver_of(r["rule"])], 0.0))]
     if args.fill_from:
         fill_patient = json.loads((args.fill_from.parents[1] / "patient.json").read_text())
@@ -423,7 +424,6 @@ def main() -> None:
         rows += fill
         out.append(f"\nRules the run did not reach are taken from {args.fill_from} (patient "
                    f"{json.dumps(fill_patient)}; drivers {json.dumps(fill_drivers)}), marked (small run).")  # fmt: skip
-    out += ["", f"Jobs of the --cores {cores} run (Snakemake benchmark records):", "", *job_table(rows)]
     out += [
         f"\nMeasured drivers: {drivers['pairs']:.0f} read pairs per BAM, "
         f"{drivers['candidates']} candidate alleles, {drivers['rows']} epitope rows."
