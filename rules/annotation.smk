@@ -100,6 +100,8 @@ rule expression:
         "results/{sample}/expression/expression.tsv",
     log:
         "logs/expression/{sample}.log",
+    benchmark:
+        "benchmarks/expression/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1

@@ -270,6 +270,8 @@ rule gather_calls:
         index="results/{sample}/calls/{caller}/raw.vcf.gz.tbi",
     log:
         "logs/gather_calls/{sample}/{caller}.log",
+    benchmark:
+        "benchmarks/gather_calls/{sample}/{caller}.tsv"
     wildcard_constraints:
         caller="freebayes|bcftools|strelka2",
     conda:
@@ -298,6 +300,8 @@ rule prepare_calls:
         skipped="results/{sample}/calls/{caller}/skipped.tsv",
     log:
         "logs/prepare_calls/{sample}/{caller}.log",
+    benchmark:
+        "benchmarks/prepare_calls/{sample}/{caller}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -320,6 +324,8 @@ rule normalise_calls:
         index="results/{sample}/calls/{caller}/candidates.vcf.gz.tbi",
     log:
         "logs/normalise_calls/{sample}/{caller}.log",
+    benchmark:
+        "benchmarks/normalise_calls/{sample}/{caller}.tsv"
     conda:
         "../envs/calling.yaml"
     threads: 1
@@ -341,6 +347,8 @@ rule consensus:
         index="results/{sample}/calls/candidates.vcf.gz.tbi",
     log:
         "logs/consensus/{sample}.log",
+    benchmark:
+        "benchmarks/consensus/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -398,6 +406,8 @@ rule germline_targets:
         pieces=germline_pieces("results/{{sample}}/calls/germline/targets/{piece}.bed"),
     log:
         "logs/germline_targets/{sample}.log",
+    benchmark:
+        "benchmarks/germline_targets/{sample}.tsv"
     localrule: True
     conda:
         "../envs/neoag.yaml"

@@ -14,6 +14,8 @@ rule annotate_somatic_vcf:
         index="results/{sample}/somatic.neoag.vcf.gz.tbi",
     log:
         "logs/annotate_somatic_vcf/{sample}.log",
+    benchmark:
+        "benchmarks/annotate_somatic_vcf/{sample}.tsv"
     group:
         "results"
     conda:
@@ -46,6 +48,8 @@ rule report:
         ),
     log:
         "logs/report/{sample}.log",
+    benchmark:
+        "benchmarks/report/{sample}.tsv"
     # Not in the "results" group: the report reads the cohort summary, which reads every
     # sample's ranking, so grouping it with rank would make a cycle between group and cohort.
     conda:
@@ -77,6 +81,8 @@ rule cohort_summary:
         ),
     log:
         "logs/cohort_summary.log",
+    benchmark:
+        "benchmarks/cohort_summary.tsv"
     conda:
         "../envs/report.yaml"  # report.cohort reaches the HTML page's modules (jinja2, matplotlib)
     threads: 1
@@ -100,6 +106,8 @@ rule cohort_report:
         report("results/cohort/report.html", category="Cohort", labels={"file": "cohort report"}),
     log:
         "logs/cohort_report.log",
+    benchmark:
+        "benchmarks/cohort_report.tsv"
     conda:
         "../envs/report.yaml"
     threads: 1
@@ -117,6 +125,8 @@ rule manifest:
         "results/manifest.json",
     log:
         "logs/manifest.log",
+    benchmark:
+        "benchmarks/manifest.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
