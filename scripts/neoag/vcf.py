@@ -210,6 +210,14 @@ def variants_of(alleles: Iterable[Allele]) -> list[Variant]:
     return [allele.variant for allele in alleles if not allele.skip_reason]
 
 
+def csq_field_names(description: str) -> list[str] | None:
+    """Field names from a CSQ header's Description ("... Format: Allele|Consequence|..."); None
+    when it has no 'Format:'."""
+    if "Format:" not in description:
+        return None
+    return [name.strip() for name in description.split("Format:", 1)[1].strip().strip('"').split("|")]
+
+
 def parse_csq(values: tuple[str, ...] | str, fields: list[str]) -> list[dict[str, str]]:
     """CSQ entries as dicts (values URL-decoded: VEP writes '=' as %3D, ';' as %3B)."""
     if isinstance(values, str):

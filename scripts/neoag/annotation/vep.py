@@ -20,7 +20,16 @@ from neoag.annotation.rows import change_fields, intergenic_row, variant_key
 from neoag.errors import NeoagInputError
 from neoag.transcripts import REPORTED_TAGS, TRANSCRIPT_SETS
 from neoag.variants import Variant, normalized_key
-from neoag.vcf import open_vcf, parse_csq, read_records, read_vcf_alleles, record_alleles, variants_of, vep_alleles
+from neoag.vcf import (
+    csq_field_names,
+    open_vcf,
+    parse_csq,
+    read_records,
+    read_vcf_alleles,
+    record_alleles,
+    variants_of,
+    vep_alleles,
+)
 
 REQUIRED_FIELDS = (
     "Allele",
@@ -72,12 +81,12 @@ _FIRST_NUMBER = re.compile(r"^(\d+)")
 
 def csq_format(description: str, path: str) -> list[str]:
     """Field names from the CSQ header's Description ("... Format: Allele|Consequence|...")."""
-    if "Format:" not in description:
+    fields = csq_field_names(description)
+    if fields is None:
         raise NeoagInputError(
             f"{path}: the INFO/CSQ header has no 'Format: Allele|Consequence|...' in its Description, so "
             "the CSQ fields cannot be named. Use the VCF exactly as VEP wrote it (--vcf)."
         )
-    fields = [name.strip() for name in description.split("Format:", 1)[1].strip().strip('"').split("|")]
     missing = [name for name in REQUIRED_FIELDS if name not in fields]
     if missing:
         raise NeoagInputError(

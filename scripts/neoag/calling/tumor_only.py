@@ -29,7 +29,7 @@ import pandas as pd
 
 from neoag.errors import NeoagInputError
 from neoag.variants import Variant, normalized_key
-from neoag.vcf import open_vcf, parse_csq, record_alleles, vep_alleles
+from neoag.vcf import csq_field_names, open_vcf, parse_csq, record_alleles, vep_alleles
 
 # Reasons (evidence.tsv somatic_status) for a candidate rejected as a known germline variant.
 GERMLINE_REASONS = ("panel_of_normals", "population_af")
@@ -73,10 +73,7 @@ def csq_names(header) -> list[str] | None:
     """The CSQ field names of a VEP header ('Format: Allele|...'), None without CSQ."""
     if "CSQ" not in header.info:
         return None
-    description = header.info["CSQ"].description or ""
-    if "Format:" not in description:
-        return None
-    return [name.strip() for name in description.split("Format:", 1)[1].strip().strip('"').split("|")]
+    return csq_field_names(header.info["CSQ"].description or "")
 
 
 def record_afs(record, fields: tuple[str, ...], csq: list[str] | None) -> dict[int, float]:
