@@ -131,10 +131,11 @@ def select_somatic(
 
     fasta = pysam.FastaFile(fasta_path)
     candidates = read_candidates(candidates_vcf)
-    partners = site_partners(variants_of(candidates), fasta)
+    variants = variants_of(candidates)
+    partners = site_partners(variants, fasta)
     if normal_bam is None:
         tumor_only = tumor_only or TumorOnlyFilters()
-        panel, population = germline_lookup(variants_of(candidates), fasta, tumor_only)
+        panel, population = germline_lookup(variants, fasta, tumor_only)
     assessed = [candidate for candidate in candidates if not candidate.skip_reason]
     jobs = [(candidate.variant, partners[candidate.variant]) for candidate in assessed]
     counted = iter(count_evidence((tumor_bam, normal_bam, rna_bam), fasta_path, jobs, read_filters, workers))
