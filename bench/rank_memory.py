@@ -9,15 +9,21 @@ peptides: every peptide and flank has its first residues shifted along the amino
 alphabet by the digits of c in base 20, the same shift for MT, WT and the score
 file, so each copy has its own unique peptides and scores to join, as a larger
 exome would. Each size runs write_rankings in a fresh process; peak memory is that
-process's maximum resident set (getrusage), wall time from the parent.
+process's own high-water mark (VmHWM), wall and CPU time from the parent.
 
     .venv/bin/snakemake --cores 2                          # once: the demo's results/demo/
     .venv/bin/python bench/rank_memory.py --rows 230000 2300000
+    .venv/bin/python bench/rank_memory.py --rows 230000 --check   # and compare with the whole-table path
+
+--check also ranks each sample the way rank did before groups of variants (the whole
+table in memory: build_all_epitopes, build_candidates, build_variants) in another
+fresh process, and compares the three tables byte for byte.
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import os
 import platform
 import resource
@@ -106,13 +112,44 @@ sys.stderr = open({log!r}, "w")
 write_rankings("synthetic", {peptides!r}, {annotations!r}, {evidence!r}, {scores!r}, Filters(),
                {out!r} + "/all_epitopes.tsv", {out!r} + "/candidates.tsv", {out!r} + "/variants.tsv",
                proteome_fasta={proteome!r})
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")), file=sys.__stdout__)
 """
+
+WHOLE = """
+import sys
+sys.path.insert(0, {scripts!r})
+from neoag.annotation.expression import add_expression
+from neoag.annotation.proteome import found_in_proteome, read_proteome
+from neoag.columns import ALL_EPITOPES, CANDIDATES, VARIANTS
+from neoag.ranking.rank import Filters, build_all_epitopes, build_candidates, build_variants
+from neoag.scoring.score_files import score_table
+from neoag.tables import read_table, write_table
+peptides, annotations, evidence = read_table({peptides!r}), read_table({annotations!r}), read_table({evidence!r})
+found = found_in_proteome(peptides.mt_peptide, read_proteome({proteome!r}))
+table = build_all_epitopes("synthetic", peptides, annotations, evidence, score_table({scores!r}), Filters(),
+                           reference_peptides=found)
+candidates = build_candidates(table)
+write_table(table, {out!r} + "/all_epitopes.tsv", ALL_EPITOPES)
+write_table(candidates, {out!r} + "/candidates.tsv", CANDIDATES)
+variants = add_expression(build_variants("synthetic", annotations, evidence, table, candidates), None)
+write_table(variants, {out!r} + "/variants.tsv", VARIANTS)
+"""
+TABLES = ("all_epitopes.tsv", "candidates.tsv", "variants.tsv")
+
+
+def same_as_whole(code: str, tmp: str) -> str:
+    """Rank the sample with the whole-table path too (code: WHOLE, formatted) and compare the tables."""
+    subprocess.run([sys.executable, "-c", code], check=True)
+    same = [filecmp.cmp(os.path.join(tmp, name), os.path.join(tmp, "whole", name), shallow=False) for name in TABLES]
+    return "identical" if all(same) else "DIFFERENT: " + ", ".join(n for n, s in zip(TABLES, same) if not s)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[230_000, 2_300_000])
     parser.add_argument("--demo", type=Path, default=REPO / "results" / "demo")
+    parser.add_argument("--check", action="store_true", help="compare with the whole-table ranking")
+    parser.add_argument("--tmp", default=None, help="folder for the synthetic inputs and tables (default: TMPDIR)")
     args = parser.parse_args()
     proteome = args.demo.parent / "reference" / "proteome.fa"
     if not (args.demo / "scores/scores.npz").is_file() or not proteome.is_file():
@@ -120,25 +157,37 @@ def main() -> None:
     demo_rows = sum(1 for _ in open(args.demo / "all_epitopes.tsv")) - 1
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"demo sample: {demo_rows} all_epitopes rows\n")
-    print("| copies of the demo | all_epitopes rows | input peptides rows | peak RSS MiB | bytes per row | wall s |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| copies of the demo | all_epitopes rows | input peptides rows | peak RSS MiB | bytes per row | wall s "
+          "| CPU s | load average | input MB (peptides+annotations+evidence / scores.npz) "
+          "| tables vs whole-table path |")  # fmt: skip
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for rows in args.rows:
         copies = -(-rows // demo_rows)
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
             paths = make_inputs(args.demo, copies, Path(tmp))
-            code = RUN.format(scripts=str(REPO / "scripts"), log=os.path.join(tmp, "rank.log"), out=tmp,
-                              proteome=str(proteome), **paths)  # fmt: skip
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            names = dict(scripts=str(REPO / "scripts"), proteome=str(proteome), **paths)
+            code = RUN.format(log=os.path.join(tmp, "rank.log"), out=tmp, **names)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            load = os.getloadavg()[0]
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True)
+            completed = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
             wall = time.perf_counter() - start
-            peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            if peak_kib <= before:
-                print(f"  (peak not above an earlier run's {before} KiB: run sizes in increasing order)")
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+            # The child's own high-water mark (VmHWM): getrusage's ru_maxrss of a child starts at its
+            # parent's resident set at fork (Linux keeps it across exec), here the synthetic inputs' maker.
+            peak_kib = int(completed.stdout.split()[-1])
             made = sum(1 for _ in open(os.path.join(tmp, "all_epitopes.tsv"))) - 1
             input_rows = sum(1 for _ in open(paths["peptides"])) - 1
             peak_mib, per_row = peak_kib / 1024, peak_kib * 1024 / made
-            print(f"| {copies} | {made:,} | {input_rows:,} | {peak_mib:,.0f} | {per_row:,.0f} | {wall:.1f} |")
+            tables_mb = sum(os.path.getsize(paths[name]) for name in ("peptides", "annotations", "evidence")) / 1e6
+            inputs = f"{tables_mb:,.1f} / {os.path.getsize(paths['scores']) / 1e6:,.1f}"
+            check = "not compared"
+            if args.check:
+                os.mkdir(os.path.join(tmp, "whole"))
+                check = same_as_whole(WHOLE.format(out=os.path.join(tmp, "whole"), **names), tmp)
+            print(f"| {copies} | {made:,} | {input_rows:,} | {peak_mib:,.0f} | {per_row:,.0f} | {wall:.1f} | {cpu:.1f} "
+                  f"| {load:.1f} | {inputs} | {check} |", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

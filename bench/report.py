@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -208,7 +210,7 @@ start = time.perf_counter()
 write_report("bench", paths["evidence"], paths["annotations"], paths["all_epitopes"], paths["candidates"],
              paths["variants"], paths["alleles"], {models!r}, json.loads({filters!r}), json.loads({tiers!r}),
              {out!r}, paths["typing_report"], [paths["skipped"]], paths["summary"])
-print(time.perf_counter() - start)
+print(time.perf_counter() - start, next(line.split()[1] for line in open("/proc/self/status") if "VmHWM" in line))
 """
 
 
@@ -221,8 +223,42 @@ def run_report(paths: dict, out: Path) -> dict:
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"wall_s": round(wall, 1), "inside_s": round(float(completed.stdout.strip()), 1),
-            "peak_rss_mib": round(max(peak, before) / 1024), "html_bytes": out.stat().st_size}  # fmt: skip
+    inside, own_peak = completed.stdout.split()[-2:]
+    # ru_maxrss of a child starts at its parent's resident set at fork (Linux keeps it across exec):
+    # an upper bound here; VmHWM is the report process's own high-water mark.
+    return {"wall_s": round(wall, 1), "inside_s": round(float(inside), 1),
+            "peak_rss_mib": round(int(own_peak) / 1024), "maxrss_with_parent_mib": round(max(peak, before) / 1024),
+            "html_bytes": out.stat().st_size}  # fmt: skip
+
+
+COHORT = """
+import sys, time
+sys.path.insert(0, {scripts!r})
+from neoag.report.cohort import write_cohort_report, write_cohort_summary
+start = time.perf_counter()
+write_cohort_summary(["bench", "bench_copy"], [{variants!r}] * 2, [{candidates!r}] * 2, "", 35.0,
+                     {out!r} + "/summary.tsv", {out!r} + "/shared.tsv")
+write_cohort_report({out!r} + "/summary.tsv", {out!r} + "/shared.tsv", {out!r} + "/cohort.html")
+print(time.perf_counter() - start, next(line.split()[1] for line in open("/proc/self/status") if "VmHWM" in line))
+"""
+
+
+def run_cohort(paths: dict, out: Path) -> dict:
+    """cohort_summary and the cohort page for two samples that are both this one (every candidate
+    shared: the largest shared_neoantigens table two such samples can make), in a fresh process."""
+    (out / "cohort").mkdir(exist_ok=True)
+    code = COHORT.format(scripts=str(REPO / "scripts"), variants=str(paths["variants"]),
+                         candidates=str(paths["candidates"]), out=str(out / "cohort"))  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+    peak_kib = int(completed.stdout.split()[-1])  # the child's own high-water mark (VmHWM)
+    shared = sum(1 for _ in open(out / "cohort" / "shared.tsv")) - 1
+    return {"cohort_wall_s": round(wall, 1), "cohort_cpu_s": round(cpu, 1),
+            "cohort_peak_rss_mib": round(peak_kib / 1024), "cohort_shared_rows": shared}  # fmt: skip
 
 
 def main() -> None:
@@ -230,21 +266,23 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2_300_000, help="all_epitopes rows (default 2.3 million)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="write the inputs and report.html here and keep them")
+    parser.add_argument("--cohort", action="store_true", help="then cohort_summary and the cohort page too")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="neoag-report-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     sample = write_sample(folder, args.rows, args.seed)
     made = time.perf_counter() - start
+    load = os.getloadavg()[0]
     figures = run_report(sample["paths"], folder / "report.html")
+    figures |= run_cohort(sample["paths"], folder) if args.cohort else {}
     epitopes_mb = sample["paths"]["all_epitopes"].stat().st_size / 1e6
     print(json.dumps({"epitope_rows": sample["epitope_rows"], "all_epitopes_mb": round(epitopes_mb),
                       "variants": sample["variants"], "candidates": sample["candidates"],
-                      "inputs_written_s": round(made), **figures}, indent=1))  # fmt: skip
+                      "inputs_written_s": round(made), "load_average": round(load, 1), **figures},
+                     indent=1))  # fmt: skip
     if not args.keep:
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
+        shutil.rmtree(folder)
 
 
 if __name__ == "__main__":

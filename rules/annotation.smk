@@ -3,9 +3,37 @@
 # read-phased germline/somatic neighbours in the peptide context; or read from a
 # VEP-annotated VCF (annotation.source: vep). Beside them, what else the ranking looks up
 # by transcript: the reference proteome of the GTF and the sample's expression table.
+# The GTF is parsed once (parse_gtf), and every step that needs transcripts reads that.
+from neoag.transcript_cache import VERSION as TRANSCRIPT_CACHE_VERSION  # noqa: E402
 
 
 include: "functions/annotation.smk"
+
+
+rule parse_gtf:
+    # The GTF's transcript models (with the stop codons only the genome shows), parsed once per
+    # reference and shared by the samples: annotate, reference_proteome, expression,
+    # germline_targets and cohort_summary load it (neoag.transcript_cache). A new cache format
+    # (params) rebuilds it.
+    input:
+        gtf=config["reference"]["gtf"],
+        fasta=config["reference"]["fasta"],
+    output:
+        "results/reference/transcripts.pkl",
+    log:
+        "logs/parse_gtf.log",
+    benchmark:
+        "benchmarks/parse_gtf.tsv"
+    conda:
+        "../envs/neoag.yaml"
+    threads: 1
+    resources:
+        mem_mb=get_parse_gtf_mem,
+        runtime=scaled(30),
+    params:
+        cache_format=TRANSCRIPT_CACHE_VERSION,
+    script:
+        "../scripts/parse_gtf.py"
 
 
 rule annotate:
@@ -16,7 +44,7 @@ rule annotate:
         normal=get_normal_bam,
         rna=get_rna_bam,
         vep=get_vep_vcf,
-        gtf=config["reference"]["gtf"],
+        transcripts="results/reference/transcripts.pkl",
         fasta=config["reference"]["fasta"],
     output:
         "results/{sample}/annotation/annotations.tsv",
@@ -31,6 +59,7 @@ rule annotate:
         mem_mb=mem_by_input(4000, 10, "vcf", "germline"),
         runtime=scaled(60),
     params:
+        gtf=config["reference"]["gtf"],
         annotation=config["annotation"],
         evidence=config["evidence"],
         peptides=config["peptides"],
@@ -42,7 +71,7 @@ rule reference_proteome:
     # Translations of every coding transcript of the GTF, built once per run; mutant
     # peptides found verbatim in it are flagged (or removed: filters.reference_match).
     input:
-        gtf=config["reference"]["gtf"],
+        transcripts="results/reference/transcripts.pkl",
         fasta=config["reference"]["fasta"],
     output:
         "results/reference/proteome.fa",
@@ -56,6 +85,8 @@ rule reference_proteome:
     resources:
         mem_mb=scaled(4000),
         runtime=scaled(30),
+    params:
+        gtf=config["reference"]["gtf"],
     script:
         "../scripts/reference_proteome.py"
 
@@ -64,16 +95,20 @@ rule expression:
     # The sample's TPM table (salmon, kallisto, StringTie, RSEM), keyed by the GTF's IDs.
     input:
         table=get_sample_expression,
-        gtf=config["reference"]["gtf"],
+        transcripts="results/reference/transcripts.pkl",
     output:
         "results/{sample}/expression/expression.tsv",
     log:
         "logs/expression/{sample}.log",
+    benchmark:
+        "benchmarks/expression/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
     resources:
         mem_mb=mem_by_input(2000, 10, "table"),
         runtime=scaled(30),
+    params:
+        gtf=config["reference"]["gtf"],
     script:
         "../scripts/expression.py"

@@ -7,6 +7,8 @@
 # neoag's own read evidence decides what is somatic, the same way for every source.
 # Germline variants near the somatic ones are called in the normal for the annotation.
 # A VCF-only sample (no BAMs) trusts its caller instead: somatic_from_vcf, no germline calling.
+# A tumor-only sample (no normal BAM) is called in the tumor alone; select_somatic removes germline
+# variants with config tumor_only, and those are its germline neighbours (germline_from_tumor).
 
 
 include: "functions/calling.smk"
@@ -52,12 +54,13 @@ rule call_freebayes:
         alt_count=config["calling"]["freebayes"]["min_alternate_count"],
         mapq=config["calling"]["freebayes"]["min_mapping_quality"],
         baseq=config["calling"]["freebayes"]["min_base_quality"],
+        bams=get_dna_bams,
     shell:
         "(freebayes --fasta-reference {input.fasta:q} --targets {input.bed:q}"
         " --pooled-continuous --haplotype-length 0"
         " --min-alternate-fraction {params.fraction} --min-alternate-count {params.alt_count}"
         " --min-mapping-quality {params.mapq} --min-base-quality {params.baseq}"
-        " {input.tumor:q} {input.normal:q}"
+        " {params.bams}"
         " | bcftools view --no-version --output-type z --output {output.vcf:q}"
         " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
 
@@ -89,10 +92,11 @@ rule call_bcftools:
         mapq=config["calling"]["bcftools"]["min_mapping_quality"],
         baseq=config["calling"]["bcftools"]["min_base_quality"],
         max_depth=config["calling"]["bcftools"]["max_depth"],
+        bams=get_dna_bams,
     shell:
         "(bcftools mpileup --no-version --fasta-ref {input.fasta:q} --regions-file {input.bed:q}"
         " --annotate FORMAT/AD,FORMAT/DP --min-MQ {params.mapq} --min-BQ {params.baseq}"
-        " --max-depth {params.max_depth} --output-type u {input.tumor:q} {input.normal:q}"
+        " --max-depth {params.max_depth} --output-type u {params.bams}"
         " | bcftools norm --no-version --multiallelics -any --output-type u"
         " | bcftools view --no-version --output-type z --output {output.vcf:q}"
         ' --include \'ALT!="<*>" && FMT/AD[0:1]>={params.alt_count}'
@@ -128,9 +132,8 @@ rule mutect2_normal_name:
 
 rule call_mutect2:
     input:
+        unpack(get_mutect2_normal),
         tumor=get_tumor_bam,
-        normal=get_normal_bam,
-        normal_name="results/{sample}/calls/mutect2/normal_sample.txt",
         fasta=config["reference"]["fasta"],
         dict=REFERENCE_DICT,
         bed="results/regions/{region}.bed",
@@ -151,9 +154,10 @@ rule call_mutect2:
     params:
         options=get_mutect2_options,
         java=get_java_heap,
+        normal=get_mutect2_normal_arguments,
     shell:
         "gatk --java-options {params.java} Mutect2 --reference {input.fasta:q}"
-        ' --input {input.tumor:q} --input {input.normal:q} --normal-sample "$(cat {input.normal_name:q})"'
+        " --input {input.tumor:q} {params.normal}"
         " --intervals {input.bed:q} --native-pair-hmm-threads {threads} {params.options}"
         " --output {output.vcf:q} > {log:q} 2>&1"
 
@@ -266,6 +270,8 @@ rule gather_calls:
         index="results/{sample}/calls/{caller}/raw.vcf.gz.tbi",
     log:
         "logs/gather_calls/{sample}/{caller}.log",
+    benchmark:
+        "benchmarks/gather_calls/{sample}/{caller}.tsv"
     wildcard_constraints:
         caller="freebayes|bcftools|strelka2",
     conda:
@@ -294,6 +300,8 @@ rule prepare_calls:
         skipped="results/{sample}/calls/{caller}/skipped.tsv",
     log:
         "logs/prepare_calls/{sample}/{caller}.log",
+    benchmark:
+        "benchmarks/prepare_calls/{sample}/{caller}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -316,6 +324,8 @@ rule normalise_calls:
         index="results/{sample}/calls/{caller}/candidates.vcf.gz.tbi",
     log:
         "logs/normalise_calls/{sample}/{caller}.log",
+    benchmark:
+        "benchmarks/normalise_calls/{sample}/{caller}.tsv"
     conda:
         "../envs/calling.yaml"
     threads: 1
@@ -337,6 +347,8 @@ rule consensus:
         index="results/{sample}/calls/candidates.vcf.gz.tbi",
     log:
         "logs/consensus/{sample}.log",
+    benchmark:
+        "benchmarks/consensus/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -358,6 +370,7 @@ rule select_somatic:
         normal=get_normal_bam,
         rna=get_rna_bam,
         fasta=config["reference"]["fasta"],
+        germline_resources=get_tumor_only_resources,
     output:
         evidence="results/{sample}/calls/evidence.tsv",
         vcf="results/{sample}/somatic.vcf.gz",
@@ -378,6 +391,7 @@ rule select_somatic:
         evidence=config["evidence"],
         somatic=config["somatic"],
         sanity=config["sanity"],
+        tumor_only=get_tumor_only_filters,
     script:
         "../scripts/select_somatic.py"
 
@@ -386,34 +400,38 @@ rule germline_targets:
     input:
         vcf="results/{sample}/somatic.vcf.gz",
         fasta=config["reference"]["fasta"],
-        gtf=config["reference"]["gtf"],
+        transcripts="results/reference/transcripts.pkl",
     output:
-        "results/{sample}/calls/germline/targets.bed",
+        bed="results/{sample}/calls/germline/targets.bed",
+        pieces=germline_pieces("results/{{sample}}/calls/germline/targets/{piece}.bed"),
     log:
         "logs/germline_targets/{sample}.log",
+    benchmark:
+        "benchmarks/germline_targets/{sample}.tsv"
     localrule: True
     conda:
         "../envs/neoag.yaml"
     params:
         flank=config["germline"]["flank"],
+        gtf=config["reference"]["gtf"],
     script:
         "../scripts/germline_targets.py"
 
 
 rule call_germline:
     # freebayes on the normal alone, near the somatic variants and in the exons of their
-    # transcripts (no targets: an empty VCF).
+    # transcripts (no targets: an empty VCF); one job per piece of the windows (calling.germline_scatter_jobs).
     input:
         normal=get_normal_bam,
         fasta=config["reference"]["fasta"],
-        bed="results/{sample}/calls/germline/targets.bed",
+        bed="results/{sample}/calls/germline/targets/{piece}.bed",
     output:
-        vcf="results/{sample}/calls/germline/calls.vcf.gz",
-        index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
+        vcf="results/{sample}/calls/germline/scatter/{piece}.vcf.gz",
+        index="results/{sample}/calls/germline/scatter/{piece}.vcf.gz.tbi",
     log:
-        "logs/call_germline/{sample}.log",
+        "logs/call_germline/{sample}/{piece}.log",
     benchmark:
-        "benchmarks/call_germline/{sample}.tsv"
+        "benchmarks/call_germline/{sample}/{piece}.tsv"
     conda:
         "../envs/calling.yaml"
     threads: 1
@@ -432,6 +450,28 @@ rule call_germline:
         " --output-type z --output {output.vcf:q} && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
 
 
+rule gather_germline:
+    # The pieces' calls in order (the windows are sorted and never cut: the same records as one
+    # freebayes run over targets.bed); pieces without windows (no sample column) are left out.
+    input:
+        beds=germline_pieces("results/{{sample}}/calls/germline/targets/{piece}.bed"),
+        vcfs=germline_pieces("results/{{sample}}/calls/germline/scatter/{piece}.vcf.gz"),
+        indexes=germline_pieces("results/{{sample}}/calls/germline/scatter/{piece}.vcf.gz.tbi"),
+    output:
+        vcf="results/{sample}/calls/germline/calls.vcf.gz",
+        index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
+    log:
+        "logs/gather_germline/{sample}.log",
+    localrule: True
+    conda:
+        "../envs/calling.yaml"
+    shell:
+        "(beds=({input.beds:q}); called=(); i=0; for vcf in {input.vcfs:q}; do"
+        ' if [ -s "${{beds[$i]}}" ]; then called+=("$vcf"); fi; i=$((i + 1)); done;'
+        ' if [ ${{#called[@]}} -gt 0 ]; then bcftools concat --no-version --output-type z --output {output.vcf:q} "${{called[@]}}";'
+        " else cp {input.vcfs[0]:q} {output.vcf:q}; fi && tabix --preset vcf --force {output.vcf:q}) 2> {log:q}"
+
+
 rule select_germline:
     input:
         calls="results/{sample}/calls/germline/calls.vcf.gz",
@@ -448,7 +488,7 @@ rule select_germline:
     benchmark:
         "benchmarks/select_germline/{sample}.tsv"
     wildcard_constraints:
-        sample=sample_pattern(READ_SAMPLES),
+        sample=sample_pattern(PAIRED_SAMPLES),
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -535,3 +575,29 @@ rule germline_from_vcf:
         "(printf '##fileformat=VCFv4.2\\n#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\n'"
         " | bcftools view --no-version --output-type z --output {output.vcf:q}"
         " && tabix --preset vcf {output.vcf:q}) 2> {log:q}"
+
+
+rule germline_from_tumor:
+    # Tumor-only: no normal to call germline variants in; the candidates rejected as known germline
+    # variants (panel of normals, population AF) at a germline-like tumor VAF are the neighbours.
+    input:
+        evidence="results/{sample}/calls/evidence.tsv",
+        fasta=config["reference"]["fasta"],
+    output:
+        vcf="results/{sample}/calls/germline.vcf.gz",
+        index="results/{sample}/calls/germline.vcf.gz.tbi",
+    log:
+        "logs/germline_from_tumor/{sample}.log",
+    wildcard_constraints:
+        sample=sample_pattern(TUMOR_ONLY_SAMPLES),
+    conda:
+        "../envs/neoag.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_by_input(1000, 10, "evidence"),
+        runtime=scaled(30),
+    params:
+        hom_vaf=config["germline"]["hom_normal_vaf"],
+        min_vaf=config["somatic"]["germline_normal_vaf"],
+    script:
+        "../scripts/germline_from_tumor.py"

@@ -14,6 +14,7 @@ from neoag.errors import NeoagInputError  # noqa: E402
 from neoag.preflight import run_preflight  # noqa: E402
 from neoag.preflight.config import check_config_schema, type_by_schema  # noqa: E402
 from neoag.calling.regions import plan_regions  # noqa: E402
+from neoag.preflight.sheet import sample_kind  # noqa: E402
 
 CONFIG_SCHEMA = WORKFLOW_DIR / "config/schemas/config.schema.yaml"
 
@@ -120,7 +121,7 @@ def get_tumor_bam(wildcards):
 
 
 def get_normal_bam(wildcards):
-    """The normal BAM/CRAM, or nothing for a VCF-only sample."""
+    """The normal BAM/CRAM, or nothing for a VCF-only or tumor-only sample."""
     return samples.loc[wildcards.sample, "normal_bam"] or []
 
 
@@ -133,6 +134,15 @@ def sample_pattern(names):
 # somatic_from_vcf instead of select_somatic, no germline calling, no read-backed phasing).
 VCF_ONLY_SAMPLES = [name for name in samples.index if not samples.loc[name, "tumor_bam"]]
 READ_SAMPLES = [name for name in samples.index if name not in VCF_ONLY_SAMPLES]
+# Tumor-only samples (tumor_bam, no normal_bam): neoag's own tumor evidence, germline variants
+# removed by config tumor_only (select_somatic), germline neighbours from those (germline_from_tumor).
+TUMOR_ONLY_SAMPLES = [name for name in READ_SAMPLES if not samples.loc[name, "normal_bam"]]
+PAIRED_SAMPLES = [name for name in READ_SAMPLES if name not in TUMOR_ONLY_SAMPLES]
+
+
+def get_sample_kind(wildcards):
+    """tumor_normal, tumor_only or vcf_only (neoag.preflight.sheet.sample_kind)."""
+    return sample_kind(samples.loc[wildcards.sample].to_dict())
 
 
 def get_rna_bam(wildcards):

@@ -22,6 +22,8 @@ rule multiqc_content:
         general_stats="results/{sample}/multiqc/neoag_general_stats_mqc.yaml",
     log:
         "logs/multiqc_content/{sample}.log",
+    benchmark:
+        "benchmarks/multiqc_content/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -46,6 +48,8 @@ rule multiqc:
         data=directory("results/multiqc/multiqc_data"),
     log:
         "logs/multiqc.log",
+    benchmark:
+        "benchmarks/multiqc.tsv"
     conda:
         "../envs/multiqc.yaml"
     threads: 1
@@ -70,6 +74,8 @@ rule pvacview_export:
         metrics="results/{sample}/pvacview/{sample}.all_epitopes.aggregated.metrics.json",
     log:
         "logs/pvacview_export/{sample}.log",
+    benchmark:
+        "benchmarks/pvacview_export/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1

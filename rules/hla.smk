@@ -90,6 +90,8 @@ rule hla_alleles:
         report="results/{sample}/hla/typing_report.tsv",
     log:
         "logs/hla_alleles/{sample}.log",
+    benchmark:
+        "benchmarks/hla_alleles/{sample}.tsv"
     localrule: True
     conda:
         "../envs/neoag.yaml"

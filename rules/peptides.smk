@@ -9,6 +9,8 @@ rule peptides:
         "results/{sample}/peptides/peptides.tsv",
     log:
         "logs/peptides/{sample}.log",
+    benchmark:
+        "benchmarks/peptides/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1

@@ -45,7 +45,8 @@ rule rank:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=mem_by_input(2000, 100, "peptides", "annotations", "evidence"),
+        # ranked per group of variants: 500 MiB at 0.23 M epitope rows, 660 MiB at 2.3 M (bench/README.md)
+        mem_mb=mem_by_input(600, 4, "peptides", "annotations", "evidence", "scores"),
         runtime=scaled(30),
     params:
         filters=config["filters"],

@@ -14,6 +14,8 @@ rule annotate_somatic_vcf:
         index="results/{sample}/somatic.neoag.vcf.gz.tbi",
     log:
         "logs/annotate_somatic_vcf/{sample}.log",
+    benchmark:
+        "benchmarks/annotate_somatic_vcf/{sample}.tsv"
     group:
         "results"
     conda:
@@ -46,6 +48,8 @@ rule report:
         ),
     log:
         "logs/report/{sample}.log",
+    benchmark:
+        "benchmarks/report/{sample}.tsv"
     # Not in the "results" group: the report reads the cohort summary, which reads every
     # sample's ranking, so grouping it with rank would make a cycle between group and cohort.
     conda:
@@ -58,6 +62,7 @@ rule report:
     params:
         filters=config["filters"],
         tiers=config["tiers"],
+        tumor_only=get_tumor_only_filters,
     script:
         "../scripts/report.py"
 
@@ -66,7 +71,7 @@ rule cohort_summary:
     input:
         variants=expand("results/{sample}/variants.tsv", sample=samples.index),
         candidates=expand("results/{sample}/candidates.tsv", sample=samples.index),
-        gtf=config["reference"]["gtf"],
+        transcripts="results/reference/transcripts.pkl",
     output:
         summary=report("results/cohort/summary.tsv", category="Cohort", labels={"file": "summary"}),
         shared=report(
@@ -76,6 +81,8 @@ rule cohort_summary:
         ),
     log:
         "logs/cohort_summary.log",
+    benchmark:
+        "benchmarks/cohort_summary.tsv"
     conda:
         "../envs/report.yaml"  # report.cohort reaches the HTML page's modules (jinja2, matplotlib)
     threads: 1
@@ -84,6 +91,7 @@ rule cohort_summary:
         runtime=scaled(30),
     params:
         samples=list(samples.index),
+        gtf=config["reference"]["gtf"],
         callable_mb=config["cohort"]["callable_mb"],
     script:
         "../scripts/cohort_summary.py"
@@ -98,6 +106,8 @@ rule cohort_report:
         report("results/cohort/report.html", category="Cohort", labels={"file": "cohort report"}),
     log:
         "logs/cohort_report.log",
+    benchmark:
+        "benchmarks/cohort_report.tsv"
     conda:
         "../envs/report.yaml"
     threads: 1
@@ -115,6 +125,8 @@ rule manifest:
         "results/manifest.json",
     log:
         "logs/manifest.log",
+    benchmark:
+        "benchmarks/manifest.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -124,5 +136,6 @@ rule manifest:
     params:
         config=config,
         samples=samples.to_dict("records"),
+        sample_kinds={name: sample_kind(row.to_dict()) for name, row in samples.iterrows()},
     script:
         "../scripts/manifest.py"

@@ -14,6 +14,8 @@ checkpoint plan_scoring:
         directory("results/{sample}/scores/chunks"),
     log:
         "logs/plan_scoring/{sample}.log",
+    benchmark:
+        "benchmarks/plan_scoring/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -60,6 +62,8 @@ rule gather_scores:
         "results/{sample}/scores/scores.npz",
     log:
         "logs/score/{sample}.log",
+    benchmark:
+        "benchmarks/gather_scores/{sample}.tsv"
     conda:
         "../envs/neoag.yaml"
     threads: 1
@@ -78,6 +82,8 @@ rule export_scores:
         "results/{sample}/scores/scores.tsv",
     log:
         "logs/export_scores/{sample}.log",
+    benchmark:
+        "benchmarks/export_scores/{sample}.tsv"
     group:
         "results"
     conda:

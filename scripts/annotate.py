@@ -13,7 +13,7 @@ annotation = snakemake.params.annotation
 run_step(
     annotate_vcf,
     vcf_path=snakemake.input.vcf,
-    gtf_path=snakemake.input.gtf,
+    gtf_path=snakemake.params.gtf,
     fasta_path=snakemake.input.fasta,
     out_path=snakemake.output[0],
     transcripts=annotation["transcripts"],
@@ -28,4 +28,5 @@ run_step(
     read_filters=ReadFilters(**snakemake.params.evidence),
     peptide_lengths=tuple(snakemake.params.peptides["lengths"]),
     flank_length=snakemake.params.peptides["flank_length"],
+    transcripts_cache=snakemake.input.transcripts,
 )

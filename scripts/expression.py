@@ -10,6 +10,7 @@ from neoag.step import run_step
 run_step(
     normalise_expression,
     table_path=snakemake.input.table[0],
-    gtf_path=snakemake.input.gtf,
+    gtf_path=snakemake.params.gtf,
     out_path=snakemake.output[0],
+    transcripts_cache=snakemake.input.transcripts,
 )

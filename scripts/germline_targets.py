@@ -12,6 +12,8 @@ run_step(
     somatic_vcf=snakemake.input.vcf,
     fai_path=snakemake.input.fasta + ".fai",
     flank=snakemake.params.flank,
-    bed_path=snakemake.output[0],
-    gtf_path=snakemake.input.gtf,
+    bed_path=snakemake.output.bed,
+    piece_beds=list(snakemake.output.pieces),
+    gtf_path=snakemake.params.gtf,
+    transcripts_cache=snakemake.input.transcripts,
 )

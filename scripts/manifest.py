@@ -15,4 +15,5 @@ run_step(
     inputs=inputs,
     models_dir=snakemake.input.models,
     out=snakemake.output[0],
+    sample_kinds=snakemake.params.sample_kinds,
 )

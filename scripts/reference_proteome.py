@@ -1,4 +1,4 @@
-"""Snakemake adapter: GTF + genome FASTA -> the reference proteome (protein FASTA)."""
+"""Snakemake adapter: the parsed GTF + genome FASTA -> the reference proteome (protein FASTA)."""
 
 import sys
 
@@ -9,7 +9,8 @@ from neoag.step import run_step
 
 run_step(
     write_reference_proteome,
-    gtf_path=snakemake.input.gtf,
+    gtf_path=snakemake.params.gtf,
     fasta_path=snakemake.input.fasta,
     out_fasta=snakemake.output[0],
+    transcripts_cache=snakemake.input.transcripts,
 )

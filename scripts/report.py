@@ -23,4 +23,5 @@ run_step(
     typing_report_tsv=snakemake.input.typing_report,
     skipped_tsvs=list(snakemake.input.skipped),
     cohort_summary_tsv=snakemake.input.cohort_summary,
+    tumor_only=snakemake.params.tumor_only,
 )

@@ -2,6 +2,13 @@
 import re
 import shlex
 
+
+def germline_pieces(pattern):
+    """The pattern's paths for each piece of the germline target windows (calling.germline_scatter_jobs)."""
+    count = config["calling"]["germline_scatter_jobs"]
+    return [pattern.format(piece=f"piece{i:03d}") for i in range(1, count + 1)]
+
+
 # The selected callers, each once, in config order (preflight checked calling.min_callers).
 CALLERS = list(dict.fromkeys(config["calling"]["callers"]))
 
@@ -104,3 +111,38 @@ def get_strelka2_options(wildcards, input):
     if config["calling"]["strelka2"]["exome"]:
         arguments.append("--exome")
     return " ".join(arguments)
+
+
+def get_dna_bams(wildcards):
+    """The tumor BAM and the normal BAM (none for a tumor-only sample), quoted for a shell command."""
+    return " ".join(shlex.quote(path) for path in [get_tumor_bam(wildcards), get_normal_bam(wildcards)] if path)
+
+
+def get_mutect2_normal(wildcards):
+    """The normal BAM and its read-group name file for Mutect2; none for a tumor-only sample."""
+    if not get_normal_bam(wildcards):
+        return {}
+    return {
+        "normal": get_normal_bam(wildcards),
+        "normal_name": f"results/{wildcards.sample}/calls/mutect2/normal_sample.txt",
+    }
+
+
+def get_mutect2_normal_arguments(wildcards, input):
+    """--input NORMAL --normal-sample NAME, or nothing (Mutect2's tumor-only mode)."""
+    if "normal" not in input.keys():
+        return ""
+    return f'--input {shlex.quote(input.normal)} --normal-sample "$(cat {shlex.quote(input.normal_name)})"'
+
+
+def get_tumor_only_filters(wildcards):
+    """config tumor_only, for a tumor-only sample's somatic decision (None for the others)."""
+    return config["tumor_only"] if wildcards.sample in TUMOR_ONLY_SAMPLES else None
+
+
+def get_tumor_only_resources(wildcards):
+    """The germline resource VCFs of a tumor-only sample (a new file reruns its decision); none for
+    the others (their indexes, .tbi or .csi, checked by the preflight)."""
+    if wildcards.sample not in TUMOR_ONLY_SAMPLES:
+        return []
+    return [config["tumor_only"][key] for key in ("panel_of_normals", "population_vcf") if config["tumor_only"][key]]

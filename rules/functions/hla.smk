@@ -2,8 +2,11 @@
 
 
 def get_hla_source_alignments(wildcards):
-    """The BAM/CRAM that HLA reads are taken from (config hla.source_bam) and the genome (for CRAM)."""
+    """The BAM/CRAM that HLA reads are taken from (config hla.source_bam; the tumor for a tumor-only
+    sample) and the genome (for CRAM)."""
     column = "normal_bam" if config["hla"]["source_bam"] == "normal" else "tumor_bam"
+    if not samples.loc[wildcards.sample, column]:
+        column = "tumor_bam"  # a tumor-only sample: typed from the tumor
     return {"bam": samples.loc[wildcards.sample, column], "fasta": config["reference"]["fasta"]}
 
 

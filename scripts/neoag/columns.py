@@ -22,6 +22,9 @@ VARIANT_KEY = {
 
 # A VCF-only sample (no BAMs; neoag.calling.from_vcf) fills these from the caller's FORMAT fields
 # (tumor_dna_*) and leaves normal_dna_* empty: not measured (docs/output.md, Somatic status).
+# A tumor-only sample (no normal BAM) leaves normal_dna_* empty too; it has no column of its own
+# (the tables keep their columns): somatic.vcf.gz's header line ##neoag_somatic_decision=tumor_only,
+# the report's summary and manifest.json's sample_kinds flag it (docs/output.md, Somatic status).
 EVIDENCE = {
     "tumor_dna_depth": "tumor DNA fragments informative at the variant (support REF, ALT or another "
     "allele called at the site) that pass the read filters",
@@ -46,7 +49,8 @@ EVIDENCE_TABLE = {
     **VARIANT_KEY,
     **EVIDENCE,
     **CALLER,
-    "somatic_status": "somatic, or why the candidate is not somatic (see docs/output.md)",
+    "somatic_status": "somatic, or why the candidate is not somatic (see docs/output.md; tumor-only samples: "
+    "panel_of_normals, population_af)",
 }
 
 EXPRESSION = {

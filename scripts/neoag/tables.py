@@ -8,6 +8,9 @@ import pandas as pd
 
 from neoag.columns import BOOLEAN, NUMERIC
 
+# How every table is written (to_csv arguments): tabs, no index, empty missing values, 6 significant digits.
+TSV_FORMAT = dict(sep="\t", index=False, na_rep="", float_format="%.6g", lineterminator="\n")
+
 
 def write_table(frame: pd.DataFrame, path: str, columns: dict[str, str]) -> None:
     """Write frame's columns in the documented order; empty cells for missing values.
@@ -18,17 +21,32 @@ def write_table(frame: pd.DataFrame, path: str, columns: dict[str, str]) -> None
     missing = [name for name in columns if name not in frame.columns]
     if missing:
         raise KeyError(f"table {path} lacks documented columns {missing}")
-    frame.loc[:, list(columns)].to_csv(path, sep="\t", index=False, na_rep="", float_format="%.6g", lineterminator="\n")
+    frame.loc[:, list(columns)].to_csv(path, **TSV_FORMAT)
 
 
-def read_table(path: str) -> pd.DataFrame:
+def table_rows(frame: pd.DataFrame, columns: dict[str, str] | list[str]) -> list[str]:
+    """The rows (no header) that write_table writes for frame, one string each, with its newline.
+
+    For tables written in parts (ranking.runs): each cell is formatted on its own,
+    so the rows are the same bytes whichever part a row is written with.
+    """
+    if frame.empty:
+        return []
+    text = frame.loc[:, list(columns)].to_csv(None, header=False, **TSV_FORMAT)
+    rows = [row + "\n" for row in text.split("\n")[:-1]]
+    if len(rows) != len(frame):
+        raise ValueError(f"{len(frame)} rows gave {len(rows)} lines: a cell holds a line break")
+    return rows
+
+
+def read_table(path: str, columns: list[str] | None = None) -> pd.DataFrame:
     """Read a neoag TSV with the column types of columns.py.
 
     Columns in columns.NUMERIC become numbers (empty -> NaN), columns in
     columns.BOOLEAN become True/False; all others stay text, empty cells as ''
-    ('NA' is a peptide, not a missing value).
+    ('NA' is a peptide, not a missing value). columns: read only these.
     """
-    return _typed(pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False), path)
+    return _typed(pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, usecols=columns), path)
 
 
 def read_table_chunks(path: str, columns: list[str], rows: int = 100_000) -> Iterator[pd.DataFrame]:

@@ -193,8 +193,7 @@ def read_gtf(path: str, fasta: str | None = None) -> list[Transcript]:
     followed by one (a CDS that excludes the stop, from a converter that drops
     stop_codon rows) gets that stop in its coding span (stop_from_sequence).
     """
-    with open_text(path) as handle:
-        transcripts = _transcripts_from_lines(handle, path)
+    transcripts, _ = read_gtf_text(path)
     if fasta is None or not any(t.stop_inferable for t in transcripts):
         return transcripts
     import pysam
@@ -203,14 +202,26 @@ def read_gtf(path: str, fasta: str | None = None) -> list[Transcript]:
         return stop_from_sequence(transcripts, genome_fetch(genome))
 
 
-def _transcripts_from_lines(lines: Iterable[str], path: str) -> list[Transcript]:
+def read_gtf_text(path: str) -> tuple[list[Transcript], dict[str, str]]:
+    """(the protein-coding transcripts as the GTF alone gives them, sorted by position; transcript_id ->
+    gene_id of every transcript of any biotype, from its transcript and exon rows, in order of appearance).
+    One pass over the text; read_gtf adds the stop codons found in the genome."""
+    genes: dict[str, str] = {}
+    with open_text(path) as handle:
+        return _transcripts_from_lines(handle, path, genes), genes
+
+
+def _transcripts_from_lines(lines: Iterable[str], path: str, genes: dict[str, str] | None = None) -> list[Transcript]:
     records: dict[tuple[str, str], dict] = {}
     for line_number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
             continue
         row = _gtf_row(line, path, line_number)
-        if row is not None:
-            _add_row(records, *row)
+        if row is None:
+            continue
+        _add_row(records, *row)
+        if genes is not None and row[1] in ("transcript", "exon") and "gene_id" in row[5]:
+            genes.setdefault(row[5]["transcript_id"][0], row[5]["gene_id"][0])
     transcripts = [_transcript(*key, record) for key, record in records.items() if record["CDS"]]
     return sorted(transcripts, key=lambda t: (t.chrom, t.coding_start, t.transcript_id))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from neoag.errors import NeoagInputError
 from neoag.variants import Variant, unsupported_allele_reason
@@ -207,3 +208,35 @@ def read_vcf_alleles(path: str) -> Iterator[VcfAllele]:
 def variants_of(alleles: Iterable[Allele]) -> list[Variant]:
     """The Variants of the alleles that can be one (skip_reason None), in order."""
     return [allele.variant for allele in alleles if not allele.skip_reason]
+
+
+def csq_field_names(description: str) -> list[str] | None:
+    """Field names from a CSQ header's Description ("... Format: Allele|Consequence|..."); None
+    when it has no 'Format:'."""
+    if "Format:" not in description:
+        return None
+    return [name.strip() for name in description.split("Format:", 1)[1].strip().strip('"').split("|")]
+
+
+def parse_csq(values: tuple[str, ...] | str, fields: list[str]) -> list[dict[str, str]]:
+    """CSQ entries as dicts (values URL-decoded: VEP writes '=' as %3D, ';' as %3B)."""
+    if isinstance(values, str):
+        values = tuple(values.split(","))
+    entries = []
+    for value in values:
+        parts = value.split("|")
+        parts += [""] * (len(fields) - len(parts))
+        entries.append({name: unquote(part) for name, part in zip(fields, parts)})
+    return entries
+
+
+def vep_alleles(ref: str, alts: list[str]) -> list[str]:
+    """The Allele strings VEP writes for the ALTs of one VCF record.
+
+    When REF and every ALT start with the same base, VEP removes it; an empty
+    allele becomes '-'.
+    """
+    alleles = [ref, *alts]
+    if all(a and a[0] == ref[0] for a in alleles) and not any(a.startswith("<") for a in alleles):
+        alleles = [a[1:] for a in alleles]
+    return [a or "-" for a in alleles[1:]]

@@ -39,7 +39,9 @@ class Case:
 
 CASES = [
     # -- the sample sheet --------------------------------------------------------------------
-    Case("sheet_missing_column", "preflight", "error", ("line 2", "column normal_bam: empty", "VCF-only"),
+    Case("sheet_normal_without_tumor", "preflight", "error", ("line 2", "column tumor_bam: empty, but normal_bam is given", "tumor-only", "VCF-only"),
+         "sheet", {"header": "sample\tnormal_bam\thla_alleles", "rows": ["p1\t{normal}\tHLA-A*02:01"]}),
+    Case("sheet_tumor_only_without_germline_filter", "preflight", "ok", ("line 2", "tumor-only, and neither", "pass as somatic"),
          "sheet", {"header": "sample\ttumor_bam\thla_alleles", "rows": ["p1\t{tumor}\tHLA-A*02:01"]}),
     Case("sheet_space_in_id", "preflight", "error", ("line 2", "'p 1'", "Rename the sample"),
          "sheet", {"sample": "p 1"}),

@@ -49,3 +49,22 @@ def test_a_cohort_of_two_samples_builds(tmp_path):
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     counts = jobs_per_rule(completed.stdout + completed.stderr)
     assert counts.get("rank") == 2 and counts.get("report") == 2 and counts.get("cohort_summary") == 1, counts
+
+
+def test_a_cohort_of_a_paired_and_a_tumor_only_sample_builds(tmp_path):
+    """Each sample takes its own germline rules: select_germline for the pair, germline_from_tumor
+    for the tumor-only sample (no normal to call in); both have select_somatic and a report."""
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text(
+        "sample\ttumor_bam\tnormal_bam\thla_alleles\n"
+        f"pair\t{DEMO / 'tumor.bam'}\t{DEMO / 'normal.bam'}\t{ALLELES}\n"
+        f"tonly\t{DEMO / 'tumor.bam'}\t\t{ALLELES}\n"
+    )
+    completed = dry_run("--config", f"samples={sheet}")
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    counts = jobs_per_rule(completed.stdout + completed.stderr)
+    assert counts.get("select_somatic") == 2 and counts.get("report") == 2, counts
+    # call_germline runs once per piece (calling.germline_scatter_jobs, 4 by default), for the pair only.
+    assert counts.get("select_germline") == 1 and counts.get("gather_germline") == 1, counts
+    assert counts.get("call_germline") == 4, counts
+    assert counts.get("germline_from_tumor") == 1, counts

@@ -5,6 +5,8 @@ full (tumor + normal BAMs, sheet alleles) run. The differences are explained in 
   BAM, given as the sample sheet's hla_fastq1/hla_fastq2, typed alleles scored.
 - VCF-only: the full run's somatic variants written as a Mutect2-style VCF (a TUMOR column with
   AD and DP from the full run's tumor evidence), no tumor_bam/normal_bam, the sheet's alleles.
+- Tumor-only: the demo tumor BAM without its normal, no sheet alleles (typed from the tumor); without
+  a germline filter, then with a gnomAD-style population-AF VCF of the full run's germline sites.
 """
 
 import gzip
@@ -218,3 +220,93 @@ def test_vcf_only_from_a_sites_only_vep_vcf_ranks_with_the_missing_depth_visible
     assert set(epitopes.variant_id) == set(read(full_run / "variants.tsv").variant_id)
     assert epitopes.filter_reasons.str.contains("low_tumor_dna_depth").all()
     assert len(read(results / "candidates.tsv")) == 0
+
+
+def gnomad_style_vcf(full_evidence: pd.DataFrame, path: Path) -> str:
+    """A gnomAD-style sites VCF (INFO AC, AN, AF Number=A; bgzipped, tabix) of the sites the full run
+    found germline in the normal: the demo's three planted germline variants and the HLA genes'
+    differences from the genome's chr6 backbone. chr2:3458 is multi-allelic (a rare second ALT), and
+    the somatic chr2:6550 T>A is in it at a hotspot-like AF of 2e-05, below the maximum."""
+    import pysam
+
+    germline = full_evidence[full_evidence.somatic_status == "germline"]
+    contigs = [line.split("\t")[:2] for line in (DEMO / "genome.fa.fai").read_text().splitlines()]
+    lines = [
+        "##fileformat=VCFv4.2",
+        '##INFO=<ID=AC,Number=A,Type=Integer,Description="Alternate allele count">',
+        '##INFO=<ID=AN,Number=1,Type=Integer,Description="Total number of alleles">',
+        '##INFO=<ID=AF,Number=A,Type=Float,Description="Alternate allele frequency">',
+        *(f"##contig=<ID={name},length={length}>" for name, length in contigs),
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+    ]
+    records = [(row.chrom, int(row.pos), row.ref, row.alt, "AC=3100;AN=10000;AF=0.31") for row in germline.itertuples()]
+    records = [r if r[:2] != ("chr2", 3458) else (*r[:3], "C,G", "AC=3100,1;AN=10000;AF=0.31,0.0001") for r in records]
+    records.append(("chr2", 6550, "T", "A", "AC=2;AN=100000;AF=2e-05"))
+    for chrom, pos, ref, alt, info in sorted(records, key=lambda r: (r[0], r[1])):
+        lines.append(f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t.\tPASS\t{info}")
+    path.write_text("\n".join(lines) + "\n")
+    return pysam.tabix_index(str(path), preset="vcf", force=True)
+
+
+def test_tumor_only_leaks_germline_variants_without_a_filter_and_removes_them_with_population_af(full_run, tmp_path):
+    """The demo tumor BAM alone (no normal, no sheet alleles): without a germline filter the three
+    planted germline variants (and the HLA genes' differences on chr6) pass as somatic; with a
+    population-AF VCF they are rejected as population_af, the same 18 somatic variants of the genes
+    come out with the full run's peptides, and the known germline chr2:3458 is again the in-cis
+    neighbour of chr2:3452. HLA typed from the tumor."""
+    full_evidence = read(full_run / "calls" / "evidence.tsv")
+    sheet = write_sheet(
+        tmp_path / "samples.tsv", tumor_bam=str(DEMO / "tumor.bam"), rna_bam=str(DEMO / "tumor_rna.bam")
+    )
+    workdir = tmp_path / "run"
+    results = workdir / "results" / "demo"
+    completed = run_snakemake(workdir, "--config", f"samples={sheet}")
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    assert "tumor-only, and neither tumor_only.panel_of_normals nor tumor_only.population_vcf" in completed.stderr
+    assert not (workdir / "logs" / "call_germline").exists() and not (workdir / "logs" / "select_germline").exists()
+    alleles = read(results / "hla" / "alleles.tsv")
+    assert set(alleles.source) == {"builtin"}
+    assert sorted(alleles.allele) == sorted(read(full_run / "hla" / "alleles.tsv").allele)
+    assert "tumor.bam" in (workdir / "logs" / "hla_reads" / "demo.log").read_text()  # typed from the tumor
+
+    full_status = dict(zip(full_evidence.variant_id, full_evidence.somatic_status))
+    evidence = read(results / "calls" / "evidence.tsv")
+    assert set(evidence.normal_dna_depth) == {""}
+    somatic = set(evidence.variant_id[evidence.somatic_status == "somatic"])
+    full_somatic = {v for v, status in full_status.items() if status == "somatic"}
+    leaked = {v for v in somatic - full_somatic if not v.startswith("chr6")}
+    planted = read(DEMO / "truth.tsv").query("origin == 'germline'")
+    assert leaked == {f"{r.chrom}:{r.pos}:{r.ref}:{r.alt}" for r in planted.itertuples()}
+    assert full_somatic <= somatic
+    epitopes = read(results / "all_epitopes.tsv")
+    assert {"chr1:2412:G:T", "chr2:3458:A:C"} <= set(epitopes.variant_id)  # germline missense peptides
+
+    population = gnomad_style_vcf(full_evidence, tmp_path / "gnomad.sites.vcf")
+    completed = run_snakemake(workdir, "--config", f"samples={sheet}", f"tumor_only={{population_vcf: {population}}}")
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    evidence = read(results / "calls" / "evidence.tsv")
+    status = dict(zip(evidence.variant_id, evidence.somatic_status))
+    assert {v for v, s in status.items() if s == "population_af"} == {
+        v for v, s in full_status.items() if s == "germline"
+    }
+    assert status["chr2:6550:T:A"] == "somatic"  # in gnomAD at 2e-05
+    somatic = {v for v, s in status.items() if s == "somatic"}
+    extra = somatic - full_somatic
+    assert somatic >= full_somatic and all(full_status[v] in ("low_normal_depth", "normal_alt_support") for v in extra)
+    assert extra and all(v.startswith("chr6") for v in extra)  # no gene there: no peptides
+    header = gzip.open(results / "somatic.vcf.gz", "rt").read()
+    assert "##neoag_somatic_decision=tumor_only" in header
+    assert "TUMOR-ONLY sample (no normal BAM)" in (results / "report.html").read_text()
+    assert '"demo": "tumor_only"' in (workdir / "results" / "manifest.json").read_text()
+    germline = gzip.open(results / "calls" / "germline.vcf.gz", "rt").read()
+    assert "chr2\t3458\t.\tA\tC" in germline
+
+    full, only = read(full_run / "variants.tsv"), read(results / "variants.tsv")
+    assert set(only.variant_id) - set(full.variant_id) == extra
+    only = only[only.variant_id.isin(full.variant_id)]
+    measured = [c for c in full.columns if not c.startswith("normal_dna")]
+    assert only[measured].reset_index(drop=True).equals(full[measured])  # cis_variants included
+    for table in ("all_epitopes.tsv", "candidates.tsv"):
+        full, only = read(full_run / table), read(results / table)
+        measured = [c for c in full.columns if not c.startswith("normal_dna")]
+        assert only[measured].equals(full[measured]), table

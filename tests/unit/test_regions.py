@@ -158,3 +158,15 @@ def test_scatter_jobs_edge_cases(fai):
     assert len(plan_regions(fai, scatter_jobs=5000)) == 1800  # never more jobs than bases
     with pytest.raises(NeoagInputError, match="scatter_size .* and calling.scatter_jobs .* are both set"):
         plan_regions(fai, scatter_size=400, scatter_jobs=3)
+
+
+def test_germline_windows_are_grouped_whole_and_in_order():
+    from neoag.calling.regions import whole_interval_groups
+
+    windows = [("chr1", 0, 100), ("chr1", 200, 210), ("chr1", 300, 400), ("chr2", 0, 10), ("chr2", 50, 150)]
+    groups = whole_interval_groups(windows, 3)
+    assert [w for group in groups for w in group] == windows  # nothing cut, nothing moved
+    # each goes by its middle base (50, 105 | 160 | 215, 270 of 320 bases)
+    assert [sum(e - s for _, s, e in group) for group in groups] == [110, 100, 110]
+    assert whole_interval_groups([("chr1", 0, 1000)], 4) == [[], [], [("chr1", 0, 1000)], []]
+    assert whole_interval_groups([], 2) == [[], []]

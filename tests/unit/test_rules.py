@@ -56,6 +56,7 @@ SHELL = re.compile(r"^\s+shell:\n((?:\s+\".*\"\n?)+)", re.MULTILINE)
 SAFE_UNQUOTED = {
     "threads", "params.fraction", "params.alt_count", "params.mapq", "params.baseq", "params.max_depth",
     "params.java", "params.options", "params.gather[vcfs]", "params.gather[stats]", "params.extra",
+    "params.bams", "params.normal",  # the DNA BAMs (tumor-only: the tumor alone), each shlex.quote'd
 }  # fmt: skip
 
 

@@ -36,8 +36,9 @@ def test_a_vcf_only_row_needs_a_vcf_and_hla_alleles_or_fastq():
         check_bams_or_vcf_only({"vcf": "p1.vcf", "hla_alleles": " "}, where)
     with pytest.raises(NeoagInputError, match="no reads to type HLA from"):  # FASTQ but no typer
         check_bams_or_vcf_only({"vcf": "p1.vcf", "hla_fastq1": "r1.fq", "hla_fastq2": "r2.fq"}, where, typed=False)
-    with pytest.raises(NeoagInputError, match="column normal_bam: empty.*leave both tumor_bam and normal_bam empty"):
-        check_bams_or_vcf_only({"tumor_bam": "t.bam", "normal_bam": "", "vcf": "p1.vcf"}, where)
+    check_bams_or_vcf_only({"tumor_bam": "t.bam", "normal_bam": "", "vcf": "p1.vcf"}, where)  # tumor-only
+    with pytest.raises(NeoagInputError, match="column tumor_bam: empty, but normal_bam is given.*tumor-only sample"):
+        check_bams_or_vcf_only({"tumor_bam": "", "normal_bam": "n.bam", "vcf": "p1.vcf"}, where)
 
 
 def vcf_only_evidence(vcf: Path, folder: Path) -> tuple[pd.DataFrame, Path]:

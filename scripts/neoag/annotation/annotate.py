@@ -24,7 +24,8 @@ from neoag.calling.phasing import PhaseSettings
 from neoag.columns import ANNOTATION_TABLE
 from neoag.errors import NeoagInputError
 from neoag.tables import write_table
-from neoag.transcripts import Transcript, TranscriptIndex, genome_fetch, read_gtf, select_transcripts
+from neoag.transcript_cache import gtf_transcripts
+from neoag.transcripts import Transcript, TranscriptIndex, genome_fetch, select_transcripts
 from neoag.variants import Variant
 from neoag.vcf import read_vcf_alleles
 
@@ -46,6 +47,7 @@ def annotate_vcf(
     read_filters: ReadFilters | None = None,
     peptide_lengths: tuple[int, ...] = (8, 9, 10, 11),
     flank_length: int = 15,
+    transcripts_cache: str | None = None,
 ) -> pd.DataFrame:
     """One row per (variant, overlapping protein-coding transcript); one
     'intergenic' row for a variant that overlaps none, so no variant vanishes.
@@ -61,6 +63,8 @@ def annotate_vcf(
     peptide_lengths, flank_length : the peptides config; a neighbour matters
         when its residue falls within max(peptide_lengths) - 1 + flank_length
         residues of the change (it reaches a peptide or its flanks).
+    transcripts_cache : the GTF parsed by rule parse_gtf (neoag.transcript_cache);
+        without it the GTF's text is parsed here.
     """
     import pysam
 
@@ -79,10 +83,10 @@ def annotate_vcf(
         )
     if source == "vep":
         return _annotate_from_vep(
-            vcf_path, vep_vcf, fasta_path, out_path, transcripts, gtf_path, phaser, window_residues
+            vcf_path, vep_vcf, fasta_path, out_path, transcripts, gtf_path, phaser, window_residues, transcripts_cache
         )
 
-    all_transcripts = read_gtf(gtf_path, fasta_path)
+    all_transcripts = gtf_transcripts(gtf_path, fasta_path, transcripts_cache)
     selected = select_transcripts(all_transcripts, transcripts, gtf_path)
     index = TranscriptIndex(selected)
     genome = pysam.FastaFile(fasta_path)
@@ -115,6 +119,7 @@ def _annotate_from_vep(
     gtf_path: str | None = None,
     phaser: Phaser | None = None,
     window_residues: int = 0,
+    transcripts_cache: str | None = None,
 ) -> pd.DataFrame:
     """annotations.tsv from the CSQ of a VEP-annotated VCF (annotation.source: vep), with the
     phased neighbours applied as on the GTF path (vep_neighbours) when there are reads and a GTF."""
@@ -130,7 +135,12 @@ def _annotate_from_vep(
     context_counts: Counter = Counter()
     if phaser is not None and gtf_path:
         vep_neighbours(
-            rows, read_gtf(gtf_path, fasta_path), _transcript_sequences(genome), phaser, window_residues, context_counts
+            rows,
+            gtf_transcripts(gtf_path, fasta_path, transcripts_cache),
+            _transcript_sequences(genome),
+            phaser,
+            window_residues,
+            context_counts,
         )
     return _write(rows, out_path, f"VEP CSQ of {vep_vcf}", context_counts)
 

@@ -139,10 +139,18 @@ def match_ids(wanted: list[str], available: list[str]) -> dict[str, str]:
     return matched
 
 
-def normalise_expression(table_path: str, gtf_path: str, out_path: str) -> pd.DataFrame:
-    """The sample's TPMs keyed by the GTF's gene and transcript IDs -> expression.tsv."""
+def normalise_expression(
+    table_path: str, gtf_path: str, out_path: str, transcripts_cache: str | None = None
+) -> pd.DataFrame:
+    """The sample's TPMs keyed by the GTF's gene and transcript IDs -> expression.tsv (the IDs from
+    transcripts_cache, the GTF parsed by rule parse_gtf, when given)."""
     table_format, quant = read_quantification(table_path)
-    tx_genes = gtf_transcript_genes(gtf_path)
+    if transcripts_cache:
+        from neoag.transcript_cache import load_transcript_cache
+
+        tx_genes = load_transcript_cache(transcripts_cache, gtf_path).transcript_genes
+    else:
+        tx_genes = gtf_transcript_genes(gtf_path)
     genes = sorted(set(tx_genes.values()))
     examples = ", ".join(quant.id.head(3)) or "none"
     rows = []

@@ -13,7 +13,8 @@ import sys
 from collections.abc import Iterable
 
 from neoag.sequence import translate
-from neoag.transcripts import Transcript, genome_fetch, read_gtf
+from neoag.transcript_cache import gtf_transcripts
+from neoag.transcripts import Transcript, genome_fetch
 
 # Joins the proteins into one text; peptides hold amino-acid letters only, so no
 # match can span two proteins.
@@ -41,13 +42,16 @@ def reference_proteins(transcripts: Iterable[Transcript], fetch) -> list[tuple[s
     return proteins
 
 
-def write_reference_proteome(gtf_path: str, fasta_path: str, out_fasta: str) -> int:
-    """Translate every coding transcript of the GTF -> a protein FASTA; returns the count."""
+def write_reference_proteome(
+    gtf_path: str, fasta_path: str, out_fasta: str, transcripts_cache: str | None = None
+) -> int:
+    """Translate every coding transcript of the GTF (or of its parsed cache, neoag.transcript_cache)
+    -> a protein FASTA; returns the count."""
     import pysam
 
     genome = pysam.FastaFile(fasta_path)
     contigs = set(genome.references)
-    transcripts = read_gtf(gtf_path, fasta_path)
+    transcripts = gtf_transcripts(gtf_path, fasta_path, transcripts_cache)
     usable = [t for t in transcripts if t.chrom in contigs]
     if len(usable) < len(transcripts):
         print(

@@ -14,14 +14,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import unquote
 
 from neoag.annotation.consequences import ProteinChange, describe_protein_change, with_proteins
 from neoag.annotation.rows import change_fields, intergenic_row, variant_key
 from neoag.errors import NeoagInputError
 from neoag.transcripts import REPORTED_TAGS, TRANSCRIPT_SETS
 from neoag.variants import Variant, normalized_key
-from neoag.vcf import open_vcf, read_records, read_vcf_alleles, record_alleles, variants_of
+from neoag.vcf import (
+    csq_field_names,
+    open_vcf,
+    parse_csq,
+    read_records,
+    read_vcf_alleles,
+    record_alleles,
+    variants_of,
+    vep_alleles,
+)
 
 REQUIRED_FIELDS = (
     "Allele",
@@ -73,12 +81,12 @@ _FIRST_NUMBER = re.compile(r"^(\d+)")
 
 def csq_format(description: str, path: str) -> list[str]:
     """Field names from the CSQ header's Description ("... Format: Allele|Consequence|...")."""
-    if "Format:" not in description:
+    fields = csq_field_names(description)
+    if fields is None:
         raise NeoagInputError(
             f"{path}: the INFO/CSQ header has no 'Format: Allele|Consequence|...' in its Description, so "
             "the CSQ fields cannot be named. Use the VCF exactly as VEP wrote it (--vcf)."
         )
-    fields = [name.strip() for name in description.split("Format:", 1)[1].strip().strip('"').split("|")]
     missing = [name for name in REQUIRED_FIELDS if name not in fields]
     if missing:
         raise NeoagInputError(
@@ -87,30 +95,6 @@ def csq_format(description: str, path: str) -> list[str]:
             "the plugins come with pVACtools), or set annotation.source to 'gtf'."
         )
     return fields
-
-
-def parse_csq(values: tuple[str, ...] | str, fields: list[str]) -> list[dict[str, str]]:
-    """CSQ entries as dicts (values URL-decoded: VEP writes '=' as %3D, ';' as %3B)."""
-    if isinstance(values, str):
-        values = tuple(values.split(","))
-    entries = []
-    for value in values:
-        parts = value.split("|")
-        parts += [""] * (len(fields) - len(parts))
-        entries.append({name: unquote(part) for name, part in zip(fields, parts)})
-    return entries
-
-
-def vep_alleles(ref: str, alts: list[str]) -> list[str]:
-    """The Allele strings VEP writes for the ALTs of one VCF record.
-
-    When REF and every ALT start with the same base, VEP removes it; an empty
-    allele becomes '-'.
-    """
-    alleles = [ref, *alts]
-    if all(a and a[0] == ref[0] for a in alleles) and not any(a.startswith("<") for a in alleles):
-        alleles = [a[1:] for a in alleles]
-    return [a or "-" for a in alleles[1:]]
 
 
 def first_number(text: str) -> int | None:

@@ -200,6 +200,20 @@ def _balanced(intervals: list[tuple[str, int, int]], jobs: int) -> list[list[tup
     return groups
 
 
+def whole_interval_groups(intervals: list[tuple[str, int, int]], parts: int) -> list[list[tuple[str, int, int]]]:
+    """The intervals, in their order, in `parts` consecutive groups of about equal size, never cut
+    (a caller sees each interval whole, as in one job). Interval i goes to group
+    floor(bases before its middle x parts / total); groups may be empty (a few large intervals)."""
+    total = sum(end - start for _, start, end in intervals)
+    groups: list[list[tuple[str, int, int]]] = [[] for _ in range(parts)]
+    done = 0
+    for chrom, start, end in intervals:
+        middle = done + (end - start) // 2
+        groups[min(parts - 1, middle * parts // total) if total else 0].append((chrom, start, end))
+        done += end - start
+    return groups
+
+
 def write_region_bed(bed_text: str, bed_path: str, gz_path: str) -> None:
     """One region's BED, plain (freebayes, bcftools, GATK) and bgzipped + tabix-indexed (Strelka2)."""
     import pysam

@@ -18,9 +18,16 @@ import pandas as pd
 
 from neoag.calling.calls import Candidate, read_candidates
 from neoag.calling.evidence import AlleleCounts, ReadFilters, count_alleles, count_evidence, variant_span
+from neoag.calling.tumor_only import (
+    GERMLINE_REASONS,
+    TumorOnlyFilters,
+    germline_lookup,
+    germline_reason,
+    report_filters,
+)
 from neoag.columns import EVIDENCE_TABLE
-from neoag.tables import write_table
-from neoag.variants import Variant, site_columns
+from neoag.tables import read_table, write_table
+from neoag.variants import Variant, normalized_key, site_columns
 from neoag.vcf import open_vcf, read_records, read_vcf_alleles, variants_of
 
 
@@ -57,6 +64,12 @@ def somatic_status(tumor: AlleleCounts, normal: AlleleCounts, filters: SomaticFi
         return "low_normal_depth"
     if normal.alt_count > filters.max_normal_alt_count or normal.vaf > filters.max_normal_vaf:
         return "germline" if normal.vaf >= filters.germline_normal_vaf else "normal_alt_support"
+    return tumor_status(tumor, filters)
+
+
+def tumor_status(tumor: AlleleCounts, filters: SomaticFilters) -> str:
+    """'somatic', low_tumor_depth or low_tumor_support: the tumor's part of the decision (all of
+    it for a tumor-only sample, after its germline filters)."""
     if tumor.depth < filters.min_tumor_depth:
         return "low_tumor_depth"
     if tumor.alt_count < filters.min_tumor_alt_count or tumor.vaf < filters.min_tumor_vaf:
@@ -93,7 +106,7 @@ def site_partners(variants: list[Variant], fasta) -> dict[Variant, list[Variant]
 def select_somatic(
     candidates_vcf: str,
     tumor_bam: str,
-    normal_bam: str,
+    normal_bam: str | None,
     rna_bam: str | None,
     fasta_path: str,
     evidence_tsv: str,
@@ -102,20 +115,27 @@ def select_somatic(
     read_filters: ReadFilters,
     swapped_calls: str = "error",
     workers: int = 1,
+    tumor_only: TumorOnlyFilters | None = None,
 ) -> pd.DataFrame:
     """Count evidence for every candidate allele; write all to evidence_tsv and the
     somatic ones to somatic_vcf (bgzipped, indexed, sites only, evidence in INFO).
 
     Tumor and normal that look swapped in the reads stop here (swapped_calls 'error')
     or are a warning ('warn'): neoag.calling.swap. workers: processes that count the
-    evidence (evidence.count_evidence); the tables do not depend on it."""
+    evidence (evidence.count_evidence); the tables do not depend on it. Without a
+    normal_bam (None: a tumor-only sample) the tumor_only filters replace the normal
+    check (neoag.calling.tumor_only) and the somatic VCF says so in its header."""
     import pysam
 
     from neoag.calling.swap import check_not_swapped
 
     fasta = pysam.FastaFile(fasta_path)
     candidates = read_candidates(candidates_vcf)
-    partners = site_partners(variants_of(candidates), fasta)
+    variants = variants_of(candidates)
+    partners = site_partners(variants, fasta)
+    if normal_bam is None:
+        tumor_only = tumor_only or TumorOnlyFilters()
+        panel, population = germline_lookup(variants, fasta, tumor_only)
     assessed = [candidate for candidate in candidates if not candidate.skip_reason]
     jobs = [(candidate.variant, partners[candidate.variant]) for candidate in assessed]
     counted = iter(count_evidence((tumor_bam, normal_bam, rna_bam), fasta_path, jobs, read_filters, workers))
@@ -136,13 +156,21 @@ def select_somatic(
         row.update(evidence_row("tumor_dna", tumor_counts))
         row.update(evidence_row("normal_dna", normal_counts))
         row.update(evidence_row("tumor_rna", rna_counts))
-        row["somatic_status"] = somatic_status(tumor_counts, normal_counts, filters)
+        if normal_bam is None:
+            key = normalized_key(variant, fasta.fetch)
+            reason = germline_reason(key, panel, population, tumor_only)
+            row["somatic_status"] = reason or tumor_status(tumor_counts, filters)
+        else:
+            row["somatic_status"] = somatic_status(tumor_counts, normal_counts, filters)
         rows.append(row)
 
     table = pd.DataFrame(rows, columns=list(EVIDENCE_TABLE))
-    check_not_swapped(table, tumor_bam, normal_bam, swapped_calls)
+    if normal_bam is not None:
+        check_not_swapped(table, tumor_bam, normal_bam, swapped_calls)
+    else:
+        report_filters(tumor_only, table)
     write_table(table, evidence_tsv, EVIDENCE_TABLE)
-    write_sites_vcf(fasta, table[table.somatic_status == "somatic"], somatic_vcf)
+    write_sites_vcf(fasta, table[table.somatic_status == "somatic"], somatic_vcf, tumor_only=normal_bam is None)
     counts = Counter(table.somatic_status)
     print(
         f"{len(table)} candidate alleles: " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items())),
@@ -159,21 +187,33 @@ def _candidate_columns(candidate: Candidate) -> dict:
     }
 
 
-def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str, gtf_path: str | None = None) -> int:
+def germline_targets(
+    somatic_vcf: str,
+    fai_path: str,
+    flank: int,
+    bed_path: str,
+    gtf_path: str | None = None,
+    transcripts_cache: str | None = None,
+    piece_beds: tuple[str, ...] | list[str] = (),
+) -> int:
     """BED of the regions where germline variants can change a somatic variant's peptides
     (merged); returns their number.
 
     Around each somatic variant: flank bases on each side, and, with a GTF, the
     exons of every transcript that overlaps it (a peptide's codons can lie in
     other exons) plus the genome read after the transcript's 3' end by a
-    frameshift or stop-loss (transcripts.DOWNSTREAM_BASES).
+    frameshift or stop-loss (transcripts.DOWNSTREAM_BASES). transcripts_cache: the GTF
+    parsed by rule parse_gtf (neoag.transcript_cache), read instead of the GTF's text.
+    piece_beds: the same windows split into that many BED files of about equal size, each
+    window whole (regions.whole_interval_groups), for call_germline's parallel jobs.
     """
     from neoag.calling.regions import read_fai
-    from neoag.transcripts import DOWNSTREAM_BASES, TranscriptIndex, read_gtf
+    from neoag.transcript_cache import gtf_transcripts
+    from neoag.transcripts import DOWNSTREAM_BASES, TranscriptIndex
 
     lengths = dict(read_fai(fai_path))
     order = {name: i for i, name in enumerate(lengths)}
-    index = TranscriptIndex(read_gtf(gtf_path)) if gtf_path else None
+    index = TranscriptIndex(gtf_transcripts(gtf_path, None, transcripts_cache)) if gtf_path else None
     windows = []
     with open_vcf(somatic_vcf) as vcf:
         for record in read_records(vcf, somatic_vcf):
@@ -194,6 +234,12 @@ def germline_targets(somatic_vcf: str, fai_path: str, flank: int, bed_path: str,
             merged.append((chrom, start, end))
     with open(bed_path, "w") as out:
         out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in merged)
+    if piece_beds:
+        from neoag.calling.regions import whole_interval_groups
+
+        for path, group in zip(piece_beds, whole_interval_groups(merged, len(piece_beds))):
+            with open(path, "w") as out:
+                out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in group)
     covered = sum(end - start for _, start, end in merged)
     print(f"germline search regions: {len(merged)} ({covered:,} bp) around the somatic variants", file=sys.stderr)
     return len(merged)
@@ -256,6 +302,30 @@ def select_germline(
     return table
 
 
+def germline_from_evidence(
+    evidence_tsv: str, fasta_path: str, germline_vcf: str, hom_vaf: float, min_vaf: float
+) -> pd.DataFrame:
+    """A tumor-only sample's germline VCF: its candidates rejected as known germline variants
+    (GERMLINE_REASONS) with a tumor VAF of at least min_vaf (somatic.germline_normal_vaf), ZYG from
+    the tumor VAF (hom from hom_vaf), no normal counts and no LOH (no normal to compare with)."""
+    import pysam
+
+    evidence = read_table(evidence_tsv)
+    known = evidence[evidence.somatic_status.isin(GERMLINE_REASONS)].copy()
+    vaf = pd.to_numeric(known.tumor_dna_vaf, errors="coerce")
+    known = known[vaf >= min_vaf]
+    vaf = vaf[known.index]
+    table = known.assign(zygosity=["hom" if v >= hom_vaf else "het" for v in vaf], loh=False)
+    table = table[["chrom", "pos", "ref", "alt", "zygosity", "loh", *EVIDENCE_COLUMNS_DNA]]
+    table = table.assign(normal_dna_depth=None, normal_dna_alt_count=None, normal_dna_vaf=None)
+    write_sites_vcf(pysam.FastaFile(fasta_path), table, germline_vcf, germline=True)
+    print(
+        f"tumor-only: {len(table)} known germline variants (of {len(evidence)} candidates) as germline neighbours",
+        file=sys.stderr,
+    )
+    return table
+
+
 def _set_counts(record, row) -> None:
     """TDP, TAD, TVAF, NDP, NAD, NVAF from a table row; a count not measured is left out."""
     for key, column, kind in (
@@ -286,13 +356,19 @@ SITES_INFO = {
 
 
 def write_sites_vcf(
-    fasta, table: pd.DataFrame, path: str, germline: bool = False, caller_decision: bool = False
+    fasta,
+    table: pd.DataFrame,
+    path: str,
+    germline: bool = False,
+    caller_decision: bool = False,
+    tumor_only: bool = False,
 ) -> None:
     """A sites-only VCF of some alleles with neoag's evidence in INFO, bgzipped and indexed.
 
     The somatic VCF also carries CALLERS; the germline VCF ZYG and LOH. With caller_decision (a
     VCF-only sample) the counts are the caller's, a count that was not measured is left out, and
     the header line ##neoag_somatic_decision=caller and a CALLER_DECISION flag on every record say so.
+    With tumor_only (no normal BAM) the header line ##neoag_somatic_decision=tumor_only says so.
     """
     import pysam
 
@@ -308,6 +384,8 @@ def write_sites_vcf(
     if caller_decision:
         header.add_line("##neoag_somatic_decision=caller")
         info["CALLER_DECISION"] = (0, "Flag", "somatic as the caller called it; counts from its FORMAT fields")
+    if tumor_only:
+        header.add_line("##neoag_somatic_decision=tumor_only")
     for key, (number, kind, text) in info.items():
         header.add_meta("INFO", items=[("ID", key), ("Number", number), ("Type", kind), ("Description", text)])
     order = {name: i for i, name in enumerate(fasta.references)}

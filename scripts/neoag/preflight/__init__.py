@@ -11,7 +11,8 @@ sheet (the sample sheet, its columns, rows and alleles), files (complete,
 indexed, readable files), indexes (indexes that still describe their file: BAM
 sort order, stale BAM/CRAM indexes, a CRAM's reference, the FASTA's .fai), swap
 (tumor/normal names that contradict their column), gtf (the GTF's shape),
-contigs (one reference for the BAMs, VCFs, GTF and FASTA).
+contigs (one reference for the BAMs, VCFs, GTF and FASTA), tumor_only (the callers and
+germline resources of tumor-only samples).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from neoag.preflight.config import check_config_schema, check_shell_options, typ
 from neoag.preflight.contigs import check_contigs, check_reference, check_sample_files
 from neoag.preflight.gtf import check_gtf_shape, gtf_shape
 from neoag.preflight.sheet import check_sample_rows, check_supported_alleles, read_sample_sheet
+from neoag.preflight.tumor_only import check_tumor_only
 from neoag.scoring.models import ModelsFolder
 
 
@@ -53,9 +55,11 @@ def run_preflight(config: dict, schema: dict | None = None, check_files: bool = 
         annotation_source=config.get("annotation", {}).get("source", "gtf"),
     )
     if not check_files:
+        check_tumor_only(sheet, path, config)
         return sheet
     fasta, gtf = config["reference"]["fasta"], config["reference"]["gtf"]
     reference = check_reference(fasta, gtf)
+    check_tumor_only(sheet, path, config, reference)
     gtf_contig_names, features = gtf_shape(gtf)
     check_gtf_shape(gtf, features)
     check_contigs([(name, None) for name in gtf_contig_names], reference, f"config reference.gtf ({gtf})")

@@ -218,16 +218,25 @@ def is_vcf_only(row: dict) -> bool:
     return not row.get("tumor_bam", "") and not row.get("normal_bam", "")
 
 
+def sample_kind(row: dict) -> str:
+    """'tumor_normal', 'tumor_only' (tumor_bam without normal_bam) or 'vcf_only' (neither)."""
+    if is_vcf_only(row):
+        return "vcf_only"
+    return "tumor_only" if not row.get("normal_bam", "") else "tumor_normal"
+
+
 def check_bams_or_vcf_only(row: dict, where: str, typed: bool = True) -> None:
-    """tumor_bam and normal_bam both given; or both empty (VCF-only) with a somatic vcf and HLA
-    alleles in the sheet or hla_fastq1/hla_fastq2 to type them from (there are no reads to type)."""
+    """tumor_bam and normal_bam both given; tumor_bam alone (tumor-only); or both empty (VCF-only)
+    with a somatic vcf and HLA alleles in the sheet or hla_fastq1/hla_fastq2 to type them from
+    (there are no reads to type). A normal_bam without tumor_bam has nothing to call somatic in."""
     if not is_vcf_only(row):
-        for column in ("tumor_bam", "normal_bam"):
-            if not row.get(column, ""):
-                raise NeoagInputError(
-                    f"{where}, column {column}: empty. Give the path of the BAM/CRAM file; for a VCF-only "
-                    "sample leave both tumor_bam and normal_bam empty and give the somatic calls in 'vcf'."
-                )
+        if not row.get("tumor_bam", ""):
+            raise NeoagInputError(
+                f"{where}, column tumor_bam: empty, but normal_bam is given. Somatic variants are called "
+                "in the tumor: give its BAM/CRAM in tumor_bam (a sample with a tumor and no normal is a "
+                "tumor-only sample: leave normal_bam empty; docs/inputs.md), or leave both empty and give "
+                "the caller's somatic calls in 'vcf' for a VCF-only sample."
+            )
         return
     if not row.get("vcf", ""):
         raise NeoagInputError(

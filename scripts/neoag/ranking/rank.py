@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +15,9 @@ from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES
 from neoag.annotation.expression import add_expression
 from neoag.columns import ALL_EPITOPES, ANNOTATION, CANDIDATES, EVIDENCE, VARIANT_KEY, VARIANTS
 from neoag.ranking.clonality import Clonality, clonal_calls
+from neoag.ranking.groups import peptide_variants, plan_groups, split_peptides
+from neoag.ranking.runs import merge_runs, write_run
+from neoag.ranking.score_index import group_scores, score_index
 from neoag.ranking.tiers import (
     TIER_ORDER,
     TierSettings,
@@ -21,7 +27,7 @@ from neoag.ranking.tiers import (
     problematic_residues,
     read_anchor_overrides,
 )
-from neoag.scoring.score_files import SCORE_ARRAYS, score_table
+from neoag.scoring.score_files import SCORE_ARRAYS
 from neoag.tables import read_table, write_table
 
 DEFAULT_TIERS = TierSettings()
@@ -84,8 +90,9 @@ def rank_order(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _join_scores(table: pd.DataFrame, scores: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    """Attach scores of the {prefix} peptide (mt or wt) for each row's allele."""
+def _join_scores(table: pd.DataFrame, scores: pd.DataFrame, prefix: str, with_flanks: bool) -> pd.DataFrame:
+    """Attach scores of the {prefix} peptide (mt or wt) for each row's allele; with_flanks: the
+    flanks are part of the key (presentation mode: any work row of the sample has one)."""
     keyed = scores.rename(
         columns={
             "peptide": f"{prefix}_peptide",
@@ -95,8 +102,8 @@ def _join_scores(table: pd.DataFrame, scores: pd.DataFrame, prefix: str) -> pd.D
         }
     )
     keys = [f"{prefix}_peptide", "allele"]
-    if (scores.n_flank != "").any() or (scores.c_flank != "").any():
-        keys += [f"{prefix}_n_flank", f"{prefix}_c_flank"]  # presentation mode: flanks matter
+    if with_flanks:
+        keys += [f"{prefix}_n_flank", f"{prefix}_c_flank"]
     keyed = keyed[keys + [f"{prefix}_{name}" for name in SCORE_ARRAYS]]
     return table.merge(keyed, on=keys, how="left", validate="many_to_one")
 
@@ -113,6 +120,61 @@ def variant_clonality(evidence: pd.DataFrame, clonality: Clonality, tiers: TierS
     return pd.DataFrame({"variant_id": evidence.variant_id, "ccf": ccf, "clonal": clonal.astype(bool)})
 
 
+@dataclass(frozen=True)
+class SampleContext:
+    """What every group of a sample's rows is joined with (epitope_rows): the sample's whole
+    annotations, evidence and clonality, its alleles, and the settings."""
+
+    sample: str
+    annotations: pd.DataFrame
+    evidence: pd.DataFrame
+    clonality: pd.DataFrame  # variant_clonality of the whole sample (its highest VAF)
+    alleles: pd.Series  # sorted; dtype of the scores' allele column
+    with_flanks: bool
+    filters: Filters
+    tiers: TierSettings = DEFAULT_TIERS
+    expression: pd.DataFrame | None = None
+    reference_peptides: set[str] | frozenset = frozenset()
+    anchor_overrides: dict | None = None
+
+
+def epitope_rows(peptides: pd.DataFrame, scores: pd.DataFrame, context: SampleContext) -> pd.DataFrame:
+    """all_epitopes rows (not sorted) of these peptides: x alleles, with scores, evidence, flags and tier.
+
+    Each row depends only on its own peptide row and the sample-wide context, so the
+    peptides can be taken a group of variants at a time (write_rankings).
+    """
+    filters, tiers = context.filters, context.tiers
+    annotation_columns = [c for c in ANNOTATION if c != "transcript_id"]
+    table = peptides.merge(
+        context.annotations[[*VARIANT_KEY, "transcript_id", *annotation_columns]],
+        on=["variant_id", "transcript_id"],
+        how="left",
+    )
+    table = table.merge(context.evidence[["variant_id", *EVIDENCE]], on="variant_id", how="left")
+    # the scores' allele dtype: an empty sample's cross join must still merge on text
+    table = table.merge(pd.DataFrame({"allele": context.alleles}), how="cross")
+    table = _join_scores(table, scores, "mt", context.with_flanks)
+    table = _join_scores(table, scores, "wt", context.with_flanks)
+    table = add_expression(table, context.expression)
+    table = table.merge(context.clonality, on="variant_id", how="left")
+    table["sample"] = context.sample
+    table["agretopicity"] = agretopicity(table.wt_affinity_nm, table.mt_affinity_nm)
+    table["binder"] = (table.mt_affinity_nm <= filters.max_affinity_nm) | (
+        table.mt_affinity_percentile <= filters.max_affinity_percentile
+    )
+    table["in_reference_proteome"] = table.mt_peptide.isin(context.reference_peptides)
+    table["problematic_residues"] = problematic_residues(table.mt_peptide, list(filters.problematic_residues))
+    table["anchor_mutation"] = anchor_mutation(table, context.anchor_overrides)
+    table["filter_reasons"] = filter_reasons(table, filters) if len(table) else pd.Series(dtype=str)
+    table["passes_filters"] = table.filter_reasons == ""
+    wt_binds = table.wt_affinity_nm <= filters.max_affinity_nm
+    table["tier"] = assign_tiers(
+        table.passes_filters, table.anchor_mutation & wt_binds, table.clonal, expression_state(table, tiers)
+    )
+    return table
+
+
 def build_all_epitopes(
     sample: str,
     peptides: pd.DataFrame,
@@ -126,38 +188,26 @@ def build_all_epitopes(
     reference_peptides: set[str] = frozenset(),
     anchor_overrides: dict | None = None,
 ) -> pd.DataFrame:
-    """Every MT peptide x allele with its WT counterpart, scores, evidence, flags and tier.
+    """Every MT peptide x allele with its WT counterpart, scores, evidence, flags and tier, ranked;
+    the whole sample in memory (write_rankings does the same a group of variants at a time).
 
-    reference_peptides: the MT peptides found in the reference proteome
-    (proteome.found_in_proteome); anchor_overrides: tiers.read_anchor_overrides.
+    scores: score_table's rows; reference_peptides: the MT peptides found in the reference
+    proteome (proteome.found_in_proteome); anchor_overrides: tiers.read_anchor_overrides.
     """
-    alleles = sorted(scores.allele.unique())
-    annotation_columns = ["variant_id", "transcript_id", *[c for c in ANNOTATION if c != "transcript_id"]]
-    table = peptides.merge(
-        annotations[[*VARIANT_KEY, *annotation_columns[1:]]], on=["variant_id", "transcript_id"], how="left"
+    context = SampleContext(
+        sample=sample,
+        annotations=annotations,
+        evidence=evidence,
+        clonality=variant_clonality(evidence, clonality, tiers),
+        alleles=pd.Series(sorted(scores.allele.unique()), dtype=scores.allele.dtype),
+        with_flanks=bool((scores.n_flank != "").any() or (scores.c_flank != "").any()),
+        filters=filters,
+        tiers=tiers,
+        expression=expression,
+        reference_peptides=reference_peptides,
+        anchor_overrides=anchor_overrides,
     )
-    table = table.merge(evidence[["variant_id", *EVIDENCE]], on="variant_id", how="left")
-    # dtype of the scores' allele column: an empty sample's cross join must still merge on text
-    table = table.merge(pd.DataFrame({"allele": pd.Series(alleles, dtype=scores.allele.dtype)}), how="cross")
-    table = _join_scores(table, scores, "mt")
-    table = _join_scores(table, scores, "wt")
-    table = add_expression(table, expression)
-    table = table.merge(variant_clonality(evidence, clonality, tiers), on="variant_id", how="left")
-    table["sample"] = sample
-    table["agretopicity"] = agretopicity(table.wt_affinity_nm, table.mt_affinity_nm)
-    table["binder"] = (table.mt_affinity_nm <= filters.max_affinity_nm) | (
-        table.mt_affinity_percentile <= filters.max_affinity_percentile
-    )
-    table["in_reference_proteome"] = table.mt_peptide.isin(reference_peptides)
-    table["problematic_residues"] = problematic_residues(table.mt_peptide, list(filters.problematic_residues))
-    table["anchor_mutation"] = anchor_mutation(table, anchor_overrides)
-    table["filter_reasons"] = filter_reasons(table, filters) if len(table) else pd.Series(dtype=str)
-    table["passes_filters"] = table.filter_reasons == ""
-    wt_binds = table.wt_affinity_nm <= filters.max_affinity_nm
-    table["tier"] = assign_tiers(
-        table.passes_filters, table.anchor_mutation & wt_binds, table.clonal, expression_state(table, tiers)
-    )
-    return rank_order(table).reset_index(drop=True)
+    return rank_order(epitope_rows(peptides, scores, context)).reset_index(drop=True)
 
 
 def build_candidates(all_epitopes: pd.DataFrame) -> pd.DataFrame:
@@ -167,6 +217,24 @@ def build_candidates(all_epitopes: pd.DataFrame) -> pd.DataFrame:
     candidates = rank_order(passing).reset_index(drop=True)
     candidates.insert(0, "rank", np.arange(1, len(candidates) + 1))
     return candidates
+
+
+def variant_summaries(all_epitopes: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
+    """Per variant_id (index) of all_epitopes: n_peptides, n_candidates (NaN: none) and its
+    best-ranked row's peptide, allele, affinity, percentile and tier; from ranked tables
+    holding all of each variant's rows (the whole sample, or a group of variants)."""
+    best = all_epitopes.drop_duplicates("variant_id", keep="first").set_index("variant_id")
+    return pd.DataFrame(
+        {
+            "n_peptides": all_epitopes.groupby("variant_id").mt_peptide.nunique(),
+            "n_candidates": candidates.groupby("variant_id").size(),
+            "best_peptide": best.mt_peptide,
+            "best_allele": best.allele,
+            "best_mt_affinity_nm": best.mt_affinity_nm,
+            "best_mt_affinity_percentile": best.mt_affinity_percentile,
+            "tier": best.tier,
+        }
+    )
 
 
 def build_variants(
@@ -179,6 +247,19 @@ def build_variants(
     clonality: Clonality = NO_PURITY,
 ) -> pd.DataFrame:
     """One row per somatic variant: its main annotation, evidence, clonality, best peptide and its tier."""
+    summaries = variant_summaries(all_epitopes, candidates)
+    return variants_table(sample, annotations, evidence, summaries, tiers, clonality)
+
+
+def variants_table(
+    sample: str,
+    annotations: pd.DataFrame,
+    evidence: pd.DataFrame,
+    summaries: pd.DataFrame,
+    tiers: TierSettings = DEFAULT_TIERS,
+    clonality: Clonality = NO_PURITY,
+) -> pd.DataFrame:
+    """build_variants from variant_summaries (of the whole sample, or concatenated over groups)."""
     somatic = evidence[evidence.somatic_status == "somatic"]
     # Main annotation: a peptide-making consequence first, then transcript ID.
     ordered = annotations.assign(_makes=~annotations.consequence.isin(PEPTIDE_CONSEQUENCES)).sort_values(
@@ -189,18 +270,18 @@ def build_variants(
         main, on="variant_id", how="left"
     )
     table = table.merge(variant_clonality(evidence, clonality, tiers), on="variant_id", how="left")
-    best = all_epitopes.drop_duplicates("variant_id", keep="first").set_index("variant_id")
-    table["n_peptides"] = table.variant_id.map(all_epitopes.groupby("variant_id").mt_peptide.nunique()).fillna(0)
-    table["n_candidates"] = table.variant_id.map(candidates.groupby("variant_id").size()).fillna(0)
-    table["n_peptides"] = table.n_peptides.astype(int)
-    table["n_candidates"] = table.n_candidates.astype(int)
-    table["best_peptide"] = table.variant_id.map(best.mt_peptide)
-    table["best_allele"] = table.variant_id.map(best.allele)
-    table["best_mt_affinity_nm"] = table.variant_id.map(best.mt_affinity_nm)
-    table["best_mt_affinity_percentile"] = table.variant_id.map(best.mt_affinity_percentile)
-    table["tier"] = table.variant_id.map(best.tier).fillna("")
+    for name in ("n_peptides", "n_candidates"):
+        table[name] = table.variant_id.map(summaries[name]).fillna(0).astype(int)
+    for name in ("best_peptide", "best_allele", "best_mt_affinity_nm", "best_mt_affinity_percentile"):
+        table[name] = table.variant_id.map(summaries[name])
+    table["tier"] = table.variant_id.map(summaries.tier).fillna("")
     table["sample"] = sample
     return table.sort_values(["chrom", "pos", "ref", "alt"], kind="stable")
+
+
+# all_epitopes rows ranked at a time by write_rankings (one group of variants): about 1.7 KB of
+# memory each while a group is built (bench/README.md, "Ranking memory by epitope rows").
+GROUP_ROWS = 100_000
 
 
 def write_rankings(
@@ -217,37 +298,74 @@ def write_rankings(
     proteome_fasta: str | None = None,
     tiers: TierSettings = DEFAULT_TIERS,
     clonality: Clonality = NO_PURITY,
+    group_rows: int = GROUP_ROWS,
 ) -> None:
     """The three result tables of one sample (with expression when expression_tsv is given,
-    reference-proteome matches when proteome_fasta is given)."""
-    from neoag.annotation.proteome import found_in_proteome, read_proteome
+    reference-proteome matches when proteome_fasta is given).
 
-    peptides = read_table(peptides_tsv)
-    annotations = read_table(annotations_tsv)
+    Memory follows group_rows, not the sample: the rows are built and ranked one group of
+    variants at a time, each group written sorted to a run file next to all_epitopes_tsv,
+    and the runs merged (ranking.runs); the tables are the bytes that build_all_epitopes,
+    build_candidates and build_variants give for the whole sample at once.
+    """
+    from neoag.annotation.proteome import read_proteome
+
+    annotations = read_table(annotations_tsv, columns=[*VARIANT_KEY, *ANNOTATION])  # not the proteins
     evidence = read_table(evidence_tsv)
-    scores = score_table(scores_npz)
+    scores = score_index(scores_npz)
     expression = read_table(expression_tsv) if expression_tsv else None
-    reference_peptides = (
-        found_in_proteome(peptides.mt_peptide, read_proteome(proteome_fasta)) if proteome_fasta else set()
+    counts, reference_peptides = peptide_variants(
+        peptides_tsv, read_proteome(proteome_fasta) if proteome_fasta else None
     )
-    overrides = read_anchor_overrides(tiers.anchor_positions) if tiers.anchor_positions else None
-
-    all_epitopes = build_all_epitopes(
-        sample, peptides, annotations, evidence, scores, filters, tiers, clonality, expression,
-        reference_peptides, overrides,
-    )  # fmt: skip
-    candidates = build_candidates(all_epitopes)
-    variants = add_expression(
-        build_variants(sample, annotations, evidence, all_epitopes, candidates, tiers, clonality), expression
+    context = SampleContext(
+        sample=sample,
+        annotations=annotations,
+        evidence=evidence,
+        clonality=variant_clonality(evidence, clonality, tiers),
+        alleles=scores.alleles(),
+        with_flanks=scores.with_flanks,
+        filters=filters,
+        tiers=tiers,
+        expression=expression,
+        reference_peptides=reference_peptides,
+        anchor_overrides=read_anchor_overrides(tiers.anchor_positions) if tiers.anchor_positions else None,
     )
-    write_table(all_epitopes, all_epitopes_tsv, ALL_EPITOPES)
-    write_table(candidates, candidates_tsv, CANDIDATES)
+    folder = os.path.dirname(os.path.abspath(all_epitopes_tsv))
+    with tempfile.TemporaryDirectory(prefix=".rank-", dir=folder) as work:
+        runs, summaries, totals = _rank_groups(peptides_tsv, counts, scores, context, group_rows, work)
+        merge_runs([run for run, _ in runs], all_epitopes_tsv, ALL_EPITOPES)
+        merge_runs([run for _, run in runs], candidates_tsv, CANDIDATES, number=True)
+    variants = add_expression(variants_table(sample, annotations, evidence, summaries, tiers, clonality), expression)
     write_table(variants, variants_tsv, VARIANTS)
-    tier_counts = candidates.tier.value_counts().reindex(TIER_ORDER, fill_value=0)
+    tier_counts = ", ".join(f"{tier} {totals[tier]}" for tier in TIER_ORDER)
     print(
-        f"{sample}: {len(variants)} somatic variants, {len(all_epitopes)} peptide-allele rows, "
-        f"{int(all_epitopes.binder.sum()) if len(all_epitopes) else 0} binders, {len(candidates)} candidates "
-        f"({', '.join(f'{t} {n}' for t, n in tier_counts.items())}); {len(reference_peptides)} mutant peptides "
-        f"found in the reference proteome ({filters.reference_match})",
+        f"{sample}: {len(variants)} somatic variants, {totals['rows']} peptide-allele rows, "
+        f"{totals['binders']} binders, {totals['candidates']} candidates ({tier_counts}); "
+        f"{len(reference_peptides)} mutant peptides found in the reference proteome ({filters.reference_match}); "
+        f"ranked in {len(runs)} group(s) of variants",
         file=sys.stderr,
     )
+
+
+def _rank_groups(
+    peptides_tsv: str, counts: dict[str, int], scores, context: SampleContext, group_rows: int, work: str
+) -> tuple[list[tuple[str, str]], pd.DataFrame, Counter]:
+    """Rank each group of variants: its sorted all_epitopes and candidates rows into two run files.
+    Returns the (all_epitopes, candidates) runs, the groups' variant_summaries and counts."""
+    group_of, groups = plan_groups(counts, len(context.alleles), group_rows)
+    runs, summaries, totals = [], [], Counter()
+    candidate_columns = [name for name in CANDIDATES if name != "rank"]
+    for group, part in enumerate(split_peptides(peptides_tsv, group_of, groups, work)):
+        peptides = read_table(part)
+        os.remove(part)
+        table = rank_order(epitope_rows(peptides, group_scores(scores, peptides), context)).reset_index(drop=True)
+        candidates = build_candidates(table)
+        run = (os.path.join(work, f"all_epitopes.{group}"), os.path.join(work, f"candidates.{group}"))
+        write_run(run[0], table, ALL_EPITOPES)
+        write_run(run[1], candidates, candidate_columns)
+        runs.append(run)
+        summaries.append(variant_summaries(table, candidates))
+        totals.update(rows=len(table), binders=int(table.binder.sum()), candidates=len(candidates))
+        totals.update(candidates.tier.value_counts().to_dict())
+    empty = variant_summaries(pd.DataFrame(columns=list(ALL_EPITOPES)), pd.DataFrame(columns=["variant_id"]))
+    return runs, pd.concat(summaries) if summaries else empty, totals

@@ -11,11 +11,14 @@ from neoag.annotation.consequences import PEPTIDE_CONSEQUENCES
 from neoag.columns import COHORT_SUMMARY, SHARED_NEOANTIGENS
 from neoag.ranking.tiers import TIERS
 from neoag.tables import read_table, write_table
-from neoag.transcripts import Transcript, read_gtf
+from neoag.transcript_cache import gtf_transcripts
+from neoag.transcripts import Transcript
 
 # Somatic changes inside a CDS; they make the numerator of TMB (synonymous
 # included, as most panel and exome TMB definitions do).
 CODING_CONSEQUENCES = (*PEPTIDE_CONSEQUENCES, "stop_gained", "start_lost", "synonymous")
+# The columns of candidates.tsv that the cohort tables use.
+CANDIDATE_COLUMNS = ("variant_id", "mt_peptide", "allele", "gene_name", "protein_change")
 
 
 def coding_territory(transcripts: Iterable[Transcript]) -> int:
@@ -83,17 +86,24 @@ def write_cohort_summary(
     callable_mb: float | None,
     summary_tsv: str,
     shared_tsv: str,
+    transcripts_cache: str | None = None,
 ) -> None:
     """results/cohort/summary.tsv and shared_neoantigens.tsv.
 
     callable_mb: the territory TMB is divided by (e.g. the capture kit's size);
-    when None, the coding territory of the GTF is used.
+    when None, the coding territory of the GTF is used (read from transcripts_cache,
+    the GTF parsed by rule parse_gtf, when given).
     """
     if not callable_mb:
-        callable_mb = coding_territory(read_gtf(gtf_path)) / 1e6
+        callable_mb = coding_territory(gtf_transcripts(gtf_path, None, transcripts_cache)) / 1e6
         print(f"TMB territory: coding bases of {gtf_path}, {callable_mb:.4f} Mb", file=sys.stderr)
-    candidates = {s: read_table(path) for s, path in zip(samples, candidates_tsvs)}
-    rows = [summarise_sample(s, read_table(v), candidates[s], callable_mb) for s, v in zip(samples, variants_tsvs)]
+    rows, candidates = [], {}
+    for sample, variants_tsv, candidates_tsv in zip(samples, variants_tsvs, candidates_tsvs):
+        # Only the columns used, and one row per shared-neoantigen key kept: memory follows the distinct
+        # candidates of a sample, not its rows and columns (bench/README.md, "Ranking memory by epitope rows").
+        sample_candidates = read_table(candidates_tsv, columns=list(CANDIDATE_COLUMNS))
+        rows.append(summarise_sample(sample, read_table(variants_tsv), sample_candidates, callable_mb))
+        candidates[sample] = sample_candidates[list(CANDIDATE_COLUMNS[1:])].drop_duplicates()
     write_table(pd.DataFrame(rows, columns=list(COHORT_SUMMARY)), summary_tsv, COHORT_SUMMARY)
     shared = shared_neoantigens(candidates)
     write_table(shared.reindex(columns=list(SHARED_NEOANTIGENS)), shared_tsv, SHARED_NEOANTIGENS)

@@ -58,6 +58,7 @@ class ReportInputs:
     territory: dict | None
     filters: dict
     tiers: dict
+    tumor_only: dict | None = None  # config tumor_only, for a tumor-only sample
 
 
 def candidate_table(inputs: ReportInputs) -> tuple[pd.DataFrame, list[str]]:
@@ -125,14 +126,27 @@ CALLER_DECISION = (
 )
 
 
+def tumor_only_decision(settings: dict) -> str:
+    """The summary's line for a tumor-only sample: no normal check, and what removed germline variants."""
+    used = [f"panel of normals ({Path(settings['panel_of_normals']).name})"] if settings.get("panel_of_normals") else []
+    if settings.get("population_vcf"):
+        used.append(f"population AF above {settings['max_population_af']} ({Path(settings['population_vcf']).name})")
+    return (
+        "TUMOR-ONLY sample (no normal BAM): neoag's tumor evidence, no normal check; germline variants removed by "
+        + (" and ".join(used) or "nothing (no tumor_only resource set: germline variants pass as somatic)")
+    )
+
+
 def summary_items(inputs: ReportInputs) -> list[tuple[str, str]]:
     evidence, epitopes = inputs.evidence, inputs.epitopes
     statuses = evidence.somatic_status.value_counts().sort_index()
     consequences = inputs.consequences.consequence.value_counts().sort_index()
     somatic = evidence[evidence.somatic_status == "somatic"]
     normal_depth = pd.to_numeric(somatic.get("normal_dna_depth", pd.Series(0.0)), errors="coerce")
-    caller_decision = len(somatic) > 0 and bool(normal_depth.isna().all())
+    caller_decision = inputs.tumor_only is None and len(somatic) > 0 and bool(normal_depth.isna().all())
     decision = [("somatic decision", CALLER_DECISION)] if caller_decision else []
+    if inputs.tumor_only is not None:
+        decision = [("somatic decision", tumor_only_decision(inputs.tumor_only))]
     return [
         ("candidate alleles from the caller", str(len(evidence))),
         ("by somatic status", ", ".join(f"{k} {v}" for k, v in statuses.items()) or "none"),
@@ -223,8 +237,10 @@ def write_report(
     typing_report_tsv: str | None = None,
     skipped_tsvs: list[str] = (),
     cohort_summary_tsv: str | None = None,
+    tumor_only: dict | None = None,
 ) -> None:
-    """Read the sample's tables (all_epitopes.tsv streamed) and write report.html."""
+    """Read the sample's tables (all_epitopes.tsv streamed) and write report.html. tumor_only: config
+    tumor_only for a tumor-only sample (the summary says so), None for the others."""
     inputs = ReportInputs(
         sample=sample,
         evidence=read_table(evidence_tsv),
@@ -239,5 +255,6 @@ def write_report(
         territory=facts.territory(cohort_summary_tsv, sample),
         filters=filters,
         tiers=tiers,
+        tumor_only=tumor_only,
     )
     Path(out_html).write_text(render_report(inputs))

@@ -67,8 +67,11 @@ def package_versions(names=PYTHON_PACKAGES) -> dict[str, str]:
     return versions
 
 
-def build_manifest(config: dict, samples: list[dict], inputs: dict[str, list[str]], models_dir: str) -> dict:
-    """The manifest as a dict. inputs maps a role (e.g. 'demo.tumor_bam') to file paths."""
+def build_manifest(
+    config: dict, samples: list[dict], inputs: dict[str, list[str]], models_dir: str, sample_kinds: dict | None = None
+) -> dict:
+    """The manifest as a dict. inputs maps a role (e.g. 'demo.tumor_bam') to file paths; sample_kinds
+    each sample's kind (neoag.preflight.sheet.sample_kind)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "neoag_version": __version__,
@@ -76,6 +79,8 @@ def build_manifest(config: dict, samples: list[dict], inputs: dict[str, list[str
         "vcf_info": {"somatic.neoag.vcf.gz": list(VCF_INFO)},
         "config": config,
         "samples": samples,
+        # tumor_normal, tumor_only (no normal check: germline variants removed by config tumor_only), vcf_only
+        "sample_kinds": sample_kinds or {},
         "inputs": {
             role: [{"path": path, "sha256": sha256_of_file(path)} for path in paths]
             for role, paths in sorted(inputs.items())
@@ -90,8 +95,15 @@ def build_manifest(config: dict, samples: list[dict], inputs: dict[str, list[str
     }
 
 
-def write_manifest(config: dict, samples: list[dict], inputs: dict[str, list[str]], models_dir: str, out: str) -> None:
-    manifest = build_manifest(config, samples, inputs, models_dir)
+def write_manifest(
+    config: dict,
+    samples: list[dict],
+    inputs: dict[str, list[str]],
+    models_dir: str,
+    out: str,
+    sample_kinds: dict | None = None,
+) -> None:
+    manifest = build_manifest(config, samples, inputs, models_dir, sample_kinds)
     Path(out).write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n")
     print(
         f"manifest: {sum(len(v) for v in manifest['inputs'].values())} input files, models "

@@ -167,17 +167,27 @@ def score_table(path: str) -> pd.DataFrame:
     """The scores of a save_scores file as one row per (work row, allele), columns SCORE_TABLE:
     what read_table gives for export_scores' scores.tsv, but at full precision."""
     arrays = _read_arrays(path)
-    alleles = arrays["alleles"].tolist()
-    n_rows, n_alleles = len(arrays["peptide"]), len(alleles)
-    table = {name: np.repeat(arrays[name].astype(str), n_alleles) for name in SCORE_WORK}
-    table["allele"] = np.tile(arrays["alleles"], n_rows)
+    return score_frame(arrays, np.arange(len(arrays["peptide"])))
+
+
+def read_score_arrays(path: str) -> dict[str, np.ndarray]:
+    """The arrays of a save_scores file (alleles, work rows as byte strings, scores), checked."""
+    return _read_arrays(path)
+
+
+def score_frame(arrays: dict[str, np.ndarray], rows: np.ndarray) -> pd.DataFrame:
+    """score_table's rows for the given work rows (indices into the arrays of read_score_arrays)."""
+    alleles = arrays["alleles"]
+    n_rows, n_alleles = len(rows), len(alleles)
+    table = {name: np.repeat(arrays[name][rows].astype(str), n_alleles) for name in SCORE_WORK}
+    table["allele"] = np.tile(alleles, n_rows)
     for name in SCORE_ARRAYS:
         if name not in arrays:
             table[name] = np.full(n_rows * n_alleles, np.nan)
         elif name == "processing_score":  # one value per work row, whatever the allele
-            table[name] = np.repeat(arrays[name], n_alleles)
+            table[name] = np.repeat(arrays[name][rows], n_alleles)
         else:
-            table[name] = arrays[name].ravel()
+            table[name] = arrays[name][rows].ravel()
     frame = pd.DataFrame(table)
     return frame.astype({name: str for name in (*SCORE_WORK, "allele")})
 
