@@ -119,6 +119,26 @@ def test_an_intron_indel_is_aligned_from_the_other_end():
     assert counts["hits_gapped"] == 1 and kept["errors"].tolist() == [0]  # laid from the end: the exon fits
 
 
+def test_a_gapped_hit_covers_the_exon_bases_it_aligns_not_those_of_its_gapless_lay():
+    exon = _random(100, 13)
+    intron = _random(100, 14)
+    sample = intron[:90] + "GGGGC" + intron[90:] + exon  # the sample's allele: 5 more intron bases
+    shorter = intron + exon  # a reference allele without them, identical over the exon
+    read = sample[22:122]  # 83 intron bases (with the 5 extra ones), then 17 exon bases
+    # On 'sample' the read lies gaplessly: 17 exon bases. On 'shorter' razers3 aligns it with a
+    # 5-base gap over allele[22:117); laid gaplessly from 22 it would reach allele position 121 and
+    # seem to cover 22 exon bases.
+    hits = _hits(
+        read=[0, 0], allele=[0, 1], errors=[0, 5], begin=[22, 22], end=[122, 117], reverse=[False, False]
+    )  # fmt: skip
+    spans = [((105, 205),), ((100, 200),)]
+    kept, counts = rescore_hits(hits, [read], [sample, shorter], spans, 20, 97)
+    # both hits hold the same 17 exon bases: neither counts at 20, so the intron indel decides nothing
+    assert counts["hits_gapped"] == 1 and counts["hits_outside_exons"] == 2 and len(kept["read"]) == 0
+    kept, counts = rescore_hits(hits, [read], [sample, shorter], spans, 17, 97)
+    assert kept["allele"].tolist() == [0, 1] and kept["errors"].tolist() == [0, 0]
+
+
 def test_exon_errors_are_limited_by_the_exon_bases_covered():
     allele = _random(300, 7)
     read = list(allele[150:250])  # 50 exon bases (100-200), 50 intron bases

@@ -19,7 +19,7 @@ differences than razers3 reported has an indel (``gapped``): the mate is then
 aligned with one indel (its left part laid from the hit's begin, its right
 part from the hit's end, split where they mismatch least), and its exon
 errors are the two parts' exon mismatches plus the indel when it touches an
-exon.
+exon, and its exon bases are those the two parts cover as aligned.
 """
 
 from __future__ import annotations
@@ -123,15 +123,20 @@ def exon_mismatches(
 
 
 def one_indel_mismatches(forward, reverse, lengths, alleles, read, allele, begin, end, reverse_strand, chunk=4000):
-    """Per gapped hit: exon mismatches of the best alignment with one indel.
+    """Per gapped hit: (exon mismatches, exon positions covered) of the best alignment with one indel.
 
     The mate is laid from ``begin`` (left part) and from ``end`` (right part);
     the split point is where the two together have the fewest mismatches over
     all bases, and the exon count is the left part's plus the right part's
     exon mismatches, plus 1 when the indel itself touches an exon position.
+    The exon positions covered are those of the two parts as aligned (the
+    gapless lay from ``begin`` would count allele positions that the mate does
+    not reach when the allele carries extra bases, e.g. an intron insertion
+    just before an exon).
     """
     n = len(read)
     result = np.zeros(n, dtype=np.int32)
+    covered = np.zeros(n, dtype=np.int32)
     for first in range(0, n, chunk):
         part = slice(first, first + chunk)
         rows, alls, strand = read[part], allele[part], reverse_strand[part]
@@ -149,7 +154,10 @@ def one_indel_mismatches(forward, reverse, lengths, alleles, read, allele, begin
         at_left = left_c[index, np.clip(split - 1, 0, width - 1)] & (split > 0)
         at_right = right_c[index, np.clip(split, 0, width - 1)] & (split < lengths[rows])
         result[part] = exon_prefix[index, split] + exon_suffix[index, split] + (at_left | at_right)
-    return result
+        covered_prefix = np.hstack([zero, np.cumsum(left_c, axis=1)])
+        covered_suffix = np.hstack([np.cumsum(right_c[:, ::-1], axis=1)[:, ::-1], zero])
+        covered[part] = covered_prefix[index, split] + covered_suffix[index, split]
+    return result, covered
 
 
 def read_fasta_reads(path: str | os.PathLike) -> list[str]:
@@ -211,7 +219,7 @@ def _rescore(hits: dict[str, np.ndarray], prepared: tuple, min_exon_bases: int, 
     )
     gapped = bad_all > hits["errors"]
     if gapped.any():  # an indel: align the mate with one indel, from both of the hit's ends
-        bad[gapped] = one_indel_mismatches(
+        bad[gapped], covered[gapped] = one_indel_mismatches(
             forward, reverse, lengths, alleles, hits["read"][gapped], hits["allele"][gapped],
             hits["begin"][gapped], hits["end"][gapped], hits["reverse"][gapped],
         )  # fmt: skip
