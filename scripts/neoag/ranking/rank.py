@@ -274,7 +274,8 @@ def variants_table(
         table[name] = table.variant_id.map(summaries[name]).fillna(0).astype(int)
     for name in ("best_peptide", "best_allele", "best_mt_affinity_nm", "best_mt_affinity_percentile"):
         table[name] = table.variant_id.map(summaries[name])
-    table["tier"] = table.variant_id.map(summaries.tier).fillna("")
+    tier = table.variant_id.map(summaries.tier)
+    table["tier"] = tier.where(tier.notna(), "")  # not fillna: it warns when it would downcast (no summaries)
     table["sample"] = sample
     return table.sort_values(["chrom", "pos", "ref", "alt"], kind="stable")
 
