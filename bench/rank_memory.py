@@ -105,14 +105,27 @@ def make_inputs(demo: Path, copies: int, out: Path) -> dict[str, str]:
 
 
 RUN = """
-import sys, time
+import glob, os, sys, threading, time
 sys.path.insert(0, {scripts!r})
 from neoag.ranking.rank import Filters, write_rankings
 sys.stderr = open({log!r}, "w")
+peak, done = [0], threading.Event()
+def pss_kib(pid):
+    try:
+        return int(next(l.split()[1] for l in open(f"/proc/{{pid}}/smaps_rollup") if l.startswith("Pss:")))
+    except (OSError, StopIteration):
+        return 0
+def sample():  # the process and its workers together: proportional set sizes (shared pages split)
+    while not done.wait(0.2):
+        kids = [int(p) for f in glob.glob("/proc/self/task/*/children") for p in open(f).read().split()]
+        peak[0] = max(peak[0], sum(pss_kib(pid) for pid in [os.getpid(), *kids]))
+threading.Thread(target=sample, daemon=True).start()
 write_rankings("synthetic", {peptides!r}, {annotations!r}, {evidence!r}, {scores!r}, Filters(),
                {out!r} + "/all_epitopes.tsv", {out!r} + "/candidates.tsv", {out!r} + "/variants.tsv",
-               proteome_fasta={proteome!r})
-print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")), file=sys.__stdout__)
+               proteome_fasta={proteome!r}, workers={workers})
+done.set()
+hwm = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(hwm, peak[0], file=sys.__stdout__)
 """
 
 WHOLE = """
@@ -149,6 +162,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[230_000, 2_300_000])
     parser.add_argument("--demo", type=Path, default=REPO / "results" / "demo")
     parser.add_argument("--check", action="store_true", help="compare with the whole-table ranking")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1], help="rank's processes (config ranking.threads)")
     parser.add_argument("--tmp", default=None, help="folder for the synthetic inputs and tables (default: TMPDIR)")
     args = parser.parse_args()
     proteome = args.demo.parent / "reference" / "proteome.fa"
@@ -157,37 +171,48 @@ def main() -> None:
     demo_rows = sum(1 for _ in open(args.demo / "all_epitopes.tsv")) - 1
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"demo sample: {demo_rows} all_epitopes rows\n")
-    print("| copies of the demo | all_epitopes rows | input peptides rows | peak RSS MiB | bytes per row | wall s "
-          "| CPU s | load average | input MB (peptides+annotations+evidence / scores.npz) "
-          "| tables vs whole-table path |")  # fmt: skip
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| copies of the demo | all_epitopes rows | input peptides rows | workers | peak RSS MiB (main process) "
+          "| peak PSS MiB (with workers) | bytes per row | wall s | CPU s | load average "
+          "| input MB (peptides+annotations+evidence / scores.npz) | tables vs whole-table path |")  # fmt: skip
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for rows in args.rows:
         copies = -(-rows // demo_rows)
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
             paths = make_inputs(args.demo, copies, Path(tmp))
             names = dict(scripts=str(REPO / "scripts"), proteome=str(proteome), **paths)
-            code = RUN.format(log=os.path.join(tmp, "rank.log"), out=tmp, **names)
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            load = os.getloadavg()[0]
-            start = time.perf_counter()
-            completed = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-            wall = time.perf_counter() - start
-            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
-            # The child's own high-water mark (VmHWM): getrusage's ru_maxrss of a child starts at its
-            # parent's resident set at fork (Linux keeps it across exec), here the synthetic inputs' maker.
-            peak_kib = int(completed.stdout.split()[-1])
-            made = sum(1 for _ in open(os.path.join(tmp, "all_epitopes.tsv"))) - 1
-            input_rows = sum(1 for _ in open(paths["peptides"])) - 1
-            peak_mib, per_row = peak_kib / 1024, peak_kib * 1024 / made
-            tables_mb = sum(os.path.getsize(paths[name]) for name in ("peptides", "annotations", "evidence")) / 1e6
-            inputs = f"{tables_mb:,.1f} / {os.path.getsize(paths['scores']) / 1e6:,.1f}"
-            check = "not compared"
-            if args.check:
-                os.mkdir(os.path.join(tmp, "whole"))
-                check = same_as_whole(WHOLE.format(out=os.path.join(tmp, "whole"), **names), tmp)
-            print(f"| {copies} | {made:,} | {input_rows:,} | {peak_mib:,.0f} | {per_row:,.0f} | {wall:.1f} | {cpu:.1f} "
-                  f"| {load:.1f} | {inputs} | {check} |", flush=True)  # fmt: skip
+            for workers in args.workers:
+                out = os.path.join(tmp, f"w{workers}")
+                os.mkdir(out)
+                log = os.path.join(out, "rank.log")
+                code = RUN.format(log=log, out=out, workers=workers, **names)
+                row = measure(code, out, paths, copies, load=os.getloadavg()[0], workers=workers)
+                if args.check:
+                    os.mkdir(os.path.join(out, "whole"))
+                    row += " " + same_as_whole(WHOLE.format(out=os.path.join(out, "whole"), **names), out) + " |"
+                else:
+                    row += " not compared |"
+                print(row, flush=True)
+
+
+def measure(code: str, out: str, paths: dict, copies: int, load: float, workers: int) -> str:
+    """One rank run in a fresh process: the table row up to its last cell."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    completed = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+    # The child's own high-water mark (VmHWM): getrusage's ru_maxrss of a child starts at its
+    # parent's resident set at fork (Linux keeps it across exec), here the synthetic inputs' maker.
+    # With workers, the sum of the processes' PSS (sampled every 0.2 s) is what they hold together.
+    hwm_kib, pss_kib = (int(value) for value in completed.stdout.split()[-2:])
+    made = sum(1 for _ in open(os.path.join(out, "all_epitopes.tsv"))) - 1
+    input_rows = sum(1 for _ in open(paths["peptides"])) - 1
+    peak_kib = max(hwm_kib, pss_kib)
+    tables_mb = sum(os.path.getsize(paths[name]) for name in ("peptides", "annotations", "evidence")) / 1e6
+    inputs = f"{tables_mb:,.1f} / {os.path.getsize(paths['scores']) / 1e6:,.1f}"
+    return (f"| {copies} | {made:,} | {input_rows:,} | {workers} | {hwm_kib / 1024:,.0f} | {pss_kib / 1024:,.0f} "
+            f"| {peak_kib * 1024 / made:,.0f} | {wall:.1f} | {cpu:.1f} | {load:.1f} | {inputs} |")  # fmt: skip
 
 
 if __name__ == "__main__":

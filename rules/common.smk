@@ -99,15 +99,16 @@ def input_mb(input, names):
     return total / 2**20
 
 
-def mem_by_input(base, per_mb, *names):
-    """mem_mb that grows with the named inputs and with each retry: (base + per_mb x their MB) x attempt.
+def mem_by_input(base, per_mb, *names, per_thread=0):
+    """mem_mb that grows with the named inputs and with each retry: (base + per_mb x their MB) x attempt,
+    plus per_thread MB for each thread after the first (a job whose processes each hold some work).
 
     base and per_mb come from bench/memory.py (figures in bench/README.md, "Memory by input size").
     Before the inputs exist Snakemake evaluates it again once they do.
     """
 
-    def by_input(wildcards, input, attempt):
-        return int((base + per_mb * input_mb(input, names)) * attempt)
+    def by_input(wildcards, input, threads, attempt):
+        return int((base + per_thread * (threads - 1) + per_mb * input_mb(input, names)) * attempt)
 
     return by_input
 

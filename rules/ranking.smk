@@ -43,10 +43,11 @@ rule rank:
         "results"
     conda:
         "../envs/neoag.yaml"
-    threads: 1
+    threads: config["ranking"]["threads"]
     resources:
-        # ranked per group of variants: 500 MiB at 0.23 M epitope rows, 660 MiB at 2.3 M (bench/README.md)
-        mem_mb=mem_by_input(600, 4, "peptides", "annotations", "evidence", "scores"),
+        # ranked per group of variants: 500 MiB at 0.23 M epitope rows, 660 MiB at 2.3 M (bench/README.md);
+        # each further process holds one more group (about 170 MB of rows, 400 MB with its pandas work)
+        mem_mb=mem_by_input(600, 4, "peptides", "annotations", "evidence", "scores", per_thread=400),
         runtime=scaled(30),
     params:
         filters=config["filters"],

@@ -24,4 +24,5 @@ run_step(
     proteome_fasta=snakemake.input.proteome,
     tiers=TierSettings(**snakemake.params.tiers),
     clonality=Clonality(**snakemake.params.clonality),
+    workers=snakemake.threads,
 )

@@ -64,8 +64,57 @@ DRIVERS = {
 }
 
 
-def driver_of(rule: str) -> str:
-    return next((d for d, rules in DRIVERS.items() if rule in rules), "fixed")
+# freebayes loads each contig of its targets whole (748 MB and 4.5 CPU s for GRCh38's chr1)
+# before it reads a single alignment: a cost per job and contig that does not grow with the reads.
+FREEBAYES_BAMS = {"call_freebayes": ("tumor.bam", "normal.bam"), "call_germline": ("normal.bam",)}
+
+
+def driver_of(rule: str, rules: set[str] = frozenset()) -> str:
+    if rule == "select_germline" and "call_germline" not in rules:
+        return "candidates"  # germline.calls joint: a table of select_somatic's counts, no reads counted
+    return next((d for d, listed in DRIVERS.items() if rule in listed), "fixed")
+
+
+def cpu_seconds_of(command: list[str]) -> float:
+    """User + system CPU seconds of one command (its children included)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def freebayes_fixed_costs(data: Path) -> dict[str, dict[str, float]]:
+    """Per freebayes rule and contig: CPU s of freebayes over the contig's first base (an N: no reads),
+    i.e. what a job pays for each contig it touches before any read. Measured once per --data."""
+    cached = data / "freebayes_fixed.json"
+    if cached.exists():
+        return json.loads(cached.read_text())
+    contigs = [line.split("\t")[0] for line in (data / "genome.fa.fai").read_text().splitlines()]
+    costs: dict[str, dict[str, float]] = {}
+    for rule, bams in FREEBAYES_BAMS.items():
+        costs[rule] = {}
+        for contig in contigs:
+            bed = data / "first_base.bed"
+            bed.write_text(f"{contig}\t0\t1\n")
+            command = ["freebayes", "--fasta-reference", str(data / "genome.fa"), "--targets", str(bed)]
+            costs[rule][contig] = cpu_seconds_of([*command, *(str(data / bam) for bam in bams)])
+    cached.write_text(json.dumps(costs, indent=1))
+    return costs
+
+
+def job_fixed_cost(workdir: Path, row: dict, costs: dict[str, dict[str, float]]) -> float:
+    """The freebayes job's cost that does not grow with reads: its BED's contigs' fixed costs."""
+    name = row["job"].rsplit("/", 1)[-1]
+    bed = {
+        "call_freebayes": workdir / "results" / "regions" / f"{name}.bed",
+        "call_germline": workdir / "results" / "human" / "calls" / "germline" / "targets" / f"{name}.bed",
+    }[row["rule"]]
+    if not bed.exists():
+        return 0.0
+    contigs = {line.split("\t")[0] for line in bed.read_text().splitlines() if line.strip()}
+    return sum(costs[row["rule"]].get(contig, 0.0) for contig in contigs)
 
 
 def ensure_patient(args: argparse.Namespace) -> dict:
@@ -94,13 +143,14 @@ def ensure_patient(args: argparse.Namespace) -> dict:
     return json.loads(summary.read_text())
 
 
-def write_config(workdir: Path, data: Path, regions: bool) -> Path:
+def write_config(workdir: Path, data: Path, regions: bool, scatter_jobs: int) -> Path:
     config = yaml.safe_load((REPO / "config/config.yaml").read_text())
     config["samples"] = str(workdir / "samples.tsv")
     config["reference"] = {"fasta": str(data / "genome.fa"), "gtf": str(data / "annotation.gtf")}
     config["hla"]["typer"] = "sample_sheet"
     if regions:
         config["calling"]["regions"] = str(data / "targets.bed")
+    config["calling"]["scatter_jobs"] = scatter_jobs
     for section, key in (("mhcflurry", "models"), ("hla", "reference")):
         config[section][key] = str(REPO / config[section][key])
     (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
@@ -118,7 +168,8 @@ def run_workflow(workdir: Path, config: Path, cores: int, limit: int) -> tuple[f
         "10",
         str(limit),
         "nice",
-        str(SNAKEMAKE),
+        sys.executable,
+        str(REPO / "bench/human/sampled_snakemake.py"),
         "--snakefile",
         "workflow/Snakefile",
         "--directory",
@@ -189,6 +240,8 @@ def collect(workdir: Path) -> list[dict]:
             },
         )
         cpu = float(row["cpu_time"]) if row.get("cpu_time", "NA") not in ("NA", "") else float(row["s"])
+        log = workdir / "logs" / f"{key[len('benchmarks/') : -len('.tsv')]}.log"
+        serial = re.search(r"^main process: ([\d.]+) CPU s", log.read_text(), re.M) if log.exists() else None
         rows.append(
             {
                 "job": key[len("benchmarks/") : -len(".tsv")],
@@ -198,6 +251,8 @@ def collect(workdir: Path) -> list[dict]:
                 "cpu": cpu,
                 "rss": float(row["max_rss"]) if row["max_rss"] != "NA" else 0.0,
                 "input_bytes": job["input_bytes"],
+                # a multi-process job's main process (neoag.step.run_step logs it): not parallel
+                "serial": min(float(serial.group(1)), cpu) if serial else None,
             }
         )
     return rows
@@ -236,6 +291,10 @@ def rule_graph(workdir: Path, config: Path) -> dict[str, set[str]]:
     needs: dict[str, set[str]] = {name: set() for name in names.values()}
     for a, b in re.findall(r"^\s*(\d+) -> (\d+)", dot, re.M):
         needs[names[b]].add(names[a])
+    # plan_scoring is a checkpoint: the dry-run graph cannot see its score_chunk jobs.
+    if "gather_scores" in needs:
+        needs["score_chunk"] = {"plan_scoring"}
+        needs["gather_scores"].add("score_chunk")
     return needs
 
 
@@ -244,35 +303,43 @@ def extrapolate(rows: list[dict], drivers: dict[str, float], candidates: int, me
 
     measure "cpu": a job's CPU seconds over its threads (its own work: the machine is shared);
     "wall": its wall seconds (an upper bound here: they include waiting for the shared cores).
+    A freebayes job's fixed cost (row "fixed": loading its contigs) is not scaled, at CPU rates.
     """
     by_rule = defaultdict(list)
     for row in rows:
         by_rule[row["rule"]].append(row)
+    rules = set(by_rule)
     out = {}
     for rule, jobs in by_rule.items():
-        driver = driver_of(rule)
+        driver = driver_of(rule, rules)
         own = jobs[0].get("drivers", drivers)
         f = {"reads": EXOME["pairs"] / own["pairs"], "candidates": candidates / own["candidates"],
              "rows": EXOME["rows"] / own["rows"], "fixed": 1.0}[driver]  # fmt: skip
         base = [max(j["cpu"] / j["threads"] if measure == "cpu" else j["wall"], 0.01) for j in jobs]
+        fixed = [min(j.get("fixed", 0.0), b) if measure == "cpu" else 0.0 for j, b in zip(jobs, base)]
+        scaled = [c + (b - c) * f for b, c in zip(base, fixed)]
         threads = max(j["threads"] for j in jobs)
-        total = sum(base) * f
+        total = sum(scaled)
+        growth = f"{sum(base):.1f} s x {f:.2f}"
+        if sum(fixed):
+            growth = f"({sum(base):.1f} - {sum(fixed):.1f} fixed) s x {f:.2f} + {sum(fixed):.1f}"
         if rule == "score_chunk":
             # Chunks hold a fixed number of unique peptides, which grow with the rows.
             width = min(EXOME["cores"] // threads, max(1, math.ceil(len(jobs) * f)))
-            seconds, how = total / width, f"{sum(base):.1f} s x {f:.2f} / {width} jobs at once"
+            seconds, how = total / width, f"{growth} / {width} jobs at once"
         elif len(jobs) > 1:
             width = EXOME["cores"] // threads
-            seconds = max(total / width, max(base) * f)
-            how = f"max({sum(base):.1f} s x {f:.2f} / {width}, largest job {max(base):.1f} s x {f:.2f})"
+            largest = max(range(len(jobs)), key=lambda i: scaled[i])
+            seconds = max(total / width, scaled[largest])
+            how = f"max({growth} / {width}, largest job {scaled[largest]:.0f})"
+        elif threads > 1 and measure == "cpu" and jobs[0].get("serial") is not None:
+            serial, work = jobs[0]["serial"], jobs[0]["cpu"]
+            seconds = serial * f + (work - serial) * f / EXOME["cores"]
+            how = f"{serial:.1f} s main process x {f:.2f} + {work - serial:.1f} s workers x {f:.2f} / {EXOME['cores']}"
         elif threads > 1:
-            work = base[0] * threads
-            seconds, how = (
-                work * f / EXOME["cores"],
-                f"{base[0]:.1f} s x {threads} x {f:.2f} / {EXOME['cores']} processes",
-            )
+            seconds, how = total * threads / EXOME["cores"], f"{growth} x {threads} / {EXOME['cores']} processes"
         else:
-            seconds, how = total, f"{base[0]:.1f} s x {f:.2f}"
+            seconds, how = total, growth
         out[rule] = {
             "driver": driver,
             "factor": f,
@@ -280,7 +347,10 @@ def extrapolate(rows: list[dict], drivers: dict[str, float], candidates: int, me
             "how": how,
             "jobs": len(jobs),
             "threads": threads,
-            "single_threaded": threads == 1 and len(jobs) == 1,
+            # the part of the rule's time that one process spends alone
+            "serial_seconds": seconds
+            if threads == 1 and len(jobs) == 1
+            else (jobs[0]["serial"] * f if len(jobs) == 1 and measure == "cpu" and jobs[0].get("serial") else 0.0),
             "source": jobs[0].get("source", ""),
         }
     return out
@@ -334,8 +404,8 @@ def extrapolation_text(rows: list[dict], drivers: dict[str, float], needs: dict[
         ]
         for rule, c in sorted(cost.items(), key=lambda kv: -kv[1]["seconds"]):
             mark = "yes" if rule in path else ""
-            if mark and c["single_threaded"] and c["seconds"] > 120:
-                mark = "yes, single-threaded > 2 min"
+            if mark and c["serial_seconds"] > 120:
+                mark = "yes, single-threaded > 2 min" if c["threads"] == 1 else "yes, main process alone > 2 min"
             lines.append(
                 f"| {rule}{c['source']} | {c['driver']} | {c['jobs']} | {c['seconds']:.0f} | {c['how']} | {mark}"
                 f" | {wall[rule]['seconds']:.0f} |"
@@ -369,6 +439,12 @@ def main() -> None:
     parser.add_argument(
         "--no-regions", action="store_true", help="call the whole genome (default: calling.regions = targets.bed)"
     )
+    parser.add_argument(
+        "--scatter-jobs",
+        type=int,
+        default=64,
+        help="calling.scatter_jobs: freebayes jobs of equal target size (64: as for an exome; 0: one per contig)",
+    )
     parser.add_argument("--fill-from", type=Path, help="a complete run's folder: rules this run did not reach")
     parser.add_argument("--report-only", action="store_true", help="only print the tables of runs already made")
     parser.add_argument("--workdir", type=Path, default=None, help="where the runs go (default DATA/runs)")
@@ -386,7 +462,7 @@ def main() -> None:
             workdir.mkdir(parents=True)
             for name in ("config", "resources"):
                 (workdir / name).symlink_to(REPO / name)
-            config = write_config(workdir, args.data, not args.no_regions)
+            config = write_config(workdir, args.data, not args.no_regions, args.scatter_jobs)
             start_load = os.getloadavg()[0]
             wall, code = run_workflow(workdir, config, cores, args.timeout)
             record = {"wall": wall, "exit": code, "load_start": start_load, "load_end": os.getloadavg()[0]}
@@ -412,8 +488,13 @@ def main() -> None:
     workdir, config = runs[cores][1], runs[cores][2]
     rows = collect(workdir)
     drivers = measured_drivers(workdir, patient)
+    costs = freebayes_fixed_costs(args.data)
+    for row in rows:
+        if row["rule"] in FREEBAYES_BAMS:
+            row["fixed"] = job_fixed_cost(workdir, row, costs)
     out += ["", f"Jobs of the --cores {cores} run (Snakemake benchmark records):", "", *job_table(rows)]
-    rows = [r for r in rows if not math.isnan(drivers.get(DRIVER_KEY[driver_of(r["rule"])], 0.0))]
+    ran = {r["rule"] for r in rows}
+    rows = [r for r in rows if not math.isnan(drivers.get(DRIVER_KEY[driver_of(r["rule"], ran)], 0.0))]
     if args.fill_from:
         fill_patient = json.loads((args.fill_from.parents[1] / "patient.json").read_text())
         fill_drivers = measured_drivers(args.fill_from, fill_patient)

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 
 from neoag.errors import NeoagInputError
@@ -35,9 +36,14 @@ def disk_full_message(error: OSError, arguments: dict) -> str:
 
 def run_step(function: Callable, *args, **kwargs):
     """Call function; on NeoagInputError (or a full disk) print the message to the log (sys.stderr)
-    and to the terminal, then exit with status 1."""
+    and to the terminal, then exit with status 1. A step given workers > 1 logs its main process's
+    CPU seconds: the part that does not run in parallel (bench/human/run.py reads it)."""
     try:
-        return function(*args, **kwargs)
+        result = function(*args, **kwargs)
+        if kwargs.get("workers", 1) > 1:
+            print(f"main process: {time.process_time():.1f} CPU s beside {kwargs['workers']} worker processes",
+                  file=sys.stderr)  # fmt: skip
+        return result
     except OSError as error:
         if error.errno not in DISK_FULL:
             raise

@@ -22,11 +22,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_small_human_bench_runs_end_to_end(tmp_path):
     command = [sys.executable, str(REPO / "bench/human/run.py"), "--small", "--scale", "0.02",
-               "--data", str(tmp_path), "--cores", "2", "--timeout", "900"]  # fmt: skip
+               "--data", str(tmp_path), "--cores", "2", "--timeout", "900", "--scatter-jobs", "6"]  # fmt: skip
     completed = subprocess.run(command, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr[-3000:]
     text = completed.stdout
-    assert "| call_freebayes/human/chr1 |" in text
+    assert text.count("| call_freebayes/human/") == 6
+    assert "fixed) s x" in text  # freebayes's cost per contig, not scaled with the reads
     assert "| select_somatic/human |" in text
     assert "Critical path (40,000 candidates)" in text and "Critical path (100,000 candidates)" in text
 

@@ -125,11 +125,12 @@ def whole_sample(paths, out, filters, clonality):
     return epitopes, candidates
 
 
-def grouped(paths, out, filters, clonality, group_rows):
+def grouped(paths, out, filters, clonality, group_rows, workers=1):
     out.mkdir()
     write_rankings("s1", paths["peptides"], paths["annotations"], paths["evidence"], paths["scores"], filters,
                    *(str(out / name) for name in TABLES), expression_tsv=paths["expression"],
-                   proteome_fasta=paths["proteome"], clonality=clonality, group_rows=group_rows)  # fmt: skip
+                   proteome_fasta=paths["proteome"], clonality=clonality, group_rows=group_rows,
+                   workers=workers)  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -148,10 +149,12 @@ def test_tiny_groups_write_the_whole_sample_tables(tmp_path, presentation, filte
     assert epitopes.duplicated(keys).any() and epitopes.mt_affinity_nm.isna().any()
     assert len(candidates) > 10 and epitopes.in_reference_proteome.any()
     assert epitopes.mt_peptide.duplicated().any() and candidates.variant_id.nunique() > 3
-    for group_rows in (1, 40):  # one variant per group, a few variants per group
-        grouped(paths, tmp_path / f"g{group_rows}", filters, clonality, group_rows)
+    # one variant per group, a few variants per group; groups ranked by 3 processes
+    for group_rows, workers in ((1, 1), (40, 1), (1, 3)):
+        out = tmp_path / f"g{group_rows}w{workers}"
+        grouped(paths, out, filters, clonality, group_rows, workers)
         for name in TABLES:
-            assert filecmp.cmp(tmp_path / "whole" / name, tmp_path / f"g{group_rows}" / name, shallow=False), name
+            assert filecmp.cmp(tmp_path / "whole" / name, out / name, shallow=False), (name, group_rows, workers)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".rank-")]  # the runs are removed
 
 

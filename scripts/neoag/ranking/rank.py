@@ -274,7 +274,8 @@ def variants_table(
         table[name] = table.variant_id.map(summaries[name]).fillna(0).astype(int)
     for name in ("best_peptide", "best_allele", "best_mt_affinity_nm", "best_mt_affinity_percentile"):
         table[name] = table.variant_id.map(summaries[name])
-    table["tier"] = table.variant_id.map(summaries.tier).fillna("")
+    tier = table.variant_id.map(summaries.tier)
+    table["tier"] = tier.where(tier.notna(), "")  # not fillna: it warns when it would downcast (no summaries)
     table["sample"] = sample
     return table.sort_values(["chrom", "pos", "ref", "alt"], kind="stable")
 
@@ -299,6 +300,7 @@ def write_rankings(
     tiers: TierSettings = DEFAULT_TIERS,
     clonality: Clonality = NO_PURITY,
     group_rows: int = GROUP_ROWS,
+    workers: int = 1,
 ) -> None:
     """The three result tables of one sample (with expression when expression_tsv is given,
     reference-proteome matches when proteome_fasta is given).
@@ -306,7 +308,8 @@ def write_rankings(
     Memory follows group_rows, not the sample: the rows are built and ranked one group of
     variants at a time, each group written sorted to a run file next to all_epitopes_tsv,
     and the runs merged (ranking.runs); the tables are the bytes that build_all_epitopes,
-    build_candidates and build_variants give for the whole sample at once.
+    build_candidates and build_variants give for the whole sample at once. workers: processes
+    that rank the groups (the tables do not depend on it; each holds one group in memory).
     """
     from neoag.annotation.proteome import read_proteome
 
@@ -332,7 +335,7 @@ def write_rankings(
     )
     folder = os.path.dirname(os.path.abspath(all_epitopes_tsv))
     with tempfile.TemporaryDirectory(prefix=".rank-", dir=folder) as work:
-        runs, summaries, totals = _rank_groups(peptides_tsv, counts, scores, context, group_rows, work)
+        runs, summaries, totals = _rank_groups(peptides_tsv, counts, scores, context, group_rows, work, workers)
         merge_runs([run for run, _ in runs], all_epitopes_tsv, ALL_EPITOPES)
         merge_runs([run for _, run in runs], candidates_tsv, CANDIDATES, number=True)
     variants = add_expression(variants_table(sample, annotations, evidence, summaries, tiers, clonality), expression)
@@ -348,24 +351,60 @@ def write_rankings(
 
 
 def _rank_groups(
-    peptides_tsv: str, counts: dict[str, int], scores, context: SampleContext, group_rows: int, work: str
+    peptides_tsv: str,
+    counts: dict[str, int],
+    scores,
+    context: SampleContext,
+    group_rows: int,
+    work: str,
+    workers: int = 1,
 ) -> tuple[list[tuple[str, str]], pd.DataFrame, Counter]:
     """Rank each group of variants: its sorted all_epitopes and candidates rows into two run files.
-    Returns the (all_epitopes, candidates) runs, the groups' variant_summaries and counts."""
+    Returns the (all_epitopes, candidates) runs, the groups' variant_summaries and counts.
+
+    workers > 1: the groups are ranked by a pool of forked processes, which share the sample's
+    context and scores; each group's runs are the same files, so the tables do not depend on it."""
     group_of, groups = plan_groups(counts, len(context.alleles), group_rows)
-    runs, summaries, totals = [], [], Counter()
-    candidate_columns = [name for name in CANDIDATES if name != "rank"]
-    for group, part in enumerate(split_peptides(peptides_tsv, group_of, groups, work)):
-        peptides = read_table(part)
-        os.remove(part)
-        table = rank_order(epitope_rows(peptides, group_scores(scores, peptides), context)).reset_index(drop=True)
-        candidates = build_candidates(table)
-        run = (os.path.join(work, f"all_epitopes.{group}"), os.path.join(work, f"candidates.{group}"))
-        write_run(run[0], table, ALL_EPITOPES)
-        write_run(run[1], candidates, candidate_columns)
-        runs.append(run)
-        summaries.append(variant_summaries(table, candidates))
-        totals.update(rows=len(table), binders=int(table.binder.sum()), candidates=len(candidates))
-        totals.update(candidates.tier.value_counts().to_dict())
+    parts = split_peptides(peptides_tsv, group_of, groups, work)
+    workers = max(1, min(workers, len(parts)))
+    if workers == 1:
+        ranked = [_rank_group(group, part, scores, context, work) for group, part in enumerate(parts)]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _SHARED.update(scores=scores, context=context)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_rank_shared_group, group, part, work) for group, part in enumerate(parts)]
+                ranked = [future.result() for future in futures]
+        finally:
+            _SHARED.clear()
+    totals = Counter()
+    for _, _, counted in ranked:
+        totals.update(counted)
+    summaries = [summary for _, summary, _ in ranked]
     empty = variant_summaries(pd.DataFrame(columns=list(ALL_EPITOPES)), pd.DataFrame(columns=["variant_id"]))
-    return runs, pd.concat(summaries) if summaries else empty, totals
+    return [run for run, _, _ in ranked], pd.concat(summaries) if summaries else empty, totals
+
+
+# The sample's scores and context for the forked workers of _rank_groups (inherited, not pickled).
+_SHARED: dict = {}
+
+
+def _rank_shared_group(group: int, part: str, work: str):
+    return _rank_group(group, part, _SHARED["scores"], _SHARED["context"], work)
+
+
+def _rank_group(group: int, part: str, scores, context: SampleContext, work: str):
+    """One group's run files (all_epitopes, candidates), its variant summaries and its counts."""
+    peptides = read_table(part)
+    os.remove(part)
+    table = rank_order(epitope_rows(peptides, group_scores(scores, peptides), context)).reset_index(drop=True)
+    candidates = build_candidates(table)
+    run = (os.path.join(work, f"all_epitopes.{group}"), os.path.join(work, f"candidates.{group}"))
+    write_run(run[0], table, ALL_EPITOPES)
+    write_run(run[1], candidates, [name for name in CANDIDATES if name != "rank"])
+    counted = Counter(rows=len(table), binders=int(table.binder.sum()), candidates=len(candidates))
+    counted.update(candidates.tier.value_counts().to_dict())
+    return run, variant_summaries(table, candidates), counted
