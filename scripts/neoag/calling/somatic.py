@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from neoag.calling.calls import Candidate, read_candidates
-from neoag.calling.evidence import AlleleCounts, ReadFilters, count_alleles, count_evidence, variant_span
+from neoag.calling.evidence import AlleleCounts, ReadFilters, count_evidence, variant_span
 from neoag.calling.tumor_only import (
     GERMLINE_REASONS,
     TumorOnlyFilters,
@@ -263,39 +263,58 @@ def select_germline(
     filters: SomaticFilters,
     germline_filters: GermlineFilters,
     read_filters: ReadFilters,
+    workers: int = 1,
 ) -> pd.DataFrame:
-    """The patient's germline variants near somatic ones, with neoag's evidence.
+    """The patient's germline variants near somatic ones, with neoag's evidence (germline.calls
+    normal: called in a freebayes pass over the normal alone).
 
     A variant called in the normal is kept when neoag's own count puts it at a
-    germline fraction in the normal (somatic.germline_normal_vaf, with
-    somatic.min_normal_depth fragments). INFO gives tumor and normal counts,
+    germline fraction in the normal (is_germline). INFO gives tumor and normal counts,
     ZYG (het or hom in the normal) and LOH (tumor VAF shifted from the normal's).
     The somatic candidates (candidates_vcf) count as other alleles at their
     sites, so that a somatic allele beside a germline one does not move its VAF.
+    workers: processes that count (evidence.count_evidence); the table does not depend on it.
     """
     import pysam
 
-    tumor = pysam.AlignmentFile(tumor_bam)
-    normal = pysam.AlignmentFile(normal_bam)
-    fasta = pysam.FastaFile(fasta_path)
     variants = list(dict.fromkeys(variants_of(read_vcf_alleles(germline_calls_vcf))))
     somatic_candidates = variants_of(read_candidates(candidates_vcf))
-    partners = site_partners(variants + somatic_candidates, fasta)
-    rows = []
-    for variant in variants:
-        normal_counts = count_alleles(normal, fasta, variant, read_filters, partners[variant])
-        if normal_counts.depth < filters.min_normal_depth or normal_counts.vaf < filters.germline_normal_vaf:
-            continue
-        tumor_counts = count_alleles(tumor, fasta, variant, read_filters, partners[variant])
-        zygosity, loh = germline_labels(tumor_counts, normal_counts, germline_filters)
-        row = site_columns(variant)
-        row.update(evidence_row("tumor_dna", tumor_counts) | evidence_row("normal_dna", normal_counts))
-        row.update(zygosity=zygosity, loh=loh)
-        rows.append(row)
+    partners = site_partners(variants + somatic_candidates, pysam.FastaFile(fasta_path))
+    jobs = [(variant, partners[variant]) for variant in variants]
+    normal = [counts for (counts,) in count_evidence((normal_bam,), fasta_path, jobs, read_filters, workers)]
+    kept = [(job, counts) for job, counts in zip(jobs, normal) if is_germline(counts, filters)]
+    tumor = count_evidence((tumor_bam,), fasta_path, [job for job, _ in kept], read_filters, workers)
+    rows = [
+        germline_row(variant, tumor_counts, normal_counts, germline_filters)
+        for ((variant, _), normal_counts), (tumor_counts,) in zip(kept, tumor)
+    ]
+    return write_germline(rows, fasta_path, germline_vcf, f"{len(variants)} alleles called in the normal")
+
+
+def is_germline(normal: AlleleCounts, filters: SomaticFilters) -> bool:
+    """A germline fraction in the normal: somatic.germline_normal_vaf with somatic.min_normal_depth
+    fragments."""
+    return normal.depth >= filters.min_normal_depth and normal.vaf >= filters.germline_normal_vaf
+
+
+def germline_row(variant: Variant, tumor: AlleleCounts, normal: AlleleCounts, filters: GermlineFilters) -> dict:
+    """A germline table row: the site, tumor and normal evidence, zygosity and LOH."""
+    zygosity, loh = germline_labels(tumor, normal, filters)
+    row = site_columns(variant)
+    row.update(evidence_row("tumor_dna", tumor) | evidence_row("normal_dna", normal))
+    row.update(zygosity=zygosity, loh=loh)
+    return row
+
+
+def write_germline(rows: list[dict], fasta_path: str, germline_vcf: str, source: str) -> pd.DataFrame:
+    """The germline table of these rows, written as germline_vcf; source says in the log where the
+    alleles came from ('N alleles called in the normal')."""
+    import pysam
+
     table = pd.DataFrame(rows, columns=["chrom", "pos", "ref", "alt", "zygosity", "loh", *EVIDENCE_COLUMNS_DNA])
-    write_sites_vcf(fasta, table, germline_vcf, germline=True)
+    write_sites_vcf(pysam.FastaFile(fasta_path), table, germline_vcf, germline=True)
     print(
-        f"{len(variants)} alleles called in the normal near somatic variants; {len(table)} germline "
+        f"{source} near somatic variants; {len(table)} germline "
         f"({int((table.zygosity == 'het').sum())} het, {int(table.loh.sum())} with LOH in the tumor)",
         file=sys.stderr,
     )
