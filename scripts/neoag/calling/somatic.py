@@ -51,6 +51,7 @@ class GermlineFilters:
     flank: int = 150
     hom_normal_vaf: float = 0.85
     loh_vaf_shift: float = 0.25
+    calls: str = "joint"  # which call proposes the germline alleles (germline.germline_calls_mode)
 
 
 def somatic_status(tumor: AlleleCounts, normal: AlleleCounts, filters: SomaticFilters) -> str:
@@ -204,8 +205,7 @@ def germline_targets(
     other exons) plus the genome read after the transcript's 3' end by a
     frameshift or stop-loss (transcripts.DOWNSTREAM_BASES). transcripts_cache: the GTF
     parsed by rule parse_gtf (neoag.transcript_cache), read instead of the GTF's text.
-    piece_beds: the same windows split into that many BED files of about equal size, each
-    window whole (regions.whole_interval_groups), for call_germline's parallel jobs.
+    piece_beds: the same windows split into that many BED files (split_targets).
     """
     from neoag.calling.regions import read_fai
     from neoag.transcript_cache import gtf_transcripts
@@ -235,14 +235,23 @@ def germline_targets(
     with open(bed_path, "w") as out:
         out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in merged)
     if piece_beds:
-        from neoag.calling.regions import whole_interval_groups
-
-        for path, group in zip(piece_beds, whole_interval_groups(merged, len(piece_beds))):
-            with open(path, "w") as out:
-                out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in group)
+        split_targets(bed_path, piece_beds)
     covered = sum(end - start for _, start, end in merged)
     print(f"germline search regions: {len(merged)} ({covered:,} bp) around the somatic variants", file=sys.stderr)
     return len(merged)
+
+
+def split_targets(bed_path: str, piece_beds: tuple[str, ...] | list[str]) -> None:
+    """The windows of a germline_targets BED split into len(piece_beds) BED files of about equal
+    size, each window whole and in order (regions.whole_interval_groups), for call_germline's
+    parallel jobs (germline.calls normal); a piece without windows is an empty file."""
+    from neoag.calling.regions import whole_interval_groups
+
+    with open(bed_path) as handle:
+        windows = [(chrom, int(start), int(end)) for chrom, start, end in (line.split("\t") for line in handle)]
+    for path, group in zip(piece_beds, whole_interval_groups(windows, len(piece_beds))):
+        with open(path, "w") as out:
+            out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in group)
 
 
 def germline_labels(tumor: AlleleCounts, normal: AlleleCounts, filters: GermlineFilters) -> tuple[str, bool]:
