@@ -307,7 +307,8 @@ def is_germline(normal: AlleleCounts, filters: SomaticFilters) -> bool:
 
 
 def germline_row(variant: Variant, tumor: AlleleCounts, normal: AlleleCounts, filters: GermlineFilters) -> dict:
-    """A germline table row: the site, tumor and normal evidence, zygosity and LOH."""
+    """A germline table row: the site, tumor and normal evidence, zygosity and LOH. The counts may
+    also be evidence.tsv's (germline.FragmentCounts: depth, alt_count and vaf, as here used)."""
     zygosity, loh = germline_labels(tumor, normal, filters)
     row = site_columns(variant)
     row.update(evidence_row("tumor_dna", tumor) | evidence_row("normal_dna", normal))
