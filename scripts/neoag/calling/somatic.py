@@ -195,7 +195,6 @@ def germline_targets(
     bed_path: str,
     gtf_path: str | None = None,
     transcripts_cache: str | None = None,
-    piece_beds: tuple[str, ...] | list[str] = (),
 ) -> int:
     """BED of the regions where germline variants can change a somatic variant's peptides
     (merged); returns their number.
@@ -205,7 +204,6 @@ def germline_targets(
     other exons) plus the genome read after the transcript's 3' end by a
     frameshift or stop-loss (transcripts.DOWNSTREAM_BASES). transcripts_cache: the GTF
     parsed by rule parse_gtf (neoag.transcript_cache), read instead of the GTF's text.
-    piece_beds: the same windows split into that many BED files (split_targets).
     """
     from neoag.calling.regions import read_fai
     from neoag.transcript_cache import gtf_transcripts
@@ -234,8 +232,6 @@ def germline_targets(
             merged.append((chrom, start, end))
     with open(bed_path, "w") as out:
         out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in merged)
-    if piece_beds:
-        split_targets(bed_path, piece_beds)
     covered = sum(end - start for _, start, end in merged)
     print(f"germline search regions: {len(merged)} ({covered:,} bp) around the somatic variants", file=sys.stderr)
     return len(merged)
