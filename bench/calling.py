@@ -12,7 +12,11 @@ bcftools and pysam) for a few caller settings, and prints as Markdown:
   the planted one: the share within +-0.05, what binomial sampling at the
   measured depth allows, and the "realized" VAF (the share of informative
   fragments that come from a read source carrying the variant, known from the
-  simulated read names), which separates counting errors from sampling noise.
+  simulated read names), which separates counting errors from sampling noise;
+- the germline neighbours (results/<sample>/calls/germline.vcf.gz) of the default run
+  (germline.calls joint: from the joint call's evidence) against a second freebayes
+  pass over the normal (germline.calls normal): planted germline variants found, and
+  whether the two VCFs hold the same records.
 
     .venv/bin/python bench/calling.py            # about a minute on 2 cores
 """
@@ -182,6 +186,29 @@ def realized(truth: pd.DataFrame, patient_dir: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def germline_records(results: Path) -> list[str]:
+    """The records (no header) of a run's germline VCF."""
+    import gzip
+
+    with gzip.open(results / "calls" / "germline.vcf.gz", "rt") as handle:
+        return [line for line in handle if not line.startswith("#")]
+
+
+def germline_row(patient: str, truth: pd.DataFrame, joint: list[str], normal: list[str]) -> str:
+    """A table row: planted germline variants found by each mode, other records, and whether the
+    two germline VCFs hold the same records."""
+    planted = set(truth.variant_id[truth.origin == "germline"])
+
+    def ids(lines: list[str]) -> set[str]:
+        return {":".join(line.split("\t")[i] for i in (0, 1, 3, 4)) for line in lines}
+
+    found = [ids(lines) & planted for lines in (joint, normal)]
+    others = [len(ids(lines) - planted) for lines in (joint, normal)]
+    cells = [patient, str(len(planted)), *(f"{len(f)} ({', '.join(sorted(f))})" for f in found)]
+    cells += [f"{others[0]} / {others[1]}", "yes" if joint == normal else "NO"]
+    return "| " + " | ".join(cells) + " |"
+
+
 def within_probability(n: int, p: float, tolerance: float = 0.05) -> float:
     """P(|X/n - p| <= tolerance) for X ~ Binomial(n, p)."""
     low, high = math.ceil(n * (p - tolerance) - 1e-9), math.floor(n * (p + tolerance) + 1e-9)
@@ -196,6 +223,7 @@ def main() -> None:
         "| germline called somatic |"
     )
     demo_results = None
+    germline_lines = []
     for patient_name, patient in PATIENTS.items():
         truth = read_truth(patient["truth"])
         depths = tumor_depths(truth, patient["truth"].parent)
@@ -212,7 +240,18 @@ def main() -> None:
                 notes += lines[1:]
                 if patient_name == "demo" and overlay == "":
                     demo_results = pd.read_csv(results / "calls" / "evidence.tsv", sep="\t")
+                if overlay == "":
+                    joint = germline_records(results)
         print("\n" + "\n".join(notes) + "\n" if notes else "")
+        with tempfile.TemporaryDirectory(prefix="neoag-bench-calling-") as tmp:
+            normal = germline_records(run_calling(Path(tmp), patient, "germline:\n  calls: normal\n"))
+        germline_lines.append(germline_row(patient_name, truth, joint, normal))
+
+    print("## Germline neighbours: joint call against a second pass over the normal\n")
+    print("| patient | germline planted | found, joint | found, normal | other germline records, joint / normal "
+          "| same records |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    print("\n".join(germline_lines) + "\n")
 
     print("## Evidence VAFs on the demo patient (default run)\n")
     truth = read_truth(PATIENTS["demo"]["truth"])

@@ -5,7 +5,8 @@
 # sample sheet skips calling and takes the same path from the filter on.
 # The callers' candidates are united (at least calling.min_callers callers), and
 # neoag's own read evidence decides what is somatic, the same way for every source.
-# Germline variants near the somatic ones are called in the normal for the annotation.
+# Germline variants near the somatic ones are selected for the annotation: from the joint freebayes
+# call's evidence (germline.calls joint), or called again in the normal (normal).
 # A VCF-only sample (no BAMs) trusts its caller instead: somatic_from_vcf, no germline calling.
 # A tumor-only sample (no normal BAM) is called in the tumor alone; select_somatic removes germline
 # variants with config tumor_only, and those are its germline neighbours (germline_from_tumor).
@@ -403,7 +404,6 @@ rule germline_targets:
         transcripts="results/reference/transcripts.pkl",
     output:
         bed="results/{sample}/calls/germline/targets.bed",
-        pieces=germline_pieces("results/{{sample}}/calls/germline/targets/{piece}.bed"),
     log:
         "logs/germline_targets/{sample}.log",
     benchmark:
@@ -418,9 +418,27 @@ rule germline_targets:
         "../scripts/germline_targets.py"
 
 
+rule germline_target_pieces:
+    # germline.calls normal: the windows in calling.germline_scatter_jobs pieces for call_germline.
+    input:
+        bed="results/{sample}/calls/germline/targets.bed",
+    output:
+        pieces=germline_pieces("results/{{sample}}/calls/germline/targets/{piece}.bed"),
+    log:
+        "logs/germline_target_pieces/{sample}.log",
+    wildcard_constraints:
+        sample=sample_pattern(NORMAL_GERMLINE_SAMPLES),
+    localrule: True
+    conda:
+        "../envs/neoag.yaml"
+    script:
+        "../scripts/germline_target_pieces.py"
+
+
 rule call_germline:
-    # freebayes on the normal alone, near the somatic variants and in the exons of their
-    # transcripts (no targets: an empty VCF); one job per piece of the windows (calling.germline_scatter_jobs).
+    # germline.calls normal: freebayes on the normal alone, near the somatic variants and in the
+    # exons of their transcripts (no targets: an empty VCF); one job per piece of the windows
+    # (calling.germline_scatter_jobs).
     input:
         normal=get_normal_bam,
         fasta=config["reference"]["fasta"],
@@ -432,6 +450,8 @@ rule call_germline:
         "logs/call_germline/{sample}/{piece}.log",
     benchmark:
         "benchmarks/call_germline/{sample}/{piece}.tsv"
+    wildcard_constraints:
+        sample=sample_pattern(NORMAL_GERMLINE_SAMPLES),
     conda:
         "../envs/calling.yaml"
     threads: 1
@@ -462,6 +482,8 @@ rule gather_germline:
         index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
     log:
         "logs/gather_germline/{sample}.log",
+    wildcard_constraints:
+        sample=sample_pattern(NORMAL_GERMLINE_SAMPLES),
     localrule: True
     conda:
         "../envs/calling.yaml"
@@ -473,12 +495,11 @@ rule gather_germline:
 
 
 rule select_germline:
+    # germline.calls joint: the freebayes alleles of evidence.tsv in the windows, no read counted
+    # again; normal (or a sample that joint does not suit, the log says why): the calls in the
+    # normal, counted in calling.evidence_threads processes.
     input:
-        calls="results/{sample}/calls/germline/calls.vcf.gz",
-        index="results/{sample}/calls/germline/calls.vcf.gz.tbi",
-        candidates="results/{sample}/calls/candidates.vcf.gz",
-        tumor=get_tumor_bam,
-        normal=get_normal_bam,
+        unpack(get_germline_inputs),
         fasta=config["reference"]["fasta"],
     output:
         vcf="results/{sample}/calls/germline.vcf.gz",
@@ -491,14 +512,15 @@ rule select_germline:
         sample=sample_pattern(PAIRED_SAMPLES),
     conda:
         "../envs/neoag.yaml"
-    threads: 1
+    threads: get_germline_threads
     resources:
-        mem_mb=mem_by_input(2000, 10, "calls", "candidates"),
+        mem_mb=mem_by_input(2000, 10, "calls", "candidates", "evidence"),
         runtime=scaled(60),
     params:
         evidence=config["evidence"],
         somatic=config["somatic"],
         germline=config["germline"],
+        mode=get_germline_mode,
     script:
         "../scripts/select_germline.py"
 

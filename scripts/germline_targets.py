@@ -13,7 +13,6 @@ run_step(
     fai_path=snakemake.input.fasta + ".fai",
     flank=snakemake.params.flank,
     bed_path=snakemake.output.bed,
-    piece_beds=list(snakemake.output.pieces),
     gtf_path=snakemake.params.gtf,
     transcripts_cache=snakemake.input.transcripts,
 )

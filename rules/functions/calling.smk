@@ -2,6 +2,8 @@
 import re
 import shlex
 
+from neoag.calling.germline import germline_calls_mode
+
 
 def germline_pieces(pattern):
     """The pattern's paths for each piece of the germline target windows (calling.germline_scatter_jobs)."""
@@ -146,3 +148,43 @@ def get_tumor_only_resources(wildcards):
     if wildcards.sample not in TUMOR_ONLY_SAMPLES:
         return []
     return [config["tumor_only"][key] for key in ("panel_of_normals", "population_vcf") if config["tumor_only"][key]]
+
+
+# germline.calls of each paired sample: (mode, why a requested joint falls back to normal).
+GERMLINE_CALLS = {
+    name: germline_calls_mode(
+        config["germline"]["calls"], CALLERS, config["calling"]["min_callers"], bool(samples.loc[name].get("vcf", ""))
+    )
+    for name in PAIRED_SAMPLES
+}
+# Paired samples whose germline variants are called again in the normal (call_germline).
+NORMAL_GERMLINE_SAMPLES = [name for name, (mode, _) in GERMLINE_CALLS.items() if mode == "normal"]
+
+
+def get_germline_inputs(wildcards):
+    """select_germline's inputs: evidence and windows (germline.calls joint), or the calls in the
+    normal, the candidates and the BAMs (normal)."""
+    sample = wildcards.sample
+    if sample not in NORMAL_GERMLINE_SAMPLES:
+        return {
+            "evidence": f"results/{sample}/calls/evidence.tsv",
+            "targets": f"results/{sample}/calls/germline/targets.bed",
+        }
+    return {
+        "calls": f"results/{sample}/calls/germline/calls.vcf.gz",
+        "index": f"results/{sample}/calls/germline/calls.vcf.gz.tbi",
+        "candidates": f"results/{sample}/calls/candidates.vcf.gz",
+        "tumor": get_tumor_bam(wildcards),
+        "normal": get_normal_bam(wildcards),
+    }
+
+
+def get_germline_threads(wildcards):
+    """Counting processes of select_germline: calling.evidence_threads in normal mode; joint counts nothing."""
+    return config["calling"]["evidence_threads"] if wildcards.sample in NORMAL_GERMLINE_SAMPLES else 1
+
+
+def get_germline_mode(wildcards):
+    """{'mode': joint or normal, 'reason': why joint fell back to normal ('' if it did not)}."""
+    mode, reason = GERMLINE_CALLS[wildcards.sample]
+    return {"mode": mode, "reason": reason}

@@ -26,11 +26,13 @@ def vcf_records(path: Path) -> list[str]:
 
 def test_scattered_calls_equal_the_unscattered_ones(tmp_path):
     results = {}
-    # "whole" also calls the germline variants in one job (the others: the default, 4)
-    for name, setting in (("whole", "scatter_size: 1000000000\n  germline_scatter_jobs: 1"),
-                          ("chunks", "scatter_size: 3000"), ("jobs", "scatter_jobs: 4")):  # fmt: skip
+    # "whole" and "chunks" call the germline variants again in the normal (germline.calls normal),
+    # "whole" in one job, "chunks" in the default 4; "jobs" takes them from the joint call (joint).
+    normal = "germline:\n  calls: normal\n"
+    for name, setting in (("whole", "scatter_size: 1000000000\n  germline_scatter_jobs: 1\n" + normal),
+                          ("chunks", "scatter_size: 3000\n" + normal), ("jobs", "scatter_jobs: 4\n")):  # fmt: skip
         overlay = tmp_path / f"{name}.yaml"
-        overlay.write_text(f"calling:\n  {setting}\n")
+        overlay.write_text(f"calling:\n  {setting}")
         workdir = tmp_path / name
         targets = ["results/demo/somatic.vcf.gz", "results/demo/calls/germline.vcf.gz"]
         completed = run_snakemake(workdir, "--", *targets, configs=[overlay])
@@ -43,6 +45,8 @@ def test_scattered_calls_equal_the_unscattered_ones(tmp_path):
     # scatter_jobs: 4 jobs of equal size, cut across the three contigs (31,023 bp).
     assert len(list((results["jobs"] / "calls" / "freebayes" / "scatter").glob("*.calls.vcf.gz"))) == 4
     whole = results["whole"]
+    assert (whole / "calls/germline/calls.vcf.gz").exists()  # the normal pass ran ...
+    assert not (results["jobs"] / "calls/germline/calls.vcf.gz").exists()  # ... and joint has none
     for chunks in (results["chunks"], results["jobs"]):
         assert (whole / "calls/evidence.tsv").read_bytes() == (chunks / "calls/evidence.tsv").read_bytes()
         for vcf in ("somatic.vcf.gz", "calls/germline.vcf.gz", "calls/candidates.vcf.gz"):

@@ -64,7 +64,34 @@ def test_a_cohort_of_a_paired_and_a_tumor_only_sample_builds(tmp_path):
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     counts = jobs_per_rule(completed.stdout + completed.stderr)
     assert counts.get("select_somatic") == 2 and counts.get("report") == 2, counts
-    # call_germline runs once per piece (calling.germline_scatter_jobs, 4 by default), for the pair only.
-    assert counts.get("select_germline") == 1 and counts.get("gather_germline") == 1, counts
-    assert counts.get("call_germline") == 4, counts
+    # germline.calls joint (the default): the pair's germline variants come from its joint call's
+    # evidence, with no second freebayes pass over the normal.
+    assert counts.get("select_germline") == 1 and counts.get("germline_targets") == 1, counts
+    assert not {"germline_target_pieces", "call_germline", "gather_germline"} & set(counts), counts
     assert counts.get("germline_from_tumor") == 1, counts
+    # germline.calls normal: call_germline runs once per piece (calling.germline_scatter_jobs, 4 by
+    # default), for the pair only.
+    overlay = tmp_path / "normal.yaml"
+    overlay.write_text("germline:\n  calls: normal\n")
+    completed = dry_run("--config", f"samples={sheet}", "--configfile", "config/config.yaml", str(overlay))
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    counts = jobs_per_rule(completed.stdout + completed.stderr)
+    assert counts.get("select_germline") == 1 and counts.get("gather_germline") == 1, counts
+    assert counts.get("call_germline") == 4 and counts.get("germline_target_pieces") == 1, counts
+    assert counts.get("germline_from_tumor") == 1, counts
+
+
+@pytest.mark.parametrize(
+    "calling",
+    ["callers: [freebayes, bcftools]\n  min_callers: 2", "callers: [bcftools]"],
+    ids=["min_callers_2", "no_freebayes"],
+)
+def test_germline_calls_joint_falls_back_to_the_normal_pass(tmp_path, calling):
+    """Candidates that can lack freebayes's calls (another caller must agree, or freebayes does not
+    run) cannot give the germline variants: the pair is called again in the normal."""
+    overlay = tmp_path / "calling.yaml"
+    overlay.write_text(f"calling:\n  {calling}\n")
+    completed = dry_run("--configfile", "config/config.yaml", str(overlay))
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    counts = jobs_per_rule(completed.stdout + completed.stderr)
+    assert counts.get("call_germline") == 4 and counts.get("select_germline") == 1, counts

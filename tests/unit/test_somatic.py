@@ -51,7 +51,7 @@ def test_germline_targets_cover_the_flank_and_the_exons_of_the_transcripts(tmp_p
 
     import pysam
 
-    from neoag.calling.somatic import germline_targets
+    from neoag.calling.somatic import germline_targets, split_targets
 
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo"
     vcf = tmp_path / "somatic.vcf"
@@ -73,8 +73,7 @@ def test_germline_targets_cover_the_flank_and_the_exons_of_the_transcripts(tmp_p
     germline_targets(str(vcf) + ".gz", str(demo / "genome.fa.fai"), 150, str(without_gtf))
     assert without_gtf.read_text() == "chr1\t2915\t3216\nchr2\t0\t250\n"
     pieces = [tmp_path / f"piece{i}.bed" for i in range(3)]
-    germline_targets(str(vcf) + ".gz", str(demo / "genome.fa.fai"), 150, str(bed), str(demo / "annotation.gtf"),
-                     piece_beds=[str(p) for p in pieces])  # fmt: skip
+    split_targets(str(bed), [str(p) for p in pieces])  # germline.calls normal: rule germline_target_pieces
     assert "".join(p.read_text() for p in pieces) == bed.read_text()  # call_germline's jobs: the windows, in order
     assert all(p.read_text() for p in pieces)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from neoag.calling.calls import Candidate, read_candidates
-from neoag.calling.evidence import AlleleCounts, ReadFilters, count_alleles, count_evidence, variant_span
+from neoag.calling.evidence import AlleleCounts, ReadFilters, count_evidence, variant_span
 from neoag.calling.tumor_only import (
     GERMLINE_REASONS,
     TumorOnlyFilters,
@@ -51,6 +51,7 @@ class GermlineFilters:
     flank: int = 150
     hom_normal_vaf: float = 0.85
     loh_vaf_shift: float = 0.25
+    calls: str = "joint"  # which call proposes the germline alleles (germline.germline_calls_mode)
 
 
 def somatic_status(tumor: AlleleCounts, normal: AlleleCounts, filters: SomaticFilters) -> str:
@@ -194,7 +195,6 @@ def germline_targets(
     bed_path: str,
     gtf_path: str | None = None,
     transcripts_cache: str | None = None,
-    piece_beds: tuple[str, ...] | list[str] = (),
 ) -> int:
     """BED of the regions where germline variants can change a somatic variant's peptides
     (merged); returns their number.
@@ -204,8 +204,6 @@ def germline_targets(
     other exons) plus the genome read after the transcript's 3' end by a
     frameshift or stop-loss (transcripts.DOWNSTREAM_BASES). transcripts_cache: the GTF
     parsed by rule parse_gtf (neoag.transcript_cache), read instead of the GTF's text.
-    piece_beds: the same windows split into that many BED files of about equal size, each
-    window whole (regions.whole_interval_groups), for call_germline's parallel jobs.
     """
     from neoag.calling.regions import read_fai
     from neoag.transcript_cache import gtf_transcripts
@@ -234,15 +232,22 @@ def germline_targets(
             merged.append((chrom, start, end))
     with open(bed_path, "w") as out:
         out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in merged)
-    if piece_beds:
-        from neoag.calling.regions import whole_interval_groups
-
-        for path, group in zip(piece_beds, whole_interval_groups(merged, len(piece_beds))):
-            with open(path, "w") as out:
-                out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in group)
     covered = sum(end - start for _, start, end in merged)
     print(f"germline search regions: {len(merged)} ({covered:,} bp) around the somatic variants", file=sys.stderr)
     return len(merged)
+
+
+def split_targets(bed_path: str, piece_beds: tuple[str, ...] | list[str]) -> None:
+    """The windows of a germline_targets BED split into len(piece_beds) BED files of about equal
+    size, each window whole and in order (regions.whole_interval_groups), for call_germline's
+    parallel jobs (germline.calls normal); a piece without windows is an empty file."""
+    from neoag.calling.regions import whole_interval_groups
+
+    with open(bed_path) as handle:
+        windows = [(chrom, int(start), int(end)) for chrom, start, end in (line.split("\t") for line in handle)]
+    for path, group in zip(piece_beds, whole_interval_groups(windows, len(piece_beds))):
+        with open(path, "w") as out:
+            out.writelines(f"{chrom}\t{start}\t{end}\n" for chrom, start, end in group)
 
 
 def germline_labels(tumor: AlleleCounts, normal: AlleleCounts, filters: GermlineFilters) -> tuple[str, bool]:
@@ -263,39 +268,59 @@ def select_germline(
     filters: SomaticFilters,
     germline_filters: GermlineFilters,
     read_filters: ReadFilters,
+    workers: int = 1,
 ) -> pd.DataFrame:
-    """The patient's germline variants near somatic ones, with neoag's evidence.
+    """The patient's germline variants near somatic ones, with neoag's evidence (germline.calls
+    normal: called in a freebayes pass over the normal alone).
 
     A variant called in the normal is kept when neoag's own count puts it at a
-    germline fraction in the normal (somatic.germline_normal_vaf, with
-    somatic.min_normal_depth fragments). INFO gives tumor and normal counts,
+    germline fraction in the normal (is_germline). INFO gives tumor and normal counts,
     ZYG (het or hom in the normal) and LOH (tumor VAF shifted from the normal's).
     The somatic candidates (candidates_vcf) count as other alleles at their
     sites, so that a somatic allele beside a germline one does not move its VAF.
+    workers: processes that count (evidence.count_evidence); the table does not depend on it.
     """
     import pysam
 
-    tumor = pysam.AlignmentFile(tumor_bam)
-    normal = pysam.AlignmentFile(normal_bam)
-    fasta = pysam.FastaFile(fasta_path)
     variants = list(dict.fromkeys(variants_of(read_vcf_alleles(germline_calls_vcf))))
     somatic_candidates = variants_of(read_candidates(candidates_vcf))
-    partners = site_partners(variants + somatic_candidates, fasta)
-    rows = []
-    for variant in variants:
-        normal_counts = count_alleles(normal, fasta, variant, read_filters, partners[variant])
-        if normal_counts.depth < filters.min_normal_depth or normal_counts.vaf < filters.germline_normal_vaf:
-            continue
-        tumor_counts = count_alleles(tumor, fasta, variant, read_filters, partners[variant])
-        zygosity, loh = germline_labels(tumor_counts, normal_counts, germline_filters)
-        row = site_columns(variant)
-        row.update(evidence_row("tumor_dna", tumor_counts) | evidence_row("normal_dna", normal_counts))
-        row.update(zygosity=zygosity, loh=loh)
-        rows.append(row)
+    partners = site_partners(variants + somatic_candidates, pysam.FastaFile(fasta_path))
+    jobs = [(variant, partners[variant]) for variant in variants]
+    normal = [counts for (counts,) in count_evidence((normal_bam,), fasta_path, jobs, read_filters, workers)]
+    kept = [(job, counts) for job, counts in zip(jobs, normal) if is_germline(counts, filters)]
+    tumor = count_evidence((tumor_bam,), fasta_path, [job for job, _ in kept], read_filters, workers)
+    rows = [
+        germline_row(variant, tumor_counts, normal_counts, germline_filters)
+        for ((variant, _), normal_counts), (tumor_counts,) in zip(kept, tumor)
+    ]
+    return write_germline(rows, fasta_path, germline_vcf, f"{len(variants)} alleles called in the normal")
+
+
+def is_germline(normal: AlleleCounts, filters: SomaticFilters) -> bool:
+    """A germline fraction in the normal: somatic.germline_normal_vaf with somatic.min_normal_depth
+    fragments."""
+    return normal.depth >= filters.min_normal_depth and normal.vaf >= filters.germline_normal_vaf
+
+
+def germline_row(variant: Variant, tumor: AlleleCounts, normal: AlleleCounts, filters: GermlineFilters) -> dict:
+    """A germline table row: the site, tumor and normal evidence, zygosity and LOH. The counts may
+    also be evidence.tsv's (germline.FragmentCounts: depth, alt_count and vaf, as here used)."""
+    zygosity, loh = germline_labels(tumor, normal, filters)
+    row = site_columns(variant)
+    row.update(evidence_row("tumor_dna", tumor) | evidence_row("normal_dna", normal))
+    row.update(zygosity=zygosity, loh=loh)
+    return row
+
+
+def write_germline(rows: list[dict], fasta_path: str, germline_vcf: str, source: str) -> pd.DataFrame:
+    """The germline table of these rows, written as germline_vcf; source says in the log where the
+    alleles came from ('N alleles called in the normal')."""
+    import pysam
+
     table = pd.DataFrame(rows, columns=["chrom", "pos", "ref", "alt", "zygosity", "loh", *EVIDENCE_COLUMNS_DNA])
-    write_sites_vcf(fasta, table, germline_vcf, germline=True)
+    write_sites_vcf(pysam.FastaFile(fasta_path), table, germline_vcf, germline=True)
     print(
-        f"{len(variants)} alleles called in the normal near somatic variants; {len(table)} germline "
+        f"{source} near somatic variants; {len(table)} germline "
         f"({int((table.zygosity == 'het').sum())} het, {int(table.loh.sum())} with LOH in the tumor)",
         file=sys.stderr,
     )
