@@ -169,9 +169,7 @@ def records(rows: pd.DataFrame) -> list:
 
 def _per_allele(rows: list, columns: list[str | None]) -> dict[str, list]:
     """allele -> [value of each column] ('NA' for a missing value or a column of None)."""
-    return {
-        row.allele: [json_value(getattr(row, column)) if column else "NA" for column in columns] for row in rows
-    }
+    return {row.allele: [json_value(getattr(row, column)) if column else "NA" for column in columns] for row in rows}
 
 
 def individual_calls(rows: list, presentation: bool) -> dict:
@@ -365,8 +363,9 @@ def variant_entries(table: pd.DataFrame, first_index: int, context: dict) -> Ite
     """(aggregated row, metrics entry) of each variant of table (all its shown rows, in rank
     order; variants in the order of their first row), numbered from first_index."""
     for index, (_, variant_rows) in enumerate(table.groupby("variant_id", sort=False), first_index):
-        yield aggregated_row(variant_rows, index, context["alleles"], context["tags_known"]), variant_metrics(
-            variant_rows, context
+        yield (
+            aggregated_row(variant_rows, index, context["alleles"], context["tags_known"]),
+            variant_metrics(variant_rows, context),
         )
 
 

@@ -14,6 +14,7 @@ not the file (about 7 % of the rows of the human-scale benchmark, bench/README.m
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -46,11 +47,12 @@ class ShownRows:
 def below(text: str, threshold: float) -> bool:
     """Whether a number cell is below threshold, as read_table's parse of it would say (an
     empty cell is missing: not below). Python's float decides unless the value is within a
-    rounding error of the threshold, where pandas' own parse decides."""
+    rounding error of the threshold or not finite, where pandas' own parse decides (and
+    rejects what read_table rejects: 'nan')."""
     if not text:
         return False
     value = float(text)
-    if abs(value - threshold) > 1e-9 * threshold:
+    if math.isfinite(value) and abs(value - threshold) > 1e-9 * threshold:
         return value < threshold
     return bool(pd.to_numeric(pd.Series([text])).iloc[0] < threshold)
 
@@ -69,7 +71,7 @@ def shown_rows(path: str, inclusion_nm: float, inclusion_limit: int) -> ShownRow
     """One pass over all_epitopes.tsv: each variant's first row and its included rows."""
     shown = ShownRows()
     peptides: dict[str, set[str]] = {}  # variant -> its included peptides (at most inclusion_limit)
-    tags_seen, presentation_seen, lengths_seen = set(), set(), set()
+    lengths_seen = set()
     with open(path) as handle:
         at = _positions(handle.readline().rstrip("\n").split("\t"), path)
         variant, tags, peptide, affinity, presentation, length = (at[USED_COLUMNS.index(name)] for name in (
@@ -78,8 +80,8 @@ def shown_rows(path: str, inclusion_nm: float, inclusion_limit: int) -> ShownRow
         for number, line in enumerate(handle, 2):
             cells = line.rstrip("\n").split("\t")
             try:
-                tags_seen.add(cells[tags])
-                presentation_seen.add(cells[presentation])
+                shown.tags_known = shown.tags_known or cells[tags] != ""
+                shown.presentation = shown.presentation or cells[presentation] != ""
                 lengths_seen.add(cells[length])
                 binds = below(cells[affinity], inclusion_nm)
             except (IndexError, ValueError) as error:
@@ -97,8 +99,6 @@ def shown_rows(path: str, inclusion_nm: float, inclusion_limit: int) -> ShownRow
             elif rows:
                 continue
             rows.append("\t".join([cells[i] for i in at]) + "\n")
-    shown.tags_known = bool(tags_seen - {""})
-    shown.presentation = bool(presentation_seen - {""})
     shown.lengths = {int(text) for text in lengths_seen}
     return shown
 
