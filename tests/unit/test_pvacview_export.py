@@ -243,13 +243,22 @@ def streamed(paths: dict, folder, batch_rows: int) -> tuple[str, str]:
     return open(f"{out}.tsv").read(), open(f"{out}.json").read()
 
 
-def test_streamed_export_is_the_in_memory_export_byte_for_byte(tmp_path):
+@pytest.mark.parametrize("gtf_tags, presentation", [(True, False), (False, True)])
+def test_streamed_export_is_the_in_memory_export_byte_for_byte(tmp_path, gtf_tags, presentation):
     """write_pvacview keeps only each variant's best and included rows of a rank-sorted file
     and writes variant by variant: the same bytes as pvacview_export on the whole table, whatever
-    the batch size (1 row: every variant its own batch; one batch for all)."""
+    the batch size (1 row: every variant its own batch; one batch for all). Tags and presentation
+    scores only on rows that are not shown still count (an Ensembl GTF without tags: Not Run)."""
     from neoag.tables import read_table
 
-    paths = write_inputs(tmp_path, interleaved_table())
+    table = interleaved_table()
+    last = table.index[-1]  # a CCCC... row above 5000 nM: not shown
+    if not gtf_tags:
+        table["transcript_tags"] = ""
+        table.loc[last, "transcript_tags"] = "basic" if presentation else ""
+    if presentation:
+        table.loc[last, ["mt_processing_score", "mt_presentation_score"]] = [0.5, 0.25]
+    paths = write_inputs(tmp_path, table)
     whole = read_table(paths["all_epitopes"])
     assert whole.variant_id.tolist()[:7] != sorted(whole.variant_id.tolist()[:7])  # rows interleaved
     lengths = {("chr1:100:C:T", "T1"): 300, ("chr1:100:C:T", "T2"): 280}
@@ -262,6 +271,8 @@ def test_streamed_export_is_the_in_memory_export_byte_for_byte(tmp_path):
     assert variant["peptide_counts"] == [INCLUSION_LIMIT]  # 20 binding peptides, 15 shown
     assert metrics["chr2-499-500-G-A"]["best_peptide_mt"] == "KKKRALLL"  # best row above 5000 nM kept
     assert list(metrics)[-3:] == ["chr1-99-100-C-T", "chr2-499-500-G-A", "chr1-200-201-CA-C"]
+    peptide = variant["good_binders"]["Transcript Set 1"]["peptides"]["AAAKAVAL"]
+    assert bool(peptide["individual_el_calls"]["algorithms"]) == presentation
 
 
 def test_streamed_export_of_a_table_without_rows(tmp_path):
