@@ -82,7 +82,7 @@ rule pvacview_export:
     resources:
         # all_epitopes.tsv is streamed; the kept rows grow with it (bench/README.md, "pVACview
         # export at exome scale").
-        mem_mb=mem_by_input(200, 0.5, "all_epitopes", "annotations"),
+        mem_mb=mem_by_input(250, 0.2, "all_epitopes", "annotations"),
         runtime=scaled(30),
     params:
         settings=get_pvacview_settings,
