@@ -80,7 +80,9 @@ rule pvacview_export:
         "../envs/neoag.yaml"
     threads: 1
     resources:
-        mem_mb=scaled(2000),
+        # all_epitopes.tsv is streamed; the kept rows grow with it (bench/README.md, "pVACview
+        # export at exome scale").
+        mem_mb=mem_by_input(250, 0.2, "all_epitopes", "annotations"),
         runtime=scaled(30),
     params:
         settings=get_pvacview_settings,

@@ -60,6 +60,12 @@ def read_table_chunks(path: str, columns: list[str], rows: int = 100_000) -> Ite
         yield _typed(chunk, path)
 
 
+def typed_table(frame: pd.DataFrame, path: str) -> pd.DataFrame:
+    """A frame read as text (dtype=str, keep_default_na=False) typed as read_table types it; path
+    names the table in errors. For rows gathered from a table as text (report.pvacview_rows)."""
+    return _typed(frame, path)
+
+
 def _typed(frame: pd.DataFrame, path: str) -> pd.DataFrame:
     """Columns of NUMERIC as numbers, of BOOLEAN as booleans, the rest as text."""
     for name in frame.columns:

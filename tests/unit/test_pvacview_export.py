@@ -62,7 +62,8 @@ def epitope(**values) -> dict:
     numbers = ("pos", "peptide_start", "peptide_length", "protein_position", "ccf", "gene_tpm", "transcript_tpm")
     row.update({name: np.nan for name in ALL_EPITOPES if "affinity" in name or "score" in name or "percentile" in name})
     row.update({name: np.nan for name in ALL_EPITOPES if name.startswith(("tumor_", "normal_")) or name in numbers})
-    row.update({"binder": False, "clonal": True, "anchor_mutation": False, "in_reference_proteome": False})
+    row.update({"binder": False, "clonal": True, "anchor_mutation": False, "in_reference_proteome": False,
+                "passes_filters": False})  # fmt: skip
     row.update(
         sample="s1", variant_id="chr1:100:C:T", chrom="chr1", pos=100, ref="C", alt="T", gene_name="G1",
         transcript_id="T1", transcript_biotype="protein_coding", transcript_tags="Ensembl_canonical",
@@ -192,3 +193,107 @@ def test_gencode_tags_expression_rna_and_presentation_scores_are_carried():
     calls = entry["peptides"]["KLMDFGSSV"]["individual_el_calls"]
     assert calls["algorithms"] == ["MHCflurryEL Processing", "MHCflurryEL Presentation"]
     assert calls["MT"]["HLA-A*02:01"] == [0.7, 0.9] and calls["WT"]["HLA-A*02:01"] == ["NA", "NA"]
+
+
+def interleaved_table() -> pd.DataFrame:
+    """Three variants whose rows alternate, as in a rank-sorted all_epitopes.tsv: variant A with
+    20 binding peptides on two transcripts (more than INCLUSION_LIMIT) and rows above 5000 nM,
+    variant B whose best row is above 5000 nM, and the frameshift of small_table."""
+    rows = []
+    for i in range(20):
+        for transcript in ("T1", "T2"):
+            rows.append(epitope(
+                mt_peptide=f"AAAK{chr(65 + i)}VAL", wt_peptide=f"AAAS{chr(65 + i)}VAL", allele="HLA-A*02:01",
+                transcript_id=transcript, mt_affinity_nm=100.0 + i, mt_affinity_percentile=0.1 + i / 10,
+                wt_affinity_nm=200.0, binder=i < 10, anchor_mutation=i % 2 == 0, mutation_positions="4",
+                in_reference_proteome=i == 3,
+            ))  # fmt: skip
+        rows.append(epitope(
+            variant_id="chr2:500:G:A", chrom="chr2", pos=500, ref="G", alt="A", mt_peptide=f"KKKR{chr(65 + i)}LLL",
+            allele="HLA-B*07:02", mt_affinity_nm=6000.0 - i * 100, mt_affinity_percentile=9.0,
+        ))  # fmt: skip
+        rows.append(epitope(mt_peptide=f"CCCC{chr(65 + i)}CCC", allele="HLA-B*07:02", mt_affinity_nm=8000.0))
+    frameshift = small_table()
+    rows[5:5] = frameshift[frameshift.variant_id == "chr1:200:CA:C"].to_dict("records")
+    return pd.DataFrame(rows)
+
+
+def write_inputs(folder, table: pd.DataFrame) -> dict:
+    """all_epitopes.tsv, variants.tsv, annotations.tsv and alleles.tsv of one sample in folder."""
+    from neoag.tables import write_table
+
+    paths = {name: str(folder / f"{name}.tsv") for name in ("all_epitopes", "variants", "annotations", "alleles")}
+    write_table(table, paths["all_epitopes"], ALL_EPITOPES)
+    variants = pd.DataFrame({"variant_id": ["chr1:100:C:T"], "tumor_dna_vaf": [0.4]})
+    variants.to_csv(paths["variants"], sep="\t", index=False)
+    annotations = pd.DataFrame(
+        {"variant_id": ["chr1:100:C:T"] * 2, "transcript_id": ["T1", "T2"], "wt_protein": ["M" * 300, "M" * 280]}
+    )
+    annotations.to_csv(paths["annotations"], sep="\t", index=False)
+    pd.DataFrame({"allele": ALLELES}).to_csv(paths["alleles"], sep="\t", index=False)
+    return paths
+
+
+def streamed(paths: dict, folder, batch_rows: int) -> tuple[str, str]:
+    from neoag.report.pvacview import write_pvacview
+
+    out = folder / f"out{batch_rows}"
+    write_pvacview(paths["all_epitopes"], paths["variants"], paths["annotations"], paths["alleles"], SETTINGS,
+                   f"{out}.tsv", f"{out}.json", batch_rows=batch_rows)  # fmt: skip
+    return open(f"{out}.tsv").read(), open(f"{out}.json").read()
+
+
+@pytest.mark.parametrize("gtf_tags, presentation", [(True, False), (False, True)])
+def test_streamed_export_is_the_in_memory_export_byte_for_byte(tmp_path, gtf_tags, presentation):
+    """write_pvacview keeps only each variant's best and included rows of a rank-sorted file
+    and writes variant by variant: the same bytes as pvacview_export on the whole table, whatever
+    the batch size (1 row: every variant its own batch; one batch for all). Tags and presentation
+    scores only on rows that are not shown still count (an Ensembl GTF without tags: Not Run)."""
+    from neoag.tables import read_table
+
+    table = interleaved_table()
+    last = table.index[-1]  # a CCCC... row above 5000 nM: not shown
+    if not gtf_tags:
+        table["transcript_tags"] = ""
+        table.loc[last, "transcript_tags"] = "basic" if presentation else ""
+    if presentation:
+        table.loc[last, ["mt_processing_score", "mt_presentation_score"]] = [0.5, 0.25]
+    paths = write_inputs(tmp_path, table)
+    whole = read_table(paths["all_epitopes"])
+    assert whole.variant_id.tolist()[:7] != sorted(whole.variant_id.tolist()[:7])  # rows interleaved
+    lengths = {("chr1:100:C:T", "T1"): 300, ("chr1:100:C:T", "T2"): 280}
+    report, metrics = pvacview_export(whole, ALLELES, lengths, SETTINGS, 0.4)
+    expected_tsv = report.to_csv(sep="\t", index=False, lineterminator="\n")
+    expected_json = json.dumps(metrics, indent=2, separators=(",", ": ")) + "\n"
+    assert streamed(paths, tmp_path, 1) == (expected_tsv, expected_json)
+    assert streamed(paths, tmp_path, 10**6) == (expected_tsv, expected_json)
+    variant = metrics["chr1-99-100-C-T"]
+    assert variant["peptide_counts"] == [INCLUSION_LIMIT]  # 20 binding peptides, 15 shown
+    assert metrics["chr2-499-500-G-A"]["best_peptide_mt"] == "KKKRALLL"  # best row above 5000 nM kept
+    assert list(metrics)[-3:] == ["chr1-99-100-C-T", "chr2-499-500-G-A", "chr1-200-201-CA-C"]
+    peptide = variant["good_binders"]["Transcript Set 1"]["peptides"]["AAAKAVAL"]
+    assert bool(peptide["individual_el_calls"]["algorithms"]) == presentation
+
+
+def test_streamed_export_of_a_table_without_rows(tmp_path):
+    paths = write_inputs(tmp_path, interleaved_table().iloc[:0])
+    tsv, metrics_text = streamed(paths, tmp_path, 1)
+    assert tsv.count("\n") == 1 and tsv.startswith("ID\tIndex\tA*02:01\tB*07:02\tGene")
+    assert json.loads(metrics_text)["epitope_lengths"] == []
+
+
+def test_inclusion_threshold_is_decided_as_read_table_parses_the_cell():
+    from neoag.report.pvacview_rows import below
+
+    assert below("4999.99", 5000) and not below("5000", 5000) and not below("5e3", 5000)
+    assert below("4999.999999999999", 5000) and not below("", 5000)
+    with pytest.raises(ValueError, match="nan"):  # read_table rejects it too
+        below("nan", 5000)
+
+
+def test_all_epitopes_without_a_used_column_is_named(tmp_path):
+    paths = write_inputs(tmp_path, interleaved_table())
+    table = pd.read_csv(paths["all_epitopes"], sep="\t", dtype=str, keep_default_na=False)
+    table.drop(columns="mt_affinity_nm").to_csv(paths["all_epitopes"], sep="\t", index=False)
+    with pytest.raises(ValueError, match=r"all_epitopes.tsv: missing column\(s\) mt_affinity_nm"):
+        streamed(paths, tmp_path, 1)

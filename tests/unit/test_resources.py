@@ -14,7 +14,8 @@ RULES = "".join(path.read_text() for path in sorted((REPO / "rules").glob("*.smk
 
 # Jobs whose memory grows with a sample's tables.
 GROWING = ("rank", "report", "peptides", "annotate", "select_somatic", "select_germline", "expression",
-           "gather_scores", "export_scores", "annotate_somatic_vcf", "cohort_summary")  # fmt: skip
+           "gather_scores", "export_scores", "annotate_somatic_vcf", "cohort_summary",
+           "pvacview_export")  # fmt: skip
 
 
 def declared(rule: str) -> str:
@@ -34,6 +35,12 @@ def test_growing_jobs_declare_memory_by_input_size(rule):
         ("rank", 110, 660),
         # the streamed report (issue 21): 517 MiB at 2.3 M epitope rows, 1.0 GB of all_epitopes (bench)
         ("report", 1_000, 517),
+        # the streamed pVACview export (issue 20): 281 MiB at 1.56 M epitope rows (573 MiB of
+        # all_epitopes + annotations), 424 MiB at 6.2 M rows (2,317 MiB), 809 MiB at 20.2 M rows
+        # (7,561 MiB) (bench/README.md, "pVACview export at exome scale")
+        ("pvacview_export", 573, 281),
+        ("pvacview_export", 2_317, 424),
+        ("pvacview_export", 7_561, 809),
     ],
 )
 def test_declared_memory_covers_what_the_issue_saw(rule, input_mb, used_mb):

@@ -12,9 +12,13 @@ feeds each pVACseq column, what stays NA and why.
 from __future__ import annotations
 
 import json
+from collections import namedtuple
+from collections.abc import Iterator
+from functools import lru_cache
 
 import pandas as pd
 
+from neoag.report.pvacview_rows import shown_rows, variant_batches
 from neoag.tables import read_table
 
 # pVACseq's aggregated-report columns around the per-allele columns (one per
@@ -151,15 +155,24 @@ def aggregated_row(rows: pd.DataFrame, index: int, alleles: list[str], tags_know
     }
 
 
-def _per_allele(rows: pd.DataFrame, columns: list[str | None]) -> dict[str, list]:
+@lru_cache(maxsize=8)
+def _record_type(columns: tuple[str, ...]) -> type:
+    return namedtuple("Row", columns)  # noqa: PYI024 (a table's columns, known at run time)
+
+
+def records(rows: pd.DataFrame) -> list:
+    """The rows of a table as named tuples of Python values (row.column), in order: the
+    metrics' per-peptide work on a variant's included rows without pandas' per-call cost."""
+    make = _record_type(tuple(rows.columns))._make
+    return list(map(make, zip(*(rows[column].tolist() for column in rows.columns))))
+
+
+def _per_allele(rows: list, columns: list[str | None]) -> dict[str, list]:
     """allele -> [value of each column] ('NA' for a missing value or a column of None)."""
-    return {
-        row.allele: [json_value(getattr(row, column)) if column else "NA" for column in columns]
-        for row in rows.itertuples()
-    }
+    return {row.allele: [json_value(getattr(row, column)) if column else "NA" for column in columns] for row in rows}
 
 
-def individual_calls(rows: pd.DataFrame, presentation: bool) -> dict:
+def individual_calls(rows: list, presentation: bool) -> dict:
     """pVACseq's individual_* entries of one peptide: MHCflurry's affinity (and, with a
     presentation model, MHCflurry's processing and presentation scores) per allele."""
     el = ["MHCflurryEL Processing", "MHCflurryEL Presentation"] if presentation else []
@@ -183,15 +196,15 @@ def individual_calls(rows: pd.DataFrame, presentation: bool) -> dict:
     }
 
 
-def peptide_entry(rows: pd.DataFrame, alleles: list[str], max_affinity_nm: float, presentation: bool) -> dict:
-    """The metrics of one peptide on one transcript: its rows, one per included allele."""
-    first = rows.iloc[0]
-    by_allele = rows.set_index("allele")
+def peptide_entry(rows: list, alleles: list[str], max_affinity_nm: float, presentation: bool) -> dict:
+    """The metrics of one peptide on one transcript: its rows (records), one per included allele."""
+    first = rows[0]
+    row_of = {row.allele: row for row in rows}
 
     def scores(column):
-        return [json_value(by_allele.at[a, column]) if a in by_allele.index else "X" for a in alleles]
+        return [json_value(getattr(row_of[a], column)) if a in row_of else "X" for a in alleles]
 
-    anchor_fails = rows[rows.anchor_mutation & (rows.wt_affinity_nm <= max_affinity_nm)].allele
+    anchor_fails = [row.allele for row in rows if row.anchor_mutation and row.wt_affinity_nm <= max_affinity_nm]
     wt_peptide = first.wt_peptide or NO_WT_PEPTIDE.get(first.consequence, "NA")
     return {
         "ic50s_MT": scores("mt_affinity_nm"),
@@ -207,24 +220,32 @@ def peptide_entry(rows: pd.DataFrame, alleles: list[str], max_affinity_nm: float
     }
 
 
-def transcript_sets(included: pd.DataFrame) -> list[list[str]]:
+def _grouped(rows: list, column: str) -> dict[str, list]:
+    """Records grouped by a column's value, groups in the order of their first row."""
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(getattr(row, column), []).append(row)
+    return groups
+
+
+def transcript_sets(included: list) -> list[list[str]]:
     """The variant's transcripts grouped by the set of included peptides they make
-    (pVACseq's transcript sets), in rank order of their first row."""
+    (pVACseq's transcript sets), in rank order of their first row. included: records."""
     groups: dict[frozenset, list[str]] = {}
-    for transcript, rows in included.groupby("transcript_id", sort=False):
-        groups.setdefault(frozenset(rows.mt_peptide), []).append(transcript)
+    for transcript, rows in _grouped(included, "transcript_id").items():
+        groups.setdefault(frozenset(row.mt_peptide for row in rows), []).append(transcript)
     return list(groups.values())
 
 
-def transcript_set_entry(included: pd.DataFrame, transcripts: list[str], context: dict) -> dict:
+def transcript_set_entry(included: list, transcripts: list[str], context: dict) -> dict:
     """One transcript set: the peptides of its first transcript, and each transcript's facts."""
-    rows = included[included.transcript_id == transcripts[0]]
+    by_transcript = _grouped(included, "transcript_id")
     alleles, tags_known = context["alleles"], context["tags_known"]
     peptides = {
         peptide: peptide_entry(peptide_rows, alleles, context["max_affinity_nm"], context["presentation"])
-        for peptide, peptide_rows in rows.groupby("mt_peptide", sort=False)
+        for peptide, peptide_rows in _grouped(by_transcript[transcripts[0]], "mt_peptide").items()
     }
-    firsts = [included[included.transcript_id == t].iloc[0] for t in transcripts]
+    firsts = [by_transcript[t][0] for t in transcripts]
     expression = [json_value(row.transcript_tpm) for row in firsts]
     return {
         "peptides": peptides,
@@ -251,12 +272,12 @@ def transcript_set_entry(included: pd.DataFrame, transcripts: list[str], context
 def variant_metrics(rows: pd.DataFrame, context: dict) -> dict:
     """One variant's entry of the metrics JSON; rows: its all_epitopes rows in rank order."""
     best = rows.iloc[0]
-    included = included_rows(rows)
+    included = records(included_rows(rows))
     sets = {
         f"Transcript Set {number}": transcript_set_entry(included, transcripts, context)
         for number, transcripts in enumerate(transcript_sets(included), 1)
     }
-    matched = sorted(set(included.mt_peptide[included.in_reference_proteome]))
+    matched = sorted({row.mt_peptide for row in included if row.in_reference_proteome})
     return {
         "good_binders": sets,
         "sets": list(sets),
@@ -325,28 +346,60 @@ def metrics_settings(alleles: list[str], lengths: list[int], settings: dict, max
     }
 
 
+def export_context(alleles: list[str], settings: dict, lengths: dict, tags_known: bool, presentation: bool) -> dict:
+    """What every variant's entries need: the sorted alleles, whether the GTF gives tags and the
+    models presentation scores (over all rows of all_epitopes.tsv), the binding threshold and
+    the protein lengths by (variant_id, transcript_id)."""
+    return {
+        "alleles": sorted(alleles),
+        "tags_known": tags_known,
+        "max_affinity_nm": settings["filters"]["max_affinity_nm"],
+        "presentation": presentation,
+        "lengths": lengths,
+    }
+
+
+def variant_entries(table: pd.DataFrame, first_index: int, context: dict) -> Iterator[tuple[dict, dict]]:
+    """(aggregated row, metrics entry) of each variant of table (all its shown rows, in rank
+    order; variants in the order of their first row), numbered from first_index."""
+    for index, (_, variant_rows) in enumerate(table.groupby("variant_id", sort=False), first_index):
+        yield (
+            aggregated_row(variant_rows, index, context["alleles"], context["tags_known"]),
+            variant_metrics(variant_rows, context),
+        )
+
+
+def report_columns(alleles: list[str]) -> list[str]:
+    """The aggregated report's columns: one per allele (sorted, without 'HLA-') between Index and Gene."""
+    return [*LEADING_COLUMNS, *(a.removeprefix("HLA-") for a in sorted(alleles)), *TRAILING_COLUMNS]
+
+
 def pvacview_export(
     all_epitopes: pd.DataFrame, alleles: list[str], lengths: dict, settings: dict, max_somatic_vaf: float
 ) -> tuple[pd.DataFrame, dict]:
-    """(aggregated report, metrics) from all_epitopes.tsv (rank order); lengths: protein length
-    by (variant_id, transcript_id)."""
-    alleles = sorted(alleles)
-    context = {
-        "alleles": alleles,
-        "tags_known": bool((all_epitopes.transcript_tags != "").any()),
-        "max_affinity_nm": settings["filters"]["max_affinity_nm"],
-        "presentation": bool(all_epitopes.mt_presentation_score.notna().any()),
-        "lengths": lengths,
-    }
-    metrics = metrics_settings(alleles, all_epitopes.peptide_length.astype(int).unique().tolist(), settings,
-                               max_somatic_vaf)  # fmt: skip
+    """(aggregated report, metrics) from all_epitopes.tsv (rank order) held in memory; lengths:
+    protein length by (variant_id, transcript_id). write_pvacview writes the same, streamed."""
+    context = export_context(
+        alleles, settings, lengths, bool((all_epitopes.transcript_tags != "").any()),
+        bool(all_epitopes.mt_presentation_score.notna().any()),
+    )  # fmt: skip
+    metrics = metrics_settings(context["alleles"], all_epitopes.peptide_length.astype(int).unique().tolist(),
+                               settings, max_somatic_vaf)  # fmt: skip
     rows = []
-    for index, (_, variant_rows) in enumerate(all_epitopes.groupby("variant_id", sort=False), 1):
-        row = aggregated_row(variant_rows, index, alleles, context["tags_known"])
+    for row, entry in variant_entries(all_epitopes, 1, context):
         rows.append(row)
-        metrics[row["ID"]] = variant_metrics(variant_rows, context)
-    columns = [*LEADING_COLUMNS, *(a.removeprefix("HLA-") for a in alleles), *TRAILING_COLUMNS]
-    return pd.DataFrame(rows, columns=columns), metrics
+        metrics[row["ID"]] = entry
+    return pd.DataFrame(rows, columns=report_columns(alleles)), metrics
+
+
+def json_member(key: str, value) -> str:
+    """One member of a top-level JSON object, as json.dump(indent=2) writes it inside the object."""
+    return json.dumps({key: value}, indent=2, separators=(",", ": "))[2:-2]
+
+
+# Rows of all_epitopes.tsv typed and turned into entries at a time (whole variants): bounds
+# the pandas tables next to the shown rows' text.
+BATCH_ROWS = 50_000
 
 
 def write_pvacview(
@@ -357,25 +410,35 @@ def write_pvacview(
     settings: dict,
     out_tsv: str,
     out_metrics: str,
+    batch_rows: int = BATCH_ROWS,
 ) -> None:
     """results/{sample}/pvacview/{sample}.all_epitopes.aggregated.tsv and .metrics.json.
 
     settings: filters and tiers (config), transcripts (config annotation.transcripts), purity
-    and copy_number (sample sheet; None when not given).
+    and copy_number (sample sheet; None when not given). The same bytes as pvacview_export on
+    the whole table, streamed: all_epitopes.tsv is read once and only its shown rows are kept
+    (pvacview_rows), then turned into entries batch_rows rows (whole variants) at a time.
     """
-    annotations = read_table(annotations_tsv)
+    annotations = read_table(annotations_tsv, ["variant_id", "transcript_id", "wt_protein"])
     lengths = {
         (row.variant_id, row.transcript_id): len(row.wt_protein) for row in annotations.itertuples() if row.wt_protein
     }
-    somatic_vaf = read_table(variants_tsv).tumor_dna_vaf
-    table, metrics = pvacview_export(
-        read_table(all_epitopes_tsv),
-        list(read_table(alleles_tsv).allele),
-        lengths,
-        settings,
-        float(somatic_vaf.max()) if len(somatic_vaf) else float("nan"),
-    )
-    table.to_csv(out_tsv, sep="\t", index=False, lineterminator="\n")
-    with open(out_metrics, "w") as handle:
-        json.dump(metrics, handle, indent=2, separators=(",", ": "))
-        handle.write("\n")
+    somatic_vaf = read_table(variants_tsv, ["tumor_dna_vaf"]).tumor_dna_vaf
+    max_vaf = float(somatic_vaf.max()) if len(somatic_vaf) else float("nan")
+    alleles = list(read_table(alleles_tsv).allele)
+    shown = shown_rows(all_epitopes_tsv, INCLUSION_NM, INCLUSION_LIMIT)
+    context = export_context(alleles, settings, lengths, shown.tags_known, shown.presentation)
+    head = metrics_settings(context["alleles"], list(shown.lengths), settings, max_vaf)
+    with open(out_tsv, "w") as table, open(out_metrics, "w") as metrics:
+        pd.DataFrame(columns=report_columns(alleles)).to_csv(table, sep="\t", index=False, lineterminator="\n")
+        metrics.write("{\n" + ",\n".join(json_member(key, value) for key, value in head.items()))
+        index = 1
+        for batch in variant_batches(shown, all_epitopes_tsv, batch_rows):
+            rows = []
+            for row, entry in variant_entries(batch, index, context):
+                rows.append(row)
+                metrics.write(",\n" + json_member(row["ID"], entry))
+            frame = pd.DataFrame(rows, columns=report_columns(alleles))
+            frame.to_csv(table, sep="\t", index=False, header=False, lineterminator="\n")
+            index += len(rows)
+        metrics.write("\n}\n")
