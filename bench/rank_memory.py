@@ -26,11 +26,9 @@ import argparse
 import filecmp
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,6 +36,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from measure import run_measured  # noqa: E402  (bench/measure.py, beside this file)
 
 from neoag.scoring.score_files import SCORE_ARRAYS, ChunkScores, load_scores, save_scores  # noqa: E402
 from neoag.tables import read_table  # noqa: E402
@@ -196,12 +195,7 @@ def main() -> None:
 
 def measure(code: str, out: str, paths: dict, copies: int, load: float, workers: int) -> str:
     """One rank run in a fresh process: the table row up to its last cell."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    completed = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+    completed, wall, cpu = run_measured([sys.executable, "-c", code])
     # The child's own high-water mark (VmHWM): getrusage's ru_maxrss of a child starts at its
     # parent's resident set at fork (Linux keeps it across exec), here the synthetic inputs' maker.
     # With workers, the sum of the processes' PSS (sampled every 0.2 s) is what they hold together.

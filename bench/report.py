@@ -35,6 +35,8 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 
+from measure import run_measured  # noqa: E402  (bench/measure.py, beside this file)
+
 from neoag import columns as schema  # noqa: E402
 from neoag.ranking.tiers import TIER_ORDER, TierSettings, assign_tiers, expression_state  # noqa: E402
 from neoag.report.cohort import summarise_sample  # noqa: E402
@@ -249,12 +251,7 @@ def run_cohort(paths: dict, out: Path) -> dict:
     (out / "cohort").mkdir(exist_ok=True)
     code = COHORT.format(scripts=str(REPO / "scripts"), variants=str(paths["variants"]),
                          candidates=str(paths["candidates"]), out=str(out / "cohort"))  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+    completed, wall, cpu = run_measured([sys.executable, "-c", code])
     peak_kib = int(completed.stdout.split()[-1])  # the child's own high-water mark (VmHWM)
     shared = sum(1 for _ in open(out / "cohort" / "shared.tsv")) - 1
     return {"cohort_wall_s": round(wall, 1), "cohort_cpu_s": round(cpu, 1),

@@ -38,6 +38,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/
+from measure import run_measured  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 SNAKEMAKE = REPO / ".venv" / "bin" / "snakemake"
 ALLELES = "HLA-A*02:01,HLA-A*11:01,HLA-B*07:02,HLA-B*15:01,HLA-C*04:01,HLA-C*07:01"
@@ -75,16 +78,6 @@ def driver_of(rule: str, rules: set[str] = frozenset()) -> str:
     return next((d for d, listed in DRIVERS.items() if rule in listed), "fixed")
 
 
-def cpu_seconds_of(command: list[str]) -> float:
-    """User + system CPU seconds of one command (its children included)."""
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-
-
 def freebayes_fixed_costs(data: Path) -> dict[str, dict[str, float]]:
     """Per freebayes rule and contig: CPU s of freebayes over the contig's first base (an N: no reads),
     i.e. what a job pays for each contig it touches before any read. Measured once per --data."""
@@ -99,7 +92,7 @@ def freebayes_fixed_costs(data: Path) -> dict[str, dict[str, float]]:
             bed = data / "first_base.bed"
             bed.write_text(f"{contig}\t0\t1\n")
             command = ["freebayes", "--fasta-reference", str(data / "genome.fa"), "--targets", str(bed)]
-            costs[rule][contig] = cpu_seconds_of([*command, *(str(data / bam) for bam in bams)])
+            costs[rule][contig] = run_measured([*command, *(str(data / bam) for bam in bams)])[2]
     cached.write_text(json.dumps(costs, indent=1))
     return costs
 
