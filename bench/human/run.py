@@ -296,7 +296,7 @@ def extrapolate(rows: list[dict], drivers: dict[str, float], candidates: int, me
 
     measure "cpu": a job's CPU seconds over its threads (its own work: the machine is shared);
     "wall": its wall seconds (an upper bound here: they include waiting for the shared cores).
-    A freebayes job's fixed cost (row "fixed": loading its contigs) is not scaled, at CPU rates.
+    A freebayes job's fixed cost (row "fixed": loading its contigs, CPU-bound) is not scaled.
     """
     by_rule = defaultdict(list)
     for row in rows:
@@ -309,13 +309,13 @@ def extrapolate(rows: list[dict], drivers: dict[str, float], candidates: int, me
         f = {"reads": EXOME["pairs"] / own["pairs"], "candidates": candidates / own["candidates"],
              "rows": EXOME["rows"] / own["rows"], "fixed": 1.0}[driver]  # fmt: skip
         base = [max(j["cpu"] / j["threads"] if measure == "cpu" else j["wall"], 0.01) for j in jobs]
-        fixed = [min(j.get("fixed", 0.0), b) if measure == "cpu" else 0.0 for j, b in zip(jobs, base)]
+        fixed = [min(j.get("fixed", 0.0), b) for j, b in zip(jobs, base)]
         scaled = [c + (b - c) * f for b, c in zip(base, fixed)]
         threads = max(j["threads"] for j in jobs)
         total = sum(scaled)
         growth = f"{sum(base):.1f} s x {f:.2f}"
         if sum(fixed):
-            growth = f"({sum(base):.1f} - {sum(fixed):.1f} fixed) s x {f:.2f} + {sum(fixed):.1f}"
+            growth = f"(({sum(base):.1f} - {sum(fixed):.1f} fixed) s x {f:.2f} + {sum(fixed):.1f} s)"
         if rule == "score_chunk":
             # Chunks hold a fixed number of unique peptides, which grow with the rows.
             width = min(EXOME["cores"] // threads, max(1, math.ceil(len(jobs) * f)))
