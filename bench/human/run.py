@@ -78,22 +78,23 @@ def driver_of(rule: str, rules: set[str] = frozenset()) -> str:
     return next((d for d, listed in DRIVERS.items() if rule in listed), "fixed")
 
 
-def freebayes_fixed_costs(data: Path) -> dict[str, dict[str, float]]:
-    """Per freebayes rule and contig: CPU s of freebayes over the contig's first base (an N: no reads),
-    i.e. what a job pays for each contig it touches before any read. Measured once per --data."""
+def freebayes_fixed_costs(data: Path, rules: set[str]) -> dict[str, dict[str, float]]:
+    """Per freebayes rule that ran (of rules) and contig: CPU s of freebayes over the contig's first
+    base (an N: no reads), i.e. what a job pays for each contig it touches before any read.
+    Measured once per --data and rule (call_germline runs only with germline.calls normal)."""
     cached = data / "freebayes_fixed.json"
-    if cached.exists():
-        return json.loads(cached.read_text())
+    costs: dict[str, dict[str, float]] = json.loads(cached.read_text()) if cached.exists() else {}
+    missing = [rule for rule in FREEBAYES_BAMS if rule in rules and rule not in costs]
     contigs = [line.split("\t")[0] for line in (data / "genome.fa.fai").read_text().splitlines()]
-    costs: dict[str, dict[str, float]] = {}
-    for rule, bams in FREEBAYES_BAMS.items():
+    for rule in missing:
         costs[rule] = {}
         for contig in contigs:
             bed = data / "first_base.bed"
             bed.write_text(f"{contig}\t0\t1\n")
             command = ["freebayes", "--fasta-reference", str(data / "genome.fa"), "--targets", str(bed)]
-            costs[rule][contig] = run_measured([*command, *(str(data / bam) for bam in bams)])[2]
-    cached.write_text(json.dumps(costs, indent=1))
+            costs[rule][contig] = run_measured([*command, *(str(data / bam) for bam in FREEBAYES_BAMS[rule])])[2]
+    if missing:
+        cached.write_text(json.dumps(costs, indent=1))
     return costs
 
 
@@ -481,7 +482,7 @@ def main() -> None:
     workdir, config = runs[cores][1], runs[cores][2]
     rows = collect(workdir)
     drivers = measured_drivers(workdir, patient)
-    costs = freebayes_fixed_costs(args.data)
+    costs = freebayes_fixed_costs(args.data, {row["rule"] for row in rows})
     for row in rows:
         if row["rule"] in FREEBAYES_BAMS:
             row["fixed"] = job_fixed_cost(workdir, row, costs)
